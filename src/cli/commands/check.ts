@@ -1,0 +1,12 @@
+import type { CliCommand } from '../command';
+
+// Placeholder until this command lands: it says so and exits 1 rather than pretending to work.
+export const checkCommand: CliCommand = {
+  name: 'check',
+  summary: '(not yet available)',
+  help: 'devcert-doctor check: not yet available.',
+  async run() {
+    process.stderr.write('devcert-doctor check: not yet available in this build\n');
+    return 1;
+  },
+};

@@ -1,0 +1,56 @@
+/**
+ * A repair is a Plan: ordered steps, each a process (argument array, never a shell string) or a file
+ * change, whether it needs elevation, what it changes, and the action that undoes it. Plans are data:
+ * they are rendered (`--dry-run`, the extension's consent modal) exactly as they will run.
+ *
+ * This file holds the shape; rendering and execution live beside it (owned by the repair engine).
+ */
+export type Platform = 'linux' | 'darwin' | 'win32';
+
+export interface CommandAction {
+  type: 'command';
+  command: string;
+  args: string[];
+  /** Extra environment for this command only (e.g. a sandbox HOME). */
+  env?: Record<string, string>;
+  /** Exit codes that still mean success (e.g. "already absent" for a delete). */
+  okExitCodes?: number[];
+}
+
+export interface WriteFileAction {
+  type: 'write-file';
+  path: string;
+  /** UTF-8 text, or base64 when `encoding` is 'base64' (keeps plans JSON-serialisable). */
+  contents: string;
+  encoding?: 'utf8' | 'base64';
+  /** e.g. 0o600 for private keys. */
+  mode?: number;
+}
+
+export interface RemoveFileAction { type: 'remove-file'; path: string }
+
+/** Text shown to the user, nothing run (e.g. "set NODE_EXTRA_CA_CERTS=... in your shell profile"). */
+export interface ManualAction { type: 'manual'; instructions: string }
+
+export type PlanAction = CommandAction | WriteFileAction | RemoveFileAction | ManualAction;
+
+export interface PlanStep {
+  /** Stable id within the plan, e.g. `trust-system`, `bind-44300`. */
+  id: string;
+  /** One line: what this step does, in the user's words. */
+  title: string;
+  action: PlanAction;
+  elevated: boolean;
+  /** What on the machine this changes (a store, a file, a binding). */
+  changes: string;
+  /** How to undo it; absent when nothing needs undoing (a read, a manual note). */
+  undo?: PlanAction;
+}
+
+export interface RepairPlan {
+  title: string;
+  platform: Platform;
+  steps: PlanStep[];
+  /** Things the user should know that are not steps (why, what was skipped). */
+  notes: string[];
+}

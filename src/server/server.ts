@@ -1,0 +1,2 @@
+// Placeholder: the language server lands with issue 4.
+export {};
