@@ -43,6 +43,8 @@ export interface PlanStep {
   elevated: boolean;
   /** What on the machine this changes (a store, a file, a binding). */
   changes: string;
+  /** What the ledger records when this step succeeds (so untrust/clean can remove exactly it). */
+  record?: Omit<import('./ledger').LedgerEntry, 'addedAt'>;
   /** How to undo it; absent when nothing needs undoing (a read, a manual note). */
   undo?: PlanAction;
 }

@@ -1,0 +1,48 @@
+/**
+ * The shape every trust store shares (mkcert's three verbs): check, add, remove. One file per store
+ * implements it; `add`/`remove` return plan steps (shown before they run), never act directly.
+ */
+import type { Platform, PlanStep } from '../plan';
+
+/** A certificate as the stores need it. */
+export interface CertificateRef {
+  /** PEM of the certificate (never the key). */
+  pem: string;
+  /** Upper-case hex, no separators. */
+  sha1: string;
+  sha256: string;
+  subject: string;
+  /** Name used in stores that need one (NSS nickname, file name stem). */
+  nickname: string;
+}
+
+/** Where the stores live. Tests and the demo point these into a sandbox; real runs use the defaults. */
+export interface TrustContext {
+  platform: Platform;
+  /** Home directory whose NSS databases / keychains are meant (sandbox HOME in tests). */
+  homeDir: string;
+  env: NodeJS.ProcessEnv;
+  /**
+   * Linux system store override: when set, add/remove write here and run update-ca-certificates with
+   * its directory options pointed into this tree, without elevation (sandbox / demo).
+   */
+  linuxSandboxRoot?: string;
+  /** Executables the user configured (machine-scoped settings). */
+  tools?: { certutil?: string; dotnet?: string; iisExpressAdminCmd?: string };
+}
+
+export type TrustStoreId = 'linux-system' | 'nss' | 'node' | 'darwin-keychain' | 'windows-root' | 'windows-my';
+
+export interface TrustStore {
+  id: TrustStoreId;
+  /** e.g. "Linux system store (update-ca-certificates)", "Chromium NSS database ~/.pki/nssdb". */
+  label: string;
+  /** Does this store exist / apply on this machine? (e.g. no NSS db, certutil missing → false with a reason). */
+  available(ctx: TrustContext): Promise<{ ok: boolean; reason?: string }>;
+  /** Is the certificate present and trusted here? Read-only. */
+  check(cert: CertificateRef, ctx: TrustContext): Promise<boolean>;
+  /** Steps that add it; empty when it is already there (running twice changes nothing). */
+  add(cert: CertificateRef, ctx: TrustContext): Promise<PlanStep[]>;
+  /** Steps that remove it; empty when it is not there. */
+  remove(cert: CertificateRef, ctx: TrustContext): Promise<PlanStep[]>;
+}
