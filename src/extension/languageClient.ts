@@ -1,0 +1,86 @@
+/**
+ * The thin client side of the language server (vscode-eslint's shape): start dist/server.js over IPC,
+ * hand it the documents and file events it reads, and give the rest of the extension typed helpers for
+ * the custom messages in `src/protocol.ts`. No logic lives here; the server owns discovery and probing.
+ */
+import * as vscode from 'vscode';
+import {
+  LanguageClient, NotificationType, RequestType, TransportKind,
+  type LanguageClientOptions, type ServerOptions,
+} from 'vscode-languageclient/node';
+import {
+  COMMANDS, CheckNowRequest, DEFAULT_SERVER_SETTINGS, DIAGNOSTIC_SOURCE, DISCOVERY_GLOBS, LANGUAGE_CLIENT_ID,
+  ProbeRequest, VerdictsForRequest, VerdictsNotification,
+  type CheckNowParams, type CheckNowResult, type FolderVerdicts, type InitializationOptions,
+  type NotificationSpec, type ProbeParams, type RequestSpec, type ServerSettings,
+} from '../protocol';
+import type { EndpointVerdict } from '../core/probe/types';
+
+// Built from this side's copy of vscode-jsonrpc (see the note at the top of protocol.ts).
+function requestType<P, R>(spec: RequestSpec<P, R>): RequestType<P, R, void> { return new RequestType<P, R, void>(spec.method); }
+function notificationType<P>(spec: NotificationSpec<P>): NotificationType<P> { return new NotificationType<P>(spec.method); }
+
+/** The settings the server starts with; later changes reach it through workspace/configuration. */
+export function readServerSettings(scope?: vscode.ConfigurationScope): ServerSettings {
+  const c = vscode.workspace.getConfiguration('devcertDoctor', scope);
+  return {
+    timeoutMs: c.get<number>('timeoutMs', DEFAULT_SERVER_SETTINGS.timeoutMs),
+    expiringSoonDays: c.get<number>('expiringSoonDays', DEFAULT_SERVER_SETTINGS.expiringSoonDays),
+    diagnosticsEnable: c.get<boolean>('diagnostics.enable', DEFAULT_SERVER_SETTINGS.diagnosticsEnable),
+    endpoints: c.get<string[]>('endpoints', DEFAULT_SERVER_SETTINGS.endpoints),
+    clientCertificates: c.get('clientCertificates', DEFAULT_SERVER_SETTINGS.clientCertificates),
+  };
+}
+
+export async function startLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<LanguageClient> {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  // One watcher per glob: the client forwards their events as workspace/didChangeWatchedFiles, which is how
+  // the server learns about files edited outside the editor (git checkout, dotnet dev-certs rewriting config).
+  const watchers = DISCOVERY_GLOBS.map(g => vscode.workspace.createFileSystemWatcher(g));
+  context.subscriptions.push(...watchers);
+  const initializationOptions: InitializationOptions = {
+    remoteName: vscode.env.remoteName,
+    settings: readServerSettings(),
+  };
+  const clientOptions: LanguageClientOptions = {
+    // By pattern, not language: applicationhost.config and .env have no reliable language id.
+    documentSelector: DISCOVERY_GLOBS.map(pattern => ({ scheme: 'file', pattern })),
+    synchronize: { fileEvents: watchers },
+    initializationOptions,
+    outputChannel: log,
+    diagnosticCollectionName: DIAGNOSTIC_SOURCE,
+    // Hovers link to the fix commands; trust exactly those, not arbitrary command URIs.
+    markdown: { isTrusted: { enabledCommands: Object.values(COMMANDS) }, supportThemeIcons: true },
+  };
+  const client = new LanguageClient(LANGUAGE_CLIENT_ID, 'DevCert Doctor Language Server', serverOptions, clientOptions);
+  await client.start();
+  log.info(`language server started (${module})`);
+  return client;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Typed helpers for the custom messages.
+
+/** Re-discover and probe now, bypassing the cache. */
+export function checkNow(client: LanguageClient, params: CheckNowParams = {}): Promise<CheckNowResult> {
+  return client.sendRequest(requestType(CheckNowRequest), params);
+}
+
+/** The server's latest state for a folder (URI string), without probing. */
+export function verdictsFor(client: LanguageClient, folder: vscode.Uri | string): Promise<FolderVerdicts | null> {
+  return client.sendRequest(requestType(VerdictsForRequest), { folder: folder.toString() });
+}
+
+/** Probe given URLs through the server's cache (shares handshakes already in flight). */
+export function probe(client: LanguageClient, params: ProbeParams): Promise<EndpointVerdict[]> {
+  return client.sendRequest(requestType(ProbeRequest), params);
+}
+
+/** Called with every folder's new state (verdicts, endpoints, in-flight checks). */
+export function onVerdicts(client: LanguageClient, handler: (v: FolderVerdicts) => void): vscode.Disposable {
+  return client.onNotification(notificationType(VerdictsNotification), handler);
+}

@@ -1,0 +1,185 @@
+/**
+ * Every custom message between the extension (client) and the language server, declared once.
+ *
+ * Why descriptors and not `new RequestType(...)` here: the client and the server bundle different
+ * copies of vscode-jsonrpc (vscode-languageclient 11 pins jsonrpc 10, vscode-languageserver 10 uses 9),
+ * and jsonrpc compares `ParameterStructures` by object identity. A RequestType built from one copy and
+ * sent through the other throws "Unknown parameter structure". So this file holds only method names
+ * and payload types (no runtime dependency on either library); each side turns a descriptor into its
+ * own library's RequestType/NotificationType (see `src/extension/languageClient.ts` and
+ * `src/server/protocolTypes.ts`).
+ *
+ * Folders and files travel as URIs (`file:///...`), as LSP does everywhere else.
+ */
+import type { DeclaredEndpoint, DiscoveryWarning } from './core/endpoints/types';
+import type { EndpointVerdict } from './core/probe/types';
+import type { FixId, ProblemCode } from './core/probe/problems';
+
+/** Client id: VS Code reads `devcertDoctor.trace.server` for the LSP trace because of it. */
+export const LANGUAGE_CLIENT_ID = 'devcertDoctor';
+/** `Diagnostic.source` of everything the server publishes. */
+export const DIAGNOSTIC_SOURCE = 'DevCert Doctor';
+
+// ---------------------------------------------------------------------------------------------
+// Message descriptors
+
+/** A request `P → R`. The phantom fields only carry types; they are never set. */
+export interface RequestSpec<P, R> { readonly method: string; readonly _params?: P; readonly _result?: R }
+/** A notification carrying `P`. */
+export interface NotificationSpec<P> { readonly method: string; readonly _params?: P }
+
+function request<P, R>(method: string): RequestSpec<P, R> { return { method }; }
+function notification<P>(method: string): NotificationSpec<P> { return { method }; }
+
+// ---------------------------------------------------------------------------------------------
+// Settings and initialization
+
+/** One entry of `devcertDoctor.clientCertificates`: what to present to a server that asks (mTLS). */
+export interface ClientCertificateSetting {
+  /** `https://host:port` (or `host:port`) of the endpoint it is for. */
+  url: string;
+  /** PFX/P12 path, or PEM `cert` + `key` paths. Relative paths resolve against the workspace folder. */
+  pfx?: string;
+  cert?: string;
+  key?: string;
+  /** Only when the user put it in settings; the extension may instead keep it in SecretStorage. */
+  passphrase?: string;
+}
+
+/** The settings the server acts on (section `devcertDoctor`). Missing fields take these defaults. */
+export interface ServerSettings {
+  /** `devcertDoctor.timeoutMs`: handshake timeout per endpoint. */
+  timeoutMs: number;
+  /** `devcertDoctor.expiringSoonDays`: below this many days left, `expiring-soon`. */
+  expiringSoonDays: number;
+  /** `devcertDoctor.diagnostics.enable`: false → the server publishes no diagnostics (it still probes). */
+  diagnosticsEnable: boolean;
+  /** `devcertDoctor.endpoints`: extra `https://host:port` URLs to check in every folder. */
+  endpoints: string[];
+  /** `devcertDoctor.clientCertificates`. */
+  clientCertificates: ClientCertificateSetting[];
+}
+
+export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
+  timeoutMs: 3000,
+  expiringSoonDays: 14,
+  diagnosticsEnable: true,
+  endpoints: [],
+  clientCertificates: [],
+};
+
+/** `initialize.initializationOptions`. */
+export interface InitializationOptions {
+  /** `vscode.env.remoteName` (`ssh-remote`, `wsl`, `dev-container`, `codespaces`…), absent when local. */
+  remoteName?: string;
+  settings?: Partial<ServerSettings>;
+}
+
+// After start, settings follow `workspace/didChangeConfiguration` with `{ settings: { devcertDoctor: {...} } }`
+// in the shape VS Code's configuration has (nested `diagnostics.enable`), as `synchronize.configurationSection` sends it.
+
+// ---------------------------------------------------------------------------------------------
+// What the server knows about a workspace folder
+
+export interface FolderVerdicts {
+  /** Workspace folder URI. */
+  folder: string;
+  /** Everything declared in the folder (open editors' unsaved text included) plus `devcertDoctor.endpoints`. */
+  endpoints: DeclaredEndpoint[];
+  /** The latest verdict per probed endpoint (loopback only), in `endpoints` order. */
+  verdicts: EndpointVerdict[];
+  /** URLs with a probe in flight right now (the status bar shows "checking"). */
+  checking: string[];
+  /** Files discovery could not read (also published as diagnostics). */
+  warnings: DiscoveryWarning[];
+  /** When the newest verdict in `verdicts` was taken (ISO 8601); null before the first probe. */
+  checkedAt: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests (client → server)
+
+export interface CheckNowParams {
+  /** Only this workspace folder (URI); every folder when absent. */
+  folder?: string;
+}
+export interface CheckNowResult { folders: FolderVerdicts[] }
+/** Re-discover and probe now, ignoring the cache (the "Check HTTPS endpoints now" command, window focus). */
+export const CheckNowRequest = request<CheckNowParams, CheckNowResult>('devcertDoctor/checkNow');
+
+export interface VerdictsForParams { folder: string }
+/** What the server holds for a folder, without probing (the debug gate's cache). Null for unknown folders. */
+export const VerdictsForRequest = request<VerdictsForParams, FolderVerdicts | null>('devcertDoctor/verdictsFor');
+
+export interface ProbeTarget {
+  /** `https://host:port`; host and port are read from it. */
+  url: string;
+  /** The workspace folder it belongs to (for client certificates); optional. */
+  folder?: string;
+}
+export interface ProbeParams {
+  targets: ProbeTarget[];
+  /** Reuse a cached verdict younger than this (ms); 0 forces a fresh handshake. Default: the cache's TTL. */
+  maxAgeMs?: number;
+}
+/**
+ * Probe arbitrary endpoints through the server's cache (the debug gate: a launch configuration's own URLs),
+ * so a handshake already in flight for the same endpoint is shared. Verdicts come back in `targets` order.
+ */
+export const ProbeRequest = request<ProbeParams, EndpointVerdict[]>('devcertDoctor/probe');
+
+// ---------------------------------------------------------------------------------------------
+// Notifications (server → client)
+
+/** Sent whenever a folder's endpoints, verdicts or in-flight set change: feeds the status bar and the gate. */
+export const VerdictsNotification = notification<FolderVerdicts>('devcertDoctor/verdicts');
+
+// ---------------------------------------------------------------------------------------------
+// Commands the server's code actions and hover links invoke. The extension registers them.
+
+export const COMMANDS = {
+  /** Arguments: one `RunFixArgs`. Without arguments (palette) the extension asks which endpoint and fix. */
+  repair: 'devcertDoctor.repair',
+  /** Arguments: none. Sends `CheckNowRequest`. */
+  checkNow: 'devcertDoctor.checkNow',
+  /** Arguments: one `ShowCertificateArgs`. */
+  showCertificate: 'devcertDoctor.showCertificate',
+} as const;
+
+/** What a quick fix passes to `devcertDoctor.repair`. */
+export interface RunFixArgs {
+  fix: FixId;
+  url: string;
+  port: number;
+  /** Workspace folder URI the endpoint was declared in ('' when the file is outside every folder). */
+  folder: string;
+  /** The file (URI) whose diagnostic offered the fix. */
+  file?: string;
+}
+
+export interface ShowCertificateArgs { url: string; folder: string }
+
+/** `Diagnostic.data` on every endpoint diagnostic: what a code action needs, no second lookup. */
+export interface EndpointDiagnosticData {
+  url: string;
+  port: number;
+  folder: string;
+  code: ProblemCode;
+  fixes: FixId[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files the server reads. The client syncs these documents and watches these globs.
+
+/** Glob patterns (relative to any folder) of every file discovery reads. */
+export const DISCOVERY_GLOBS: readonly string[] = [
+  '**/.vscode/launch.json',
+  '**/launchSettings.json',
+  '**/applicationhost.config',
+  '**/appsettings*.json',
+  '**/.env',
+  '**/.env.*',
+  '**/angular.json',
+  '**/vite.config.{js,mjs,cjs,ts,mts,cts}',
+  '**/webpack.config.{js,mjs,cjs,ts}',
+];
