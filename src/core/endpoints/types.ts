@@ -27,6 +27,8 @@ export interface EndpointSource {
   range: Range;
   /** e.g. the launch configuration name, the launchSettings profile, the Kestrel endpoint name. */
   detail?: string;
+  /** The value as written there (the URL list item, the port), for hovers and messages. */
+  declared?: string;
 }
 
 /** A certificate the configuration says the server will serve (Kestrel, CRA, angular...). */
@@ -41,6 +43,8 @@ export interface DeclaredCertificate {
   subject?: string;
   store?: string;
   location?: string;
+  /** Kestrel `AllowInvalid`: the server accepts a certificate that fails validation. */
+  allowInvalid?: boolean;
 }
 
 export interface DeclaredEndpoint {
@@ -55,6 +59,10 @@ export interface DeclaredEndpoint {
   sources: EndpointSource[];
   /** Certificates configured for this endpoint, when the configuration names one. */
   certificates: DeclaredCertificate[];
+  /** What to pass to `tls.connect`: IPv6 brackets stripped, wildcard hosts (`*`, `+`, `0.0.0.0`) → `localhost`. */
+  connectHost?: string;
+  /** Kestrel `ClientCertificateMode` when configured (e.g. `RequireCertificate`): mTLS expected. */
+  clientCertificateMode?: string;
 }
 
 /** A file that could not be read as its format: named with file and line, never a crash. */

@@ -1,0 +1,141 @@
+/**
+ * Finds the files discovery reads, fast on big repositories: build output, package caches and VCS
+ * folders are never entered, nor are hidden folders other than `.vscode` (launch.json) and `.vs`
+ * (where only IIS Express's applicationhost.config is looked for: the rest of `.vs` is large caches).
+ * Symbolic links are followed once per real directory, so a link back to an ancestor cannot loop.
+ */
+import { promises as fs, type Dirent } from 'node:fs';
+import * as path from 'node:path';
+import type { DiscoveryWarning } from './types';
+
+export type FileFormat =
+  | 'launch.json' | 'launchSettings.json' | 'applicationhost.config' | 'appsettings.json'
+  | 'dotenv' | 'angular.json' | 'vite.config' | 'webpack.config';
+
+export interface FoundFile { file: string; format: FileFormat }
+
+/** Folders that hold generated or downloaded files, never a project's own configuration. */
+export const SKIPPED_DIRS = new Set([
+  'node_modules', 'bin', 'obj', 'dist', 'out', 'bower_components', 'jspm_packages', 'coverage', 'testresults', '__pycache__',
+]);
+
+/** The `.env` files Create React App reads in development (`.env.test*` / `.env.production*` are not served). */
+export const DOTENV_FILES = ['.env', '.env.local', '.env.development', '.env.development.local'];
+
+export function classifyFile(name: string, parentDirName: string): FileFormat | undefined {
+  const lower = name.toLowerCase();
+  if (lower === 'launch.json') return parentDirName === '.vscode' ? 'launch.json' : undefined;
+  if (lower === 'launchsettings.json') return parentDirName.toLowerCase() === 'properties' ? 'launchSettings.json' : undefined;
+  if (/^appsettings(\.[^.]+)*\.json$/.test(lower)) return 'appsettings.json';
+  if (DOTENV_FILES.includes(name)) return 'dotenv';
+  if (name === 'angular.json') return 'angular.json';
+  if (/^vite\.config\.(js|ts|mjs|cjs|mts|cts)$/.test(name)) return 'vite.config';
+  // webpack.config.js, and the split webpack.dev.js / webpack.config.dev.js layouts.
+  if (/^webpack(\.[\w-]+)*\.(js|ts|cjs|mjs)$/.test(name)) return 'webpack.config';
+  return undefined;
+}
+
+export interface WalkOptions { maxDepth: number }
+
+export async function findConfigFiles(root: string, options: WalkOptions): Promise<{ files: FoundFile[]; warnings: DiscoveryWarning[] }> {
+  const files: FoundFile[] = [];
+  const warnings: DiscoveryWarning[] = [];
+  const limit = limiter(64);
+  const visited = new Set<string>();
+  const pendingLinks: Array<{ dir: string; depth: number }> = [];
+
+  const readDir = (dir: string): Promise<Dirent[] | undefined> => limit(async () => {
+    try {
+      return await fs.readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      warnings.push({ file: dir, line: 1, message: `folder skipped: ${(err as Error).message}` });
+      return undefined;
+    }
+  });
+
+  const visit = async (dir: string, real: string, depth: number): Promise<void> => {
+    if (visited.has(real)) return;
+    visited.add(real);
+    const dirents = await readDir(dir);
+    if (!dirents) return;
+    dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const parentName = path.basename(dir);
+    const children: Array<Promise<void>> = [];
+    for (const d of dirents) {
+      const full = path.join(dir, d.name);
+      if (d.isSymbolicLink()) {
+        // Decided after the plain walk, so a link to a folder that is also reached directly is read
+        // under its real path once.
+        pendingLinks.push({ dir: full, depth });
+        continue;
+      }
+      if (d.isDirectory()) {
+        if (d.name === '.vs') children.push(findIisExpressConfigs(full));
+        else if (depth < options.maxDepth && enterable(d.name)) children.push(visit(full, path.join(real, d.name), depth + 1));
+      } else if (d.isFile()) {
+        const format = classifyFile(d.name, parentName);
+        if (format) files.push({ file: full, format });
+      }
+    }
+    await Promise.all(children);
+  };
+
+  // `.vs/config/applicationhost.config` (VS 2015) and `.vs/<solution>/config/applicationhost.config`.
+  const findIisExpressConfigs = async (vsDir: string): Promise<void> => {
+    const candidates = [path.join(vsDir, 'config', 'applicationhost.config')];
+    for (const d of (await readDir(vsDir)) ?? []) {
+      if (d.isDirectory() && d.name !== 'config') candidates.push(path.join(vsDir, d.name, 'config', 'applicationhost.config'));
+    }
+    await Promise.all(candidates.map((f) => limit(async () => {
+      try {
+        if ((await fs.stat(f)).isFile()) files.push({ file: f, format: 'applicationhost.config' });
+      } catch { /* absent: the usual case */ }
+    })));
+  };
+
+  const rootReal = await fs.realpath(root);
+  await visit(root, rootReal, 0);
+  while (pendingLinks.length > 0) {
+    const { dir, depth } = pendingLinks.shift()!;
+    let real: string;
+    let stat;
+    try {
+      real = await fs.realpath(dir);
+      stat = await fs.stat(real);
+    } catch {
+      continue; // dangling link
+    }
+    const name = path.basename(dir);
+    if (stat.isDirectory()) {
+      if (name === '.vs') await findIisExpressConfigs(dir);
+      else if (depth < options.maxDepth && enterable(name)) await visit(dir, real, depth + 1);
+    } else if (stat.isFile()) {
+      const format = classifyFile(name, path.basename(path.dirname(dir)));
+      if (format) files.push({ file: dir, format });
+    }
+  }
+  files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { files, warnings };
+}
+
+function enterable(name: string): boolean {
+  if (SKIPPED_DIRS.has(name.toLowerCase())) return false;
+  // Hidden folders are tool state (.git, .angular cache, .next, .yarn...), except VS Code's own.
+  return !name.startsWith('.') || name === '.vscode';
+}
+
+/** At most `n` file-system calls in flight: enough to be fast, few enough not to exhaust descriptors. */
+function limiter(n: number): <T>(job: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const queue: Array<() => void> = [];
+  return async <T>(job: () => Promise<T>): Promise<T> => {
+    if (active >= n) await new Promise<void>((resolve) => queue.push(resolve));
+    active++;
+    try {
+      return await job();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
+  };
+}
