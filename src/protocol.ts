@@ -34,16 +34,18 @@ function notification<P>(method: string): NotificationSpec<P> { return { method 
 // ---------------------------------------------------------------------------------------------
 // Settings and initialization
 
-/** One entry of `devcertDoctor.clientCertificates`: what to present to a server that asks (mTLS). */
+/**
+ * One value of `devcertDoctor.clientCertificates` (an object keyed by `host:port`, REST Client's
+ * convention). The server only uses the keys, to know which endpoints expect a client certificate; the
+ * certificate itself (and its password, kept in SecretStorage) comes from the client through
+ * `ClientCertificateRequest`.
+ */
 export interface ClientCertificateSetting {
-  /** `https://host:port` (or `host:port`) of the endpoint it is for. */
-  url: string;
-  /** PFX/P12 path, or PEM `cert` + `key` paths. Relative paths resolve against the workspace folder. */
   pfx?: string;
   cert?: string;
   key?: string;
-  /** Only when the user put it in settings; the extension may instead keep it in SecretStorage. */
-  passphrase?: string;
+  requestPath?: string;
+  forwardHeader?: boolean;
 }
 
 /** The settings the server acts on (section `devcertDoctor`). Missing fields take these defaults. */
@@ -56,8 +58,8 @@ export interface ServerSettings {
   diagnosticsEnable: boolean;
   /** `devcertDoctor.endpoints`: extra `https://host:port` URLs to check in every folder. */
   endpoints: string[];
-  /** `devcertDoctor.clientCertificates`. */
-  clientCertificates: ClientCertificateSetting[];
+  /** `devcertDoctor.clientCertificates`, keyed by `host:port`. */
+  clientCertificates: Record<string, ClientCertificateSetting>;
 }
 
 export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
@@ -65,7 +67,7 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   expiringSoonDays: 14,
   diagnosticsEnable: true,
   endpoints: [],
-  clientCertificates: [],
+  clientCertificates: {},
 };
 
 /** `initialize.initializationOptions`. */
@@ -127,6 +129,34 @@ export interface ProbeParams {
  * so a handshake already in flight for the same endpoint is shared. Verdicts come back in `targets` order.
  */
 export const ProbeRequest = request<ProbeParams, EndpointVerdict[]>('devcertDoctor/probe');
+
+// ---------------------------------------------------------------------------------------------
+// Requests (server → client)
+
+export interface ClientCertificateParams {
+  url: string;
+  host: string;
+  port: number;
+  /** Workspace folder URI ('' outside every folder): relative paths in settings resolve against it. */
+  folder: string;
+}
+/** A client certificate as Node's `tls` takes it; binary travels as base64. */
+export interface ClientCertificatePayload {
+  pfxBase64?: string;
+  passphrase?: string;
+  certPem?: string;
+  keyPem?: string;
+  /** Where it came from, for messages (never the password). */
+  label?: string;
+  requestPath?: string;
+  forwardClientCertHeader?: boolean;
+}
+/**
+ * Asked before probing an endpoint that has a `devcertDoctor.clientCertificates` entry, so the server's
+ * verdict for an mTLS endpoint matches the extension's. The client answers without prompting (null when
+ * the password is not known yet); the server then probes without a certificate.
+ */
+export const ClientCertificateRequest = request<ClientCertificateParams, ClientCertificatePayload | null>('devcertDoctor/clientCertificate');
 
 // ---------------------------------------------------------------------------------------------
 // Notifications (server → client)

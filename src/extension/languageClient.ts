@@ -9,9 +9,9 @@ import {
   type LanguageClientOptions, type ServerOptions,
 } from 'vscode-languageclient/node';
 import {
-  COMMANDS, CheckNowRequest, DEFAULT_SERVER_SETTINGS, DIAGNOSTIC_SOURCE, DISCOVERY_GLOBS, LANGUAGE_CLIENT_ID,
+  COMMANDS, CheckNowRequest, ClientCertificateRequest, DEFAULT_SERVER_SETTINGS, DIAGNOSTIC_SOURCE, DISCOVERY_GLOBS, LANGUAGE_CLIENT_ID,
   ProbeRequest, VerdictsForRequest, VerdictsNotification,
-  type CheckNowParams, type CheckNowResult, type FolderVerdicts, type InitializationOptions,
+  type CheckNowParams, type CheckNowResult, type ClientCertificateParams, type ClientCertificatePayload, type FolderVerdicts, type InitializationOptions,
   type NotificationSpec, type ProbeParams, type RequestSpec, type ServerSettings,
 } from '../protocol';
 import type { EndpointVerdict } from '../core/probe/types';
@@ -83,4 +83,15 @@ export function probe(client: LanguageClient, params: ProbeParams): Promise<Endp
 /** Called with every folder's new state (verdicts, endpoints, in-flight checks). */
 export function onVerdicts(client: LanguageClient, handler: (v: FolderVerdicts) => void): vscode.Disposable {
   return client.onNotification(notificationType(VerdictsNotification), handler);
+}
+
+/**
+ * Answers the server's `devcertDoctor/clientCertificate` requests (mTLS endpoints). `resolve` must not
+ * prompt: background checks never ask for a password; return undefined to probe without a certificate.
+ */
+export function serveClientCertificates(
+  client: LanguageClient,
+  resolve: (p: ClientCertificateParams) => Promise<ClientCertificatePayload | undefined>,
+): vscode.Disposable {
+  return client.onRequest(requestType(ClientCertificateRequest), async (p: ClientCertificateParams) => (await resolve(p)) ?? null);
 }
