@@ -1,0 +1,229 @@
+/**
+ * http.sys SSL bindings for IIS Express (and anything else http.sys serves): which certificate answers
+ * on `0.0.0.0:PORT`. Two ways to repair, both elevated (http.sys configuration is machine-wide):
+ *   - rebind: `netsh http delete sslcert` then `netsh http add sslcert ... certhash= appid=`, with the
+ *     binding that was there recorded so it can be put back;
+ *   - regenerate: `IisExpressAdminCmd.exe setupSslUrl -url:https://localhost:PORT/ -UseSelfSigned`, which
+ *     lets IIS Express make (or reuse) its own "IIS Express Development Certificate" and bind it.
+ * The certificate must already be in LocalMachine\My with its private key (see trust/windows.ts):
+ * http.sys looks the hash up there and fails the handshake otherwise.
+ */
+import { run } from '../exec';
+import type { CommandAction, PlanStep } from '../plan';
+import { findBinding, parseNetshShowSslcert, type NetshSslBinding } from './netshParse';
+import type { BindContext, BindPlan, BindTarget, Runner } from './types';
+import {
+  BindInputError, IIS_EXPRESS_APP_ID, iisExpressPortWarning, iisExpressSslPorts, validateAppId, validatePort,
+  validateThumbprint,
+} from './validate';
+
+export const DEFAULT_IIS_EXPRESS_ADMIN_CMD = 'C:\\Program Files\\IIS Express\\IisExpressAdminCmd.exe';
+
+/** The binding that was in place before, as stored in the ledger's `previous` (JSON). */
+export interface PreviousHttpSysBinding { certHash: string; appId: string }
+
+/** `0.0.0.0:PORT`: IIS Express binds every IPv4 address. */
+export function ipPortFor(port: number): string {
+  return `0.0.0.0:${validatePort(port)}`;
+}
+
+export function httpSysTarget(ipport: string): string {
+  return `httpsys:${ipport}`;
+}
+
+function netsh(args: string[], okExitCodes?: number[]): CommandAction {
+  return { type: 'command', command: 'netsh', args, ...(okExitCodes ? { okExitCodes } : {}) };
+}
+
+export function netshShowSslcert(ipport?: string): CommandAction {
+  return netsh(['http', 'show', 'sslcert', ...(ipport ? [`ipport=${ipport}`] : [])]);
+}
+
+export function netshDeleteSslcert(ipport: string): CommandAction {
+  return netsh(['http', 'delete', 'sslcert', `ipport=${ipport}`]);
+}
+
+export function netshAddSslcert(ipport: string, certHash: string, appId: string): CommandAction {
+  return netsh(['http', 'add', 'sslcert', `ipport=${ipport}`, `certhash=${validateThumbprint(certHash)}`,
+    `appid=${validateAppId(appId)}`]);
+}
+
+/** One command that puts an old binding back over whatever is bound now (the ledger's single undo). */
+export function netshUpdateSslcert(ipport: string, certHash: string, appId: string): CommandAction {
+  return netsh(['http', 'update', 'sslcert', `ipport=${ipport}`, `certhash=${validateThumbprint(certHash)}`,
+    `appid=${validateAppId(appId)}`]);
+}
+
+/**
+ * Every current SSL binding, from one `netsh http show sslcert` (one process instead of one per port
+ * of the 100-port range). A failing netsh is an error here: listing all bindings has no "not found".
+ */
+export async function readHttpSysBindings(runner: Runner = run): Promise<NetshSslBinding[]> {
+  const { command, args } = netshShowSslcert();
+  const r = await runner(command, args, { timeoutMs: 30_000 });
+  const bindings = parseNetshShowSslcert(r.stdout);
+  if (r.code !== 0 && bindings.length === 0) {
+    throw new Error(`netsh http show sslcert failed (exit ${r.code}): ${(r.stderr || r.stdout).trim()}`);
+  }
+  return bindings;
+}
+
+/**
+ * The binding on one ip:port, or undefined. For a single endpoint netsh exits non-zero with a localized
+ * "cannot find the file" when there is none, so absence is read from the missing hash, not the text.
+ */
+export async function readHttpSysBinding(ipport: string, runner: Runner = run): Promise<NetshSslBinding | undefined> {
+  const { command, args } = netshShowSslcert(ipport);
+  const r = await runner(command, args, { timeoutMs: 15_000 });
+  return findBinding(parseNetshShowSslcert(r.stdout), ipport);
+}
+
+export interface HttpSysBindRequest {
+  /** HTTPS ports from applicationhost.config, or 'iisexpress-range' for all of 44300–44399. */
+  ports: readonly number[] | 'iisexpress-range';
+  /** SHA-1 of the certificate to bind (must be in LocalMachine\My with its key). */
+  thumbprint: string;
+  /** Defaults to IIS Express's application id. */
+  appId?: string;
+}
+
+function resolvePorts(ports: HttpSysBindRequest['ports']): number[] {
+  const list = ports === 'iisexpress-range' ? iisExpressSslPorts() : [...ports];
+  if (list.length === 0) throw new BindInputError('No HTTPS port to bind: give at least one port.');
+  return [...new Set(list.map(validatePort))];
+}
+
+function portNotes(ports: number[]): string[] {
+  return ports.map(iisExpressPortWarning).filter((n): n is string => n !== undefined);
+}
+
+/** Steps that move one port's binding aside (recorded, so rollback and `clean` can put it back). */
+function deleteExistingStep(ipport: string, port: number, old: PreviousHttpSysBinding): PlanStep {
+  return {
+    id: `unbind-${port}`,
+    title: `Remove the current http.sys SSL binding on ${ipport} (certificate ${old.certHash})`,
+    action: netshDeleteSslcert(ipport),
+    elevated: true,
+    changes: `http.sys SSL binding ${ipport} (was certhash=${old.certHash} appid=${old.appId})`,
+    undo: netshAddSslcert(ipport, old.certHash, old.appId),
+  };
+}
+
+function previousOf(old: NetshSslBinding | undefined): PreviousHttpSysBinding | undefined {
+  return old?.certHash ? { certHash: old.certHash, appId: old.appId ?? IIS_EXPRESS_APP_ID } : undefined;
+}
+
+/** The ledger's single-command undo for `clean`: put the old binding back, or remove ours. */
+function ledgerUndo(ipport: string, previous: PreviousHttpSysBinding | undefined): CommandAction {
+  return previous ? netshUpdateSslcert(ipport, previous.certHash, previous.appId) : netshDeleteSslcert(ipport);
+}
+
+/**
+ * Plan: for each port, if it is already bound to `thumbprint` with the same app id nothing happens;
+ * otherwise the old binding is deleted (undo: add it back) and the new one added (undo: delete it).
+ * The add step's ledger record carries the old binding, and a single-command undo for `clean`
+ * (`update` back to the old binding, or `delete` when there was none).
+ */
+export async function planHttpSysBindings(request: HttpSysBindRequest, ctx: Pick<BindContext, 'runner'> = {}): Promise<BindPlan> {
+  const thumbprint = validateThumbprint(request.thumbprint);
+  const appId = validateAppId(request.appId ?? IIS_EXPRESS_APP_ID);
+  const ports = resolvePorts(request.ports);
+  const current = await readHttpSysBindings(ctx.runner ?? run);
+  const steps: PlanStep[] = [];
+  const notes = portNotes(ports);
+  const unchanged: number[] = [];
+  for (const port of ports) {
+    const ipport = ipPortFor(port);
+    const old = findBinding(current, ipport);
+    if (old?.certHash === thumbprint && (old.appId ?? '') === appId) { unchanged.push(port); continue; }
+    const previous = previousOf(old);
+    if (previous) steps.push(deleteExistingStep(ipport, port, previous));
+    steps.push({
+      id: `bind-${port}`,
+      title: `Bind certificate ${thumbprint} to ${ipport} in http.sys (IIS Express)`,
+      action: netshAddSslcert(ipport, thumbprint, appId),
+      elevated: true,
+      changes: `http.sys SSL binding ${ipport} → certhash=${thumbprint} appid=${appId}`,
+      undo: netshDeleteSslcert(ipport),
+      record: {
+        kind: 'binding',
+        target: httpSysTarget(ipport),
+        thumbprint,
+        ...(previous ? { previous: JSON.stringify(previous) } : {}),
+        undo: ledgerUndo(ipport, previous),
+      },
+    });
+  }
+  if (unchanged.length) notes.push(`Already bound to ${thumbprint}: ${unchanged.join(', ')} (left as they are).`);
+  return { steps, notes };
+}
+
+export interface IisExpressRegenerateRequest {
+  ports: readonly number[] | 'iisexpress-range';
+}
+
+export function iisExpressAdminCmdPath(ctx: Pick<BindContext, 'tools'>): string {
+  return ctx.tools?.iisExpressAdminCmd || DEFAULT_IIS_EXPRESS_ADMIN_CMD;
+}
+
+/**
+ * "Let IIS Express regenerate": setupSslUrl creates the IIS Express Development Certificate in
+ * LocalMachine\My when it is missing and binds it. It refuses a port that is already bound, so an
+ * existing binding is deleted first (recorded, like the rebind path). Its undo is deleteSslUrl.
+ */
+export async function planIisExpressRegenerate(request: IisExpressRegenerateRequest, ctx: Pick<BindContext, 'runner' | 'tools'> = {}): Promise<BindPlan> {
+  const ports = resolvePorts(request.ports);
+  const exe = iisExpressAdminCmdPath(ctx);
+  const current = await readHttpSysBindings(ctx.runner ?? run);
+  const steps: PlanStep[] = [];
+  for (const port of ports) {
+    const ipport = ipPortFor(port);
+    const url = `-url:https://localhost:${port}/`;
+    const previous = previousOf(findBinding(current, ipport));
+    if (previous) steps.push(deleteExistingStep(ipport, port, previous));
+    steps.push({
+      id: `iisexpress-ssl-${port}`,
+      title: `Let IIS Express create its development certificate and bind it to https://localhost:${port}/`,
+      action: { type: 'command', command: exe, args: ['setupSslUrl', url, '-UseSelfSigned'] },
+      elevated: true,
+      changes: `http.sys SSL binding ${ipport}; LocalMachine\\My gains "IIS Express Development Certificate" if it was missing`,
+      undo: { type: 'command', command: exe, args: ['deleteSslUrl', url] },
+      record: {
+        kind: 'binding',
+        target: httpSysTarget(ipport),
+        ...(previous ? { previous: JSON.stringify(previous) } : {}),
+        undo: ledgerUndo(ipport, previous),
+      },
+    });
+  }
+  const notes = portNotes(ports);
+  notes.push('IIS Express puts its certificate in LocalMachine\\My only; trust it in CurrentUser\\Root as well, '
+    + 'or browsers and server-to-server calls keep rejecting it.');
+  if (!ctx.tools?.iisExpressAdminCmd) {
+    notes.push(`Using ${DEFAULT_IIS_EXPRESS_ADMIN_CMD}; older installs have it under "C:\\Program Files (x86)\\IIS Express" `
+      + '(set devcertDoctor.tools.iisExpressAdminCmd).');
+  }
+  return { steps, notes };
+}
+
+/**
+ * What `IisExpressAdminCmd.exe` reported. The exit code decides; the text (English on English systems:
+ * "Command 'setupsslUrl' completed." / "... failed." plus a reason line) is only passed on.
+ */
+export function interpretIisExpressAdminCmd(result: { code: number | null; stdout: string; stderr: string }): { ok: boolean; message: string } {
+  const text = `${result.stdout}\n${result.stderr}`.trim();
+  const ok = result.code === 0;
+  return { ok, message: text || (ok ? 'completed' : `failed with exit code ${result.code}`) };
+}
+
+export const httpSysBindTarget: BindTarget<HttpSysBindRequest> = {
+  id: 'httpsys',
+  label: 'http.sys SSL bindings (netsh http sslcert)',
+  plan: (request, ctx) => planHttpSysBindings(request, ctx),
+};
+
+export const iisExpressRegenerateTarget: BindTarget<IisExpressRegenerateRequest> = {
+  id: 'iisexpress-regenerate',
+  label: 'Let IIS Express regenerate its certificate (IisExpressAdminCmd setupSslUrl)',
+  plan: (request, ctx) => planIisExpressRegenerate(request, ctx),
+};
