@@ -89,3 +89,185 @@ export function quoteArg(arg: string): string {
 export function formatCommand(command: string, args: readonly string[]): string {
   return [command, ...args].map(quoteArg).join(' ');
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Elevation. Every elevated step of a plan runs in ONE script behind ONE prompt (@vscode/sudo-prompt:
+// pkexec/kdesudo on Linux, the macOS authorization dialog, UAC on Windows). The script is built here
+// from argument arrays, each argument quoted for the script's language, so no value is ever
+// interpreted by a shell. It records each operation's exit code in a status file in a private temp
+// folder; that is how the caller knows which operations completed when one fails half-way.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as nodePath from 'node:path';
+
+/** One operation inside an elevated script. */
+export type ElevatedOp =
+  | { kind: 'exec'; command: string; args: string[]; env?: Record<string, string>; okExitCodes?: number[] }
+  /** Copy a file staged by the (unprivileged) caller into a place only root can write, with a mode. */
+  | { kind: 'copy'; from: string; to: string; mode?: number }
+  | { kind: 'remove'; path: string };
+
+/** A group of operations that stands or falls together (one plan step). */
+export interface ElevatedUnit { id: string; ops: ElevatedOp[] }
+
+export interface ElevatedUnitResult { id: string; code: number; stdout: string; stderr: string }
+
+export interface ElevatedBatchResult {
+  /** Units that ran, in order; the last one failed when `failed` is set. */
+  results: ElevatedUnitResult[];
+  failed?: ElevatedUnitResult;
+}
+
+/**
+ * How the elevated script is started: given the one command line that runs the script, prompt the user
+ * and run it as root/administrator. Injectable so tests can simulate the user pressing "Cancel" (a real
+ * prompt cannot be clicked in CI, and tests must never gain root on the test machine).
+ */
+export type ElevationRunner = (commandLine: string, options: { name: string }) => Promise<{ stdout: string; stderr: string }>;
+
+/** The message sudo-prompt uses when the user dismisses the prompt. */
+export const SUDO_PROMPT_CANCELLED = 'User did not grant permission.';
+const SUDO_PROMPT_NO_AGENT = 'No polkit authentication agent found.';
+
+export class ElevationCancelledError extends Error {
+  constructor(message = 'Elevation was cancelled; nothing was changed') { super(message); }
+}
+
+/** The real runner: @vscode/sudo-prompt (loaded lazily: the extension only needs it when elevating). */
+export const sudoPromptRunner: ElevationRunner = (commandLine, options) => new Promise((resolve, reject) => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const sudo = require('@vscode/sudo-prompt') as typeof import('@vscode/sudo-prompt');
+  sudo.exec(commandLine, { name: options.name }, (err, stdout, stderr) => {
+    if (err) { Object.assign(err, { stdout: String(stdout ?? ''), stderr: String(stderr ?? '') }); reject(err); return; }
+    resolve({ stdout: String(stdout ?? ''), stderr: String(stderr ?? '') });
+  });
+});
+
+/** POSIX sh quoting for script text (always quoted: the script is for machines, the plan for people). */
+export function shQuote(arg: string): string { return `'${arg.replace(/'/g, `'\\''`)}'`; }
+
+/** PowerShell single-quoted literal: no expansion inside; a quote is written twice. */
+export function psQuote(arg: string): string { return `'${arg.replace(/['\u2018\u2019\u201A\u201B]/g, m => m + m)}'`; }
+
+function okCodes(op: ElevatedOp): number[] { return op.kind === 'exec' ? [0, ...(op.okExitCodes ?? [])] : [0]; }
+
+/** The POSIX script: runs units in order, stops at the first failure, records each unit's status. */
+export function buildPosixScript(units: ElevatedUnit[], resultDir: string): string {
+  const lines = ['#!/bin/sh', '# Written by devcert-doctor: the elevated steps of one plan.', 'umask 022',
+    `R=${shQuote(resultDir)}`];
+  units.forEach((unit, i) => {
+    lines.push(`# step ${i}: ${unit.id.replace(/[\r\n]/g, ' ')}`, 'rc=0');
+    for (const op of unit.ops) {
+      const io = `>>"$R/${i}.out" 2>>"$R/${i}.err"`;
+      let cmd: string;
+      if (op.kind === 'exec') {
+        const env = Object.entries(op.env ?? {}).map(([k, v]) => `${assertEnvName(k)}=${shQuote(v)}`);
+        cmd = [...(env.length ? ['env', ...env] : []), shQuote(op.command), ...op.args.map(shQuote)].join(' ');
+      } else if (op.kind === 'copy') {
+        const mode = (op.mode ?? 0o644).toString(8);
+        cmd = `mkdir -p ${shQuote(nodePath.posix.dirname(op.to))} && cp ${shQuote(op.from)} ${shQuote(op.to)} && chmod ${mode} ${shQuote(op.to)}`;
+      } else {
+        cmd = `rm -f ${shQuote(op.path)}`;
+      }
+      const ok = okCodes(op).map(c => `[ $rc -eq ${c} ]`).join(' || ');
+      lines.push(`if [ $rc -eq 0 ]; then { ${cmd}; } ${io}; rc=$?; if ${ok}; then rc=0; fi; fi`);
+    }
+    lines.push(`echo "${i} $rc" >>"$R/status"`, `[ $rc -eq 0 ] || exit 1`);
+  });
+  lines.push('exit 0', '');
+  return lines.join('\n');
+}
+
+/** The Windows script (PowerShell): same protocol as the POSIX one. */
+export function buildPowerShellScript(units: ElevatedUnit[], resultDir: string): string {
+  const lines = ['# Written by devcert-doctor: the elevated steps of one plan.', `$R = ${psQuote(resultDir)}`,
+    "$ErrorActionPreference = 'Stop'"];
+  units.forEach((unit, i) => {
+    lines.push(`# step ${i}: ${unit.id.replace(/[\r\n]/g, ' ')}`, '$rc = 0');
+    for (const op of unit.ops) {
+      const out = `(Join-Path $R '${i}.out')`;
+      const err = `(Join-Path $R '${i}.err')`;
+      let body: string;
+      if (op.kind === 'exec') {
+        const setEnv = Object.entries(op.env ?? {}).map(([k, v]) => `$env:${assertEnvName(k)} = ${psQuote(v)}; `).join('');
+        const call = `& ${[op.command, ...op.args].map(psQuote).join(' ')} 1>>${out} 2>>${err}`;
+        const ok = `@(${okCodes(op).join(',')})`;
+        body = `${setEnv}${call}; if (${ok} -notcontains $LASTEXITCODE) { $rc = $LASTEXITCODE }`;
+      } else if (op.kind === 'copy') {
+        body = `New-Item -ItemType Directory -Force -Path (Split-Path -Parent ${psQuote(op.to)}) | Out-Null; ` +
+          `Copy-Item -LiteralPath ${psQuote(op.from)} -Destination ${psQuote(op.to)} -Force`;
+      } else {
+        body = `if (Test-Path -LiteralPath ${psQuote(op.path)}) { Remove-Item -LiteralPath ${psQuote(op.path)} -Force }`;
+      }
+      lines.push(`if ($rc -eq 0) { try { ${body} } catch { $_ | Out-String | Add-Content -Path ${err}; $rc = 1 } }`);
+    }
+    lines.push(`Add-Content -Path (Join-Path $R 'status') -Value "${i} $rc"`, 'if ($rc -ne 0) { exit 1 }');
+  });
+  lines.push('exit 0', '');
+  return lines.join('\r\n');
+}
+
+function assertEnvName(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`invalid environment variable name ${JSON.stringify(name)}`);
+  return name;
+}
+
+export interface RunElevatedOptions {
+  runner?: ElevationRunner;
+  platform?: NodeJS.Platform;
+  /** Shown in the prompt ("DevCert Doctor wants to make changes"); letters, digits and spaces only. */
+  name?: string;
+}
+
+/**
+ * Run `units` as root/administrator behind one prompt. Resolves with each unit's outcome (stopping at
+ * the first failure); rejects with ElevationCancelledError when the user declined, ExecError when no
+ * prompt is possible.
+ */
+export async function runElevated(units: ElevatedUnit[], opts: RunElevatedOptions = {}): Promise<ElevatedBatchResult> {
+  if (units.length === 0) return { results: [] };
+  const platform = opts.platform ?? process.platform;
+  const runner = opts.runner ?? sudoPromptRunner;
+  const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'devcert-doctor-elevated-'));
+  try {
+    const isWin = platform === 'win32';
+    const script = nodePath.join(dir, isWin ? 'steps.ps1' : 'steps.sh');
+    fs.writeFileSync(script, isWin ? buildPowerShellScript(units, dir) : buildPosixScript(units, dir), { mode: 0o600 });
+    // sudo-prompt passes this line through a shell with only double quotes escaped, so the path must be
+    // plain; mkdtemp under the temp dir normally is — refuse rather than risk interpretation.
+    if (!/^[A-Za-z0-9_.:\\/ -]+$/.test(script) || (!isWin && script.includes(' '))) {
+      throw new ExecError(`the temporary folder ${dir} has characters that cannot be passed to the elevation prompt safely`, 'elevate');
+    }
+    const commandLine = isWin
+      ? `powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File "${script}"`
+      : `/bin/sh ${script}`;
+    logger(`exec (elevated, ${units.length} step(s)): ${commandLine}`);
+    let runError: Error | undefined;
+    try {
+      await runner(commandLine, { name: opts.name ?? 'DevCert Doctor' });
+    } catch (err) {
+      runError = err as Error;
+    }
+    const statusFile = nodePath.join(dir, 'status');
+    const status = fs.existsSync(statusFile) ? fs.readFileSync(statusFile, 'utf8').trim() : '';
+    if (runError && !status) {
+      // Nothing ran: the prompt was declined or could not be shown.
+      if (runError.message === SUDO_PROMPT_CANCELLED) throw new ElevationCancelledError();
+      if (runError.message === SUDO_PROMPT_NO_AGENT || /Unable to find pkexec or kdesudo/.test(runError.message)) {
+        throw new ExecError('cannot ask for administrator rights here (no pkexec/polkit agent or kdesudo); ' +
+          'run the printed plan with sudo in a terminal instead', 'elevate', runError);
+      }
+      throw new ExecError(`the elevated script did not run: ${runError.message}`, 'elevate', runError);
+    }
+    const read = (f: string) => { try { return fs.readFileSync(nodePath.join(dir, f), 'utf8'); } catch { return ''; } };
+    const results: ElevatedUnitResult[] = [];
+    for (const line of status.split(/\r?\n/).filter(Boolean)) {
+      const [idx, code] = line.trim().split(/\s+/).map(Number);
+      results.push({ id: units[idx].id, code, stdout: read(`${idx}.out`), stderr: read(`${idx}.err`) });
+    }
+    const failed = results.find(r => r.code !== 0);
+    return failed ? { results, failed } : { results };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -3,7 +3,8 @@
  * change, whether it needs elevation, what it changes, and the action that undoes it. Plans are data:
  * they are rendered (`--dry-run`, the extension's consent modal) exactly as they will run.
  *
- * This file holds the shape; rendering and execution live beside it (owned by the repair engine).
+ * This file holds the shape; rendering is in planRender.ts (`renderPlan`), execution in planRun.ts
+ * (`executePlan`); both are re-exported here so callers import one module.
  */
 export type Platform = 'linux' | 'darwin' | 'win32';
 
@@ -47,6 +48,11 @@ export interface PlanStep {
   record?: Omit<import('./ledger').LedgerEntry, 'addedAt'>;
   /** How to undo it; absent when nothing needs undoing (a read, a manual note). */
   undo?: PlanAction;
+  /**
+   * Run this step's undo after every other undo during a rollback. For refresh commands whose undo is
+   * the same refresh (`update-ca-certificates` must run after the anchor file is gone, not before).
+   */
+  undoLast?: boolean;
 }
 
 export interface RepairPlan {
@@ -56,3 +62,7 @@ export interface RepairPlan {
   /** Things the user should know that are not steps (why, what was skipped). */
   notes: string[];
 }
+
+export { renderPlan, renderAction } from './planRender';
+export { executePlan } from './planRun';
+export type { ExecutePlanOptions, PlanOutcome, PlanProgress, StepOutcome } from './planRun';

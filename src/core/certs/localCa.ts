@@ -1,0 +1,89 @@
+/**
+ * The local development CA: one root per user, kept in the config dir (key 0600), created once and
+ * reused. Leaves are signed by it, so trusting the root once survives every regeneration of a leaf —
+ * mkcert's model. The CA never signs anything but development certificates made by this tool.
+ */
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { writeFileAtomic } from '../atomicWrite';
+import { caDir } from '../paths';
+import { generateKey, privateKeyPem, type KeyAlgorithm } from './keys';
+import {
+  KeyUsageBit, OID, basicConstraints, keyUsage, randomSerial, signCertificate, subjectKeyIdentifier, toPem,
+  type NameAttrs,
+} from './x509';
+
+export interface LocalCa {
+  certPem: string;
+  certDer: Buffer;
+  key: crypto.KeyObject;
+  name: NameAttrs;
+  certFile: string;
+  keyFile: string;
+  notAfter: Date;
+}
+
+export const CA_CERT_FILE = 'rootCA.pem';
+export const CA_KEY_FILE = 'rootCA-key.pem';
+const CA_YEARS = 10;
+
+export function localCaFiles(env: NodeJS.ProcessEnv = process.env): { dir: string; certFile: string; keyFile: string } {
+  const dir = caDir(env);
+  return { dir, certFile: path.join(dir, CA_CERT_FILE), keyFile: path.join(dir, CA_KEY_FILE) };
+}
+
+/** The CA's name says whose machine it belongs to, so a user looking at a trust store can tell. */
+export function localCaName(): NameAttrs {
+  let user = 'user';
+  try { user = os.userInfo().username; } catch { /* no passwd entry in some containers */ }
+  return { o: 'DevCert Doctor development CA', ou: `${user}@${os.hostname()}`, cn: `DevCert Doctor local CA (${user}@${os.hostname()})` };
+}
+
+export function loadLocalCa(env: NodeJS.ProcessEnv = process.env): LocalCa | undefined {
+  const { certFile, keyFile } = localCaFiles(env);
+  if (!fs.existsSync(certFile) || !fs.existsSync(keyFile)) return undefined;
+  const certPem = fs.readFileSync(certFile, 'utf8');
+  const x = new crypto.X509Certificate(certPem);
+  const key = crypto.createPrivateKey(fs.readFileSync(keyFile, 'utf8'));
+  if (!x.checkPrivateKey(key)) throw new Error(`the local CA key ${keyFile} does not match ${certFile}`);
+  const cn = /(?:^|\n)CN=([^\n]*)/.exec(x.subject)?.[1] ?? 'DevCert Doctor local CA';
+  const o = /(?:^|\n)O=([^\n]*)/.exec(x.subject)?.[1];
+  const ou = /(?:^|\n)OU=([^\n]*)/.exec(x.subject)?.[1];
+  return { certPem, certDer: x.raw, key, name: { cn, o, ou }, certFile, keyFile, notAfter: new Date(x.validTo) };
+}
+
+/** A new CA in memory (nothing written): the caller decides whether it is persisted. */
+export async function createLocalCa(env: NodeJS.ProcessEnv = process.env, algorithm: KeyAlgorithm = 'rsa'): Promise<LocalCa> {
+  const { certFile, keyFile } = localCaFiles(env);
+  const { privateKey, publicKey } = await generateKey(algorithm);
+  const name = localCaName();
+  const notBefore = new Date(Date.now() - 60_000);
+  const notAfter = new Date(notBefore);
+  notAfter.setUTCFullYear(notAfter.getUTCFullYear() + CA_YEARS);
+  const certDer = signCertificate({
+    serial: randomSerial(), subject: name, issuer: name, notBefore, notAfter, publicKey, signingKey: privateKey,
+    extensions: [
+      { oid: OID.basicConstraints, critical: true, value: basicConstraints(true, 0) },
+      { oid: OID.keyUsage, critical: true, value: keyUsage([KeyUsageBit.digitalSignature, KeyUsageBit.keyCertSign, KeyUsageBit.cRLSign]) },
+      { oid: OID.subjectKeyIdentifier, critical: false, value: subjectKeyIdentifier(publicKey) },
+    ],
+  });
+  return { certPem: toPem(certDer), certDer, key: privateKey, name, certFile, keyFile, notAfter };
+}
+
+export function saveLocalCa(ca: LocalCa): void {
+  // Key first and 0600: a CA certificate without its key is useless, a key readable by others is a hazard.
+  writeFileAtomic(ca.keyFile, privateKeyPem(ca.key), 0o600);
+  writeFileAtomic(ca.certFile, ca.certPem, 0o644);
+}
+
+/** The CA, created and saved on first use. `created` tells the caller to mention it. */
+export async function ensureLocalCa(env: NodeJS.ProcessEnv = process.env): Promise<{ ca: LocalCa; created: boolean }> {
+  const existing = loadLocalCa(env);
+  if (existing && existing.notAfter.getTime() > Date.now() + 30 * 86400_000) return { ca: existing, created: false };
+  const ca = await createLocalCa(env);
+  saveLocalCa(ca);
+  return { ca, created: true };
+}

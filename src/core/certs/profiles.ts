@@ -1,0 +1,66 @@
+/**
+ * What each kind of development certificate looks like. Profiles are data so the extension, the CLI
+ * and tests read the same definition.
+ */
+import { KeyUsageBit, OID } from './x509';
+
+export type CertProfileId = 'aspnetcore' | 'iisexpress' | 'local-ca' | 'client';
+export const CERT_PROFILES: readonly CertProfileId[] = ['aspnetcore', 'iisexpress', 'local-ca', 'client'];
+
+/**
+ * The ASP.NET Core dev-cert marker version written into 1.3.6.1.4.1.311.84.1.1. Kestrel and
+ * `dotnet dev-certs https --check` accept a certificate whose version is at least their minimum, so
+ * we write the newest version we know the shape of (6: SANs incl. *.dev.localhost / *.dev.internal /
+ * host.docker.internal, with SKI/AKI — the extensions version 5 added for OpenSSL chain building).
+ */
+export const ASPNETCORE_DEV_CERT_VERSION = 6;
+
+export const IIS_EXPRESS_FRIENDLY_NAME = 'IIS Express Development Certificate';
+export const ASPNETCORE_FRIENDLY_NAME = 'ASP.NET Core HTTPS development certificate';
+
+export interface ProfileShape {
+  id: CertProfileId;
+  /** Subject CN when the user gives none. */
+  defaultCn: string;
+  /** SANs when the user gives none. */
+  defaultSans: string[];
+  ekus: string[];
+  keyUsage: number[];
+  keyUsageCritical: boolean;
+  ekuCritical: boolean;
+  sanCritical: boolean;
+  /** Signed by the local CA (else self-signed). `client` lets the caller choose. */
+  issuedByLocalCa: boolean;
+  /** PFX friendlyName (Windows shows it in certlm/certmgr). */
+  friendlyName?: string;
+  aspNetCoreMarker?: number;
+  days: number;
+}
+
+const SERVER_KU = [KeyUsageBit.digitalSignature, KeyUsageBit.keyEncipherment];
+
+export const PROFILES: Record<CertProfileId, ProfileShape> = {
+  // Matches what `dotnet dev-certs https` creates, so Kestrel picks it up as the dev cert.
+  aspnetcore: {
+    id: 'aspnetcore', defaultCn: 'localhost',
+    defaultSans: ['localhost', '*.dev.localhost', '*.dev.internal', 'host.docker.internal', 'host.containers.internal', '127.0.0.1', '::1'],
+    ekus: [OID.serverAuth], keyUsage: SERVER_KU, keyUsageCritical: true, ekuCritical: true, sanCritical: true,
+    issuedByLocalCa: false, friendlyName: ASPNETCORE_FRIENDLY_NAME, aspNetCoreMarker: ASPNETCORE_DEV_CERT_VERSION, days: 365,
+  },
+  iisexpress: {
+    id: 'iisexpress', defaultCn: 'localhost', defaultSans: ['localhost', '127.0.0.1', '::1'],
+    ekus: [OID.serverAuth], keyUsage: SERVER_KU, keyUsageCritical: true, ekuCritical: false, sanCritical: false,
+    issuedByLocalCa: false, friendlyName: IIS_EXPRESS_FRIENDLY_NAME, days: 365,
+  },
+  // A leaf under the local CA: trusting the CA once covers every regeneration.
+  'local-ca': {
+    id: 'local-ca', defaultCn: 'localhost', defaultSans: ['localhost', '*.localhost', '127.0.0.1', '::1'],
+    ekus: [OID.serverAuth], keyUsage: SERVER_KU, keyUsageCritical: true, ekuCritical: false, sanCritical: false,
+    issuedByLocalCa: true, days: 365,
+  },
+  client: {
+    id: 'client', defaultCn: 'devcert-doctor client', defaultSans: [],
+    ekus: [OID.clientAuth], keyUsage: SERVER_KU, keyUsageCritical: true, ekuCritical: false, sanCritical: false,
+    issuedByLocalCa: false, days: 365,
+  },
+};

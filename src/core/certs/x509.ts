@@ -1,0 +1,176 @@
+/**
+ * Building and signing an X.509 v3 certificate. node-forge supplies the ASN.1 encoder; the signature
+ * comes from Node's native crypto. forge can only sign with RSA keys of its own (and slowly, in
+ * JavaScript), so we encode the TBSCertificate ourselves and sign its DER with `crypto.sign`, which
+ * covers RSA and ECDSA alike and is what makes generation fast.
+ */
+import * as crypto from 'node:crypto';
+import * as net from 'node:net';
+import forge from 'node-forge';
+
+const asn1 = forge.asn1;
+type Asn1 = forge.asn1.Asn1;
+const U = asn1.Class.UNIVERSAL;
+const T = asn1.Type;
+
+export const OID = {
+  commonName: '2.5.4.3',
+  organization: '2.5.4.10',
+  organizationalUnit: '2.5.4.11',
+  basicConstraints: '2.5.29.19',
+  keyUsage: '2.5.29.15',
+  extKeyUsage: '2.5.29.37',
+  subjectAltName: '2.5.29.17',
+  subjectKeyIdentifier: '2.5.29.14',
+  authorityKeyIdentifier: '2.5.29.35',
+  serverAuth: '1.3.6.1.5.5.7.3.1',
+  clientAuth: '1.3.6.1.5.5.7.3.2',
+  sha256WithRSA: '1.2.840.113549.1.1.11',
+  ecdsaWithSHA256: '1.2.840.10045.4.3.2',
+  /** ASP.NET Core's dev-cert marker: its value is one byte, the dev-cert version. */
+  aspNetCoreHttps: '1.3.6.1.4.1.311.84.1.1',
+} as const;
+
+/** keyUsage bits, numbered as in RFC 5280 (bit 0 = digitalSignature). */
+export const KeyUsageBit = { digitalSignature: 0, keyEncipherment: 2, keyCertSign: 5, cRLSign: 6 } as const;
+
+export interface NameAttrs { cn: string; o?: string; ou?: string }
+
+export interface Extension { oid: string; critical: boolean; value: Buffer }
+
+export interface CertificateSpec {
+  serial: Buffer;
+  subject: NameAttrs;
+  /** Issuer name; the subject for a self-signed certificate. */
+  issuer: NameAttrs;
+  notBefore: Date;
+  notAfter: Date;
+  publicKey: crypto.KeyObject;
+  extensions: Extension[];
+  /** Key that signs: the subject's own for self-signed, the CA's otherwise. */
+  signingKey: crypto.KeyObject;
+}
+
+const bin = (b: Buffer) => b.toString('binary');
+const fromBin = (s: string) => Buffer.from(s, 'binary');
+const oid = (o: string) => asn1.create(U, T.OID, false, asn1.oidToDer(o).getBytes());
+const seq = (v: Asn1[]) => asn1.create(U, T.SEQUENCE, true, v);
+const octets = (b: Buffer) => asn1.create(U, T.OCTETSTRING, false, bin(b));
+const der = (a: Asn1) => fromBin(asn1.toDer(a).getBytes());
+// Never let forge re-interpret a BIT STRING as nested ASN.1: we re-encode what we parse byte for byte.
+const parse = (b: Buffer) => asn1.fromDer(bin(b), { decodeBitStrings: false } as unknown as boolean);
+
+function name(n: NameAttrs): Asn1 {
+  const rdn = (type: string, value: string) =>
+    asn1.create(U, T.SET, true, [seq([oid(type), asn1.create(U, T.UTF8, false, forge.util.encodeUtf8(value))])]);
+  return seq([
+    ...(n.o ? [rdn(OID.organization, n.o)] : []),
+    ...(n.ou ? [rdn(OID.organizationalUnit, n.ou)] : []),
+    rdn(OID.commonName, n.cn),
+  ]);
+}
+
+/** RFC 5280: UTCTime through 2049, GeneralizedTime from 2050. */
+function time(d: Date): Asn1 {
+  return d.getUTCFullYear() < 2050
+    ? asn1.create(U, T.UTCTIME, false, asn1.dateToUtcTime(d))
+    : asn1.create(U, T.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(d));
+}
+
+function signatureAlgorithm(key: crypto.KeyObject): Asn1 {
+  if (key.asymmetricKeyType === 'rsa') return seq([oid(OID.sha256WithRSA), asn1.create(U, T.NULL, false, '')]);
+  if (key.asymmetricKeyType === 'ec') return seq([oid(OID.ecdsaWithSHA256)]);
+  throw new Error(`cannot sign certificates with a ${key.asymmetricKeyType} key`);
+}
+
+/** DER INTEGER contents must be positive and minimal: clear the top bit, drop leading zero bytes. */
+export function randomSerial(): Buffer {
+  const b = crypto.randomBytes(16);
+  b[0] &= 0x7f;
+  if (b[0] === 0) b[0] = 0x01;
+  return b;
+}
+
+export function signCertificate(spec: CertificateSpec): Buffer {
+  const spki = parse(spec.publicKey.export({ type: 'spki', format: 'der' }));
+  const sigAlg = signatureAlgorithm(spec.signingKey);
+  const tbs = seq([
+    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [asn1.create(U, T.INTEGER, false, asn1.integerToDer(2).getBytes())]),
+    asn1.create(U, T.INTEGER, false, bin(spec.serial)),
+    sigAlg,
+    name(spec.issuer),
+    seq([time(spec.notBefore), time(spec.notAfter)]),
+    name(spec.subject),
+    spki,
+    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 3, true, [seq(spec.extensions.map(e => seq([
+      oid(e.oid),
+      ...(e.critical ? [asn1.create(U, T.BOOLEAN, false, String.fromCharCode(0xff))] : []),
+      octets(e.value),
+    ])))]),
+  ]);
+  const tbsDer = der(tbs);
+  // Node signs RSA with PKCS#1 v1.5 and ECDSA with a DER (r, s) signature: both exactly what X.509 wants.
+  const signature = crypto.sign('sha256', tbsDer, spec.signingKey);
+  return der(seq([
+    parse(tbsDer),
+    signatureAlgorithm(spec.signingKey),
+    asn1.create(U, T.BITSTRING, false, String.fromCharCode(0) + bin(signature)),
+  ]));
+}
+
+// --- extension values ------------------------------------------------------------------------------
+
+export function basicConstraints(ca: boolean, pathLen?: number): Buffer {
+  return der(seq(ca ? [asn1.create(U, T.BOOLEAN, false, String.fromCharCode(0xff)),
+    ...(pathLen !== undefined ? [asn1.create(U, T.INTEGER, false, asn1.integerToDer(pathLen).getBytes())] : [])] : []));
+}
+
+/** A BIT STRING of the named bits, trailing zero bits trimmed as DER requires. */
+export function keyUsage(bits: number[]): Buffer {
+  const max = Math.max(...bits);
+  const bytes = Buffer.alloc(Math.floor(max / 8) + 1);
+  for (const b of bits) bytes[Math.floor(b / 8)] |= 0x80 >> (b % 8);
+  const unused = 7 - (max % 8);
+  return der(asn1.create(U, T.BITSTRING, false, String.fromCharCode(unused) + bin(bytes)));
+}
+
+export function extKeyUsage(oids: string[]): Buffer { return der(seq(oids.map(oid))); }
+
+/** DNS names and IP addresses (v4 or v6) as GeneralNames [2] dNSName / [7] iPAddress. */
+export function subjectAltName(names: string[]): Buffer {
+  return der(seq(names.map(n => {
+    const ipVersion = net.isIP(n);
+    if (ipVersion) return asn1.create(asn1.Class.CONTEXT_SPECIFIC, 7, false, bin(ipBytes(n, ipVersion)));
+    return asn1.create(asn1.Class.CONTEXT_SPECIFIC, 2, false, n);
+  })));
+}
+
+function ipBytes(ip: string, version: number): Buffer {
+  if (version === 4) return Buffer.from(ip.split('.').map(Number));
+  // Expand "::" then write eight 16-bit groups.
+  const [head, tail] = ip.includes('::') ? ip.split('::') : [ip, undefined];
+  const h = head ? head.split(':') : [];
+  const t = tail !== undefined && tail ? tail.split(':') : [];
+  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+  const out = Buffer.alloc(16);
+  groups.forEach((g, i) => out.writeUInt16BE(parseInt(g, 16), i * 2));
+  return out;
+}
+
+/** RFC 5280 method 1: SHA-1 of the subjectPublicKey BIT STRING's contents. */
+export function keyIdentifier(publicKey: crypto.KeyObject): Buffer {
+  const spki = parse(publicKey.export({ type: 'spki', format: 'der' }));
+  const bits = (spki.value as Asn1[])[1].value as string;
+  return crypto.createHash('sha1').update(fromBin(bits).subarray(1)).digest();
+}
+
+export function subjectKeyIdentifier(publicKey: crypto.KeyObject): Buffer { return der(octets(keyIdentifier(publicKey))); }
+
+export function authorityKeyIdentifier(issuerPublicKey: crypto.KeyObject): Buffer {
+  return der(seq([asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, false, bin(keyIdentifier(issuerPublicKey)))]));
+}
+
+export function toPem(derBytes: Buffer, label = 'CERTIFICATE'): string {
+  const b64 = derBytes.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '');
+  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
+}

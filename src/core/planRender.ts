@@ -1,0 +1,66 @@
+/**
+ * The text of a plan, exactly as it will run: what `--dry-run` prints and what the extension shows
+ * before asking for consent. Every command line is quoted so it can be pasted into a terminal.
+ */
+import { formatCommand } from './exec';
+import type { PlanAction, PlanStep, RepairPlan } from './plan';
+
+function size(action: { contents: string; encoding?: 'utf8' | 'base64' }): number {
+  return action.encoding === 'base64' ? Buffer.from(action.contents, 'base64').length : Buffer.byteLength(action.contents);
+}
+
+/** One action as one line (manual instructions may span several). */
+export function renderAction(action: PlanAction): string {
+  switch (action.type) {
+    case 'command': {
+      const env = Object.entries(action.env ?? {}).map(([k, v]) => formatCommand(`${k}=${v}`, []));
+      const ok = action.okExitCodes?.length ? `   (exit ${[0, ...action.okExitCodes].join('/')} = success)` : '';
+      return `run:    ${[...env, formatCommand(action.command, action.args)].join(' ')}${ok}`;
+    }
+    case 'write-file':
+      return `write:  ${action.path}  (${size(action)} bytes${action.mode !== undefined ? `, mode ${action.mode.toString(8).padStart(4, '0')}` : ''})`;
+    case 'remove-file':
+      return `remove: ${action.path}`;
+    case 'manual':
+      return `you do: ${action.instructions.split('\n').join('\n           ')}`;
+  }
+}
+
+/** Contiguous runs of elevated steps: each run is one script behind one prompt. */
+export function elevatedGroups(steps: PlanStep[]): PlanStep[][] {
+  const groups: PlanStep[][] = [];
+  let current: PlanStep[] | undefined;
+  for (const s of steps) {
+    if (s.elevated && s.action.type !== 'manual') { (current ??= []).push(s); }
+    else if (current) { groups.push(current); current = undefined; }
+  }
+  if (current) groups.push(current);
+  return groups;
+}
+
+export function renderPlan(plan: RepairPlan): string {
+  const out: string[] = [`Plan: ${plan.title} (${plan.platform})`];
+  if (plan.steps.length === 0) out.push('  Nothing to change: everything is already in place.');
+  const indent = '       ';
+  plan.steps.forEach((step, i) => {
+    const n = `${i + 1}.`.padEnd(4);
+    out.push('', `  ${n} ${step.title}${step.elevated ? '   [ELEVATED]' : ''}`);
+    out.push(`${indent}${renderAction(step.action)}`);
+    out.push(`${indent}changes: ${step.changes}`);
+    if (step.undo) out.push(`${indent}undo:   ${renderAction(step.undo).replace(/^(\w+):\s*/, '$1 ')}`);
+    else if (step.action.type !== 'manual') out.push(`${indent}undo:   (nothing to undo)`);
+  });
+  const groups = elevatedGroups(plan.steps);
+  if (groups.length) {
+    const numbers = groups.map(g => g.map(s => plan.steps.indexOf(s) + 1));
+    const ranges = numbers.map(ns => ns.length === 1 ? `${ns[0]}` : `${ns[0]}–${ns[ns.length - 1]}`);
+    out.push('', groups.length === 1
+      ? `Step${numbers[0].length > 1 ? 's' : ''} ${ranges[0]} need administrator rights: they run together in one script after one prompt.`
+      : `Steps ${ranges.join(', ')} need administrator rights: one prompt for each group (${groups.length} prompts).`);
+  }
+  if (plan.notes.length) {
+    out.push('', 'Notes:');
+    for (const note of plan.notes) out.push(`  - ${note.split('\n').join('\n    ')}`);
+  }
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,267 @@
+/**
+ * Running a plan: steps in order through exec.ts, each contiguous run of elevated steps as one script
+ * behind one prompt, a ledger entry for every completed step that records one, and — when a step
+ * fails or the prompt is declined — the completed steps undone in reverse, reporting whatever could
+ * not be undone. A dry run renders and runs nothing.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  ElevationCancelledError, ExecError, formatCommand, run, runElevated,
+  type ElevatedOp, type ElevatedUnit, type ElevationRunner,
+} from './exec';
+import { writeFileAtomic, describeFsError } from './atomicWrite';
+import { Ledger, sameLedgerEntry } from './ledger';
+import type { PlanAction, PlanStep, RepairPlan } from './plan';
+import { elevatedGroups, renderPlan } from './planRender';
+
+export interface PlanProgress {
+  phase: 'start' | 'done' | 'failed' | 'undo' | 'undone' | 'undo-failed' | 'manual' | 'elevating';
+  step?: PlanStep;
+  index?: number;
+  message: string;
+}
+
+export interface ExecutePlanOptions {
+  /** How elevated steps get their prompt: sudo-prompt by default; a runner for tests; false = refuse. */
+  elevate?: ElevationRunner | false;
+  onProgress?: (p: PlanProgress) => void;
+  /** Where completed steps are recorded; the user's ledger by default; null = record nothing. */
+  ledger?: Ledger | null;
+  /** Render only. */
+  dryRun?: boolean;
+  timeoutMs?: number;
+}
+
+export interface StepOutcome { id: string; ok: boolean; output?: string; error?: string }
+
+export interface PlanOutcome {
+  ok: boolean;
+  dryRun: boolean;
+  /** The plan's text (always set: what ran or would run). */
+  rendered: string;
+  /** Step ids that completed and stayed (after a rollback: none of the undone ones). */
+  completed: string[];
+  failed?: StepOutcome;
+  /** The user declined the elevation prompt. */
+  cancelled?: boolean;
+  rolledBack: string[];
+  /** Steps whose undo failed or that have no undo: the user must look at these. */
+  notUndone: { id: string; reason: string }[];
+  /** Instructions of manual steps: things the user still has to do. */
+  manual: string[];
+  steps: StepOutcome[];
+  /** One user-facing sentence: what happened. */
+  summary: string;
+}
+
+class StepFailed extends Error {}
+
+function actionError(action: PlanAction, detail: string): string {
+  return action.type === 'command' ? `${formatCommand(action.command, action.args)} failed: ${detail}` : detail;
+}
+
+/** Run one unprivileged action. Throws StepFailed with a user-facing message. */
+async function runAction(action: PlanAction, timeoutMs?: number): Promise<string> {
+  switch (action.type) {
+    case 'command': {
+      let r;
+      try {
+        r = await run(action.command, action.args, { env: action.env ? { ...process.env, ...action.env } : undefined, timeoutMs });
+      } catch (err) {
+        throw new StepFailed((err as Error).message);
+      }
+      const ok = [0, ...(action.okExitCodes ?? [])];
+      if (r.timedOut) throw new StepFailed(actionError(action, 'timed out'));
+      if (r.code === null || !ok.includes(r.code)) {
+        const why = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' | ');
+        throw new StepFailed(actionError(action, `exit code ${r.code}${why ? `: ${why}` : ''}`));
+      }
+      return (r.stdout + r.stderr).trim();
+    }
+    case 'write-file':
+      try {
+        writeFileAtomic(action.path, Buffer.from(action.contents, action.encoding === 'base64' ? 'base64' : 'utf8'), action.mode ?? 0o644);
+      } catch (err) {
+        throw new StepFailed((err as Error).message);
+      }
+      return '';
+    case 'remove-file':
+      try { fs.rmSync(action.path, { force: true }); } catch (err) {
+        throw new StepFailed(describeFsError(err as NodeJS.ErrnoException, action.path, 'remove'));
+      }
+      return '';
+    case 'manual':
+      return '';
+  }
+}
+
+/** Turn actions into elevated-script operations; file contents are staged in `stageDir` first. */
+function toElevatedOps(action: PlanAction, stageDir: string, n: number): ElevatedOp[] {
+  switch (action.type) {
+    case 'command':
+      return [{ kind: 'exec', command: action.command, args: action.args, env: action.env, okExitCodes: action.okExitCodes }];
+    case 'write-file': {
+      const staged = path.join(stageDir, `stage-${n}`);
+      fs.writeFileSync(staged, Buffer.from(action.contents, action.encoding === 'base64' ? 'base64' : 'utf8'), { mode: 0o644 });
+      return [{ kind: 'copy', from: staged, to: action.path, mode: action.mode }];
+    }
+    case 'remove-file':
+      return [{ kind: 'remove', path: action.path }];
+    case 'manual':
+      return [];
+  }
+}
+
+interface Unit { step: PlanStep; action: PlanAction; elevated: boolean }
+
+/**
+ * Run units in order: unprivileged ones directly, contiguous elevated ones as one batch.
+ * Returns how many completed; the first failure (if any) with its message.
+ */
+async function runUnits(units: Unit[], opts: ExecutePlanOptions, report: (u: Unit, ok: boolean, out: string) => void,
+  onElevating: (count: number) => void): Promise<{ done: number; error?: string; cancelled?: boolean }> {
+  let i = 0;
+  while (i < units.length) {
+    const u = units[i];
+    if (!u.elevated || u.action.type === 'manual') {
+      try {
+        const out = await runAction(u.action, opts.timeoutMs);
+        report(u, true, out);
+      } catch (err) {
+        report(u, false, (err as Error).message);
+        return { done: i, error: (err as Error).message };
+      }
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < units.length && units[j].elevated && units[j].action.type !== 'manual') j++;
+    const batch = units.slice(i, j);
+    if (opts.elevate === false) {
+      const msg = `step "${batch[0].step.title}" needs administrator rights and elevation is disabled; nothing from it was run`;
+      report(batch[0], false, msg);
+      return { done: i, error: msg };
+    }
+    const stageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devcert-doctor-stage-'));
+    try {
+      const elevatedUnits: ElevatedUnit[] = batch.map((b, k) => ({ id: b.step.id, ops: toElevatedOps(b.action, stageDir, k) }));
+      onElevating(batch.length);
+      let result;
+      try {
+        result = await runElevated(elevatedUnits, { runner: opts.elevate || undefined });
+      } catch (err) {
+        const cancelled = err instanceof ElevationCancelledError;
+        report(batch[0], false, (err as Error).message);
+        return { done: i, error: (err as Error).message, cancelled };
+      }
+      for (let k = 0; k < result.results.length; k++) {
+        const r = result.results[k];
+        const out = (r.stdout + r.stderr).trim();
+        if (r.code === 0) { report(batch[k], true, out); continue; }
+        const msg = actionError(batch[k].action, `exit code ${r.code}${r.stderr.trim() ? `: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`);
+        report(batch[k], false, msg);
+        return { done: i + k, error: msg };
+      }
+      if (result.results.length < batch.length) {
+        const msg = 'the elevated script stopped before running every step';
+        report(batch[result.results.length], false, msg);
+        return { done: i + result.results.length, error: msg };
+      }
+    } finally {
+      fs.rmSync(stageDir, { recursive: true, force: true });
+    }
+    i = j;
+  }
+  return { done: units.length };
+}
+
+export async function executePlan(plan: RepairPlan, opts: ExecutePlanOptions = {}): Promise<PlanOutcome> {
+  const rendered = renderPlan(plan);
+  const progress = opts.onProgress ?? (() => {});
+  const manual = plan.steps.filter(s => s.action.type === 'manual').map(s => (s.action as { instructions: string }).instructions);
+  const base: PlanOutcome = { ok: true, dryRun: !!opts.dryRun, rendered, completed: [], rolledBack: [], notUndone: [], manual, steps: [], summary: '' };
+  if (opts.dryRun) return { ...base, summary: `Dry run: ${plan.steps.length} step(s) shown, nothing changed.` };
+  if (plan.platform !== process.platform) {
+    throw new Error(`this plan is for ${plan.platform}; it can only be shown here (--dry-run), not run on ${process.platform}`);
+  }
+  const ledger = opts.ledger === undefined ? Ledger.default() : opts.ledger;
+  // Read the ledger before changing anything: an unreadable ledger must stop the plan, not a half-run.
+  ledger?.entries();
+  const outcome: PlanOutcome = { ...base };
+  const completed: PlanStep[] = [];
+  const units: Unit[] = plan.steps.map(step => ({ step, action: step.action, elevated: step.elevated }));
+  const res = await runUnits(units, opts, (u, ok, out) => {
+    const index = plan.steps.indexOf(u.step);
+    outcome.steps.push(ok ? { id: u.step.id, ok, output: out } : { id: u.step.id, ok, error: out });
+    if (!ok) { progress({ phase: 'failed', step: u.step, index, message: out }); return; }
+    completed.push(u.step);
+    if (u.step.record && ledger) ledger.add({ ...u.step.record, addedAt: new Date().toISOString() });
+    progress({ phase: u.step.action.type === 'manual' ? 'manual' : 'done', step: u.step, index, message: u.step.title });
+  }, count => progress({ phase: 'elevating', message: `asking for administrator rights once for ${count} step(s)` }));
+
+  outcome.completed = completed.map(s => s.id);
+  if (!res.error) {
+    const changed = completed.filter(s => s.action.type !== 'manual').length;
+    outcome.summary = changed ? `Done: ${changed} step(s) completed.` : 'Nothing needed changing.';
+    if (manual.length) outcome.summary += ` ${manual.length} thing(s) left for you to do.`;
+    return outcome;
+  }
+
+  outcome.ok = false;
+  outcome.failed = outcome.steps.find(s => !s.ok);
+  outcome.cancelled = res.cancelled;
+  await rollback(completed, opts, ledger, outcome, progress);
+  outcome.completed = completed.filter(s => !outcome.rolledBack.includes(s.id)).map(s => s.id);
+  const changedCompleted = completed.filter(s => s.action.type !== 'manual');
+  const clean = outcome.notUndone.length === 0;
+  if (res.cancelled) {
+    outcome.summary = clean
+      ? 'Elevation was cancelled; nothing was changed'
+      : `Elevation was cancelled; ${outcome.notUndone.length} earlier step(s) could not be undone (see below)`;
+  } else {
+    outcome.summary = `Step "${outcome.failed?.id}" failed: ${outcome.failed?.error}. ` + (changedCompleted.length === 0
+      ? 'Nothing was changed.'
+      : clean ? `The ${changedCompleted.length} step(s) already done were undone.`
+        : `${outcome.notUndone.length} completed step(s) could not be undone: ${outcome.notUndone.map(n => `${n.id} (${n.reason})`).join('; ')}.`);
+  }
+  return outcome;
+}
+
+async function rollback(completed: PlanStep[], opts: ExecutePlanOptions, ledger: Ledger | null, outcome: PlanOutcome,
+  progress: (p: PlanProgress) => void): Promise<void> {
+  const reversed = [...completed].reverse().filter(s => s.action.type !== 'manual');
+  const ordered = [...reversed.filter(s => !s.undoLast), ...reversed.filter(s => s.undoLast)];
+  const units: Unit[] = [];
+  for (const s of ordered) {
+    if (!s.undo) { outcome.notUndone.push({ id: s.id, reason: 'this step has no undo' }); continue; }
+    units.push({ step: s, action: s.undo, elevated: s.elevated });
+  }
+  // Undo keeps going past a failed undo: each later undo is independent and leaving more behind is worse.
+  let rest = units;
+  while (rest.length) {
+    const res = await runUnits(rest, { ...opts }, (u, ok, out) => {
+      if (ok) {
+        outcome.rolledBack.push(u.step.id);
+        if (u.step.record && ledger) ledger.remove(e => sameLedgerEntry(e, u.step.record!));
+        progress({ phase: 'undone', step: u.step, message: `undone: ${u.step.title}` });
+      } else {
+        outcome.notUndone.push({ id: u.step.id, reason: out });
+        progress({ phase: 'undo-failed', step: u.step, message: `could not undo ${u.step.title}: ${out}` });
+      }
+    }, count => progress({ phase: 'elevating', message: `asking for administrator rights to undo ${count} step(s)` }));
+    if (!res.error) break;
+    // Skip the unit that failed (and, when elevation itself failed, the whole elevated group it led).
+    let skip = res.done + 1;
+    if (res.cancelled || rest[res.done]?.elevated) {
+      while (skip < rest.length && rest[skip].elevated) {
+        outcome.notUndone.push({ id: rest[skip].step.id, reason: res.error ?? 'elevation failed' });
+        skip++;
+      }
+    }
+    rest = rest.slice(skip);
+  }
+}
+
+export { elevatedGroups, ExecError };
