@@ -1,0 +1,220 @@
+/**
+ * Windows certificate stores, through PowerShell's Cert: drive (argument arrays; the script text uses
+ * single-quoted literals only, so no value is ever expanded):
+ *   - CurrentUser\Root ("windows-root"): what makes browsers and .NET on this account trust the
+ *     certificate. No elevation, but Windows shows its own security warning ("You are about to install
+ *     a certificate from a certification authority...") that the user must answer with Yes.
+ *   - LocalMachine\My ("windows-my"): where http.sys (IIS Express) looks up the certificate it binds,
+ *     with its private key. Machine-wide, so elevated; imported from a PFX.
+ * Queries print JSON (see windowsCertJson.ts) so nothing depends on the display language.
+ */
+import * as path from 'node:path';
+import { X509Certificate } from 'node:crypto';
+import { run } from '../exec';
+import type { CommandAction, PlanStep, WriteFileAction } from '../plan';
+import type { CertificateRef, TrustContext, TrustStore } from './store';
+import { parseWindowsCertJson, type WindowsCertEntry } from './windowsCertJson';
+
+type Runner = typeof run;
+
+export const POWERSHELL = 'powershell.exe';
+export const IIS_EXPRESS_FRIENDLY_NAME = 'IIS Express Development Certificate';
+
+export type WindowsStoreLocation = 'CurrentUser\\Root' | 'LocalMachine\\My';
+
+/** What the Windows stores can use beyond the certificate itself. */
+export interface WindowsCertificateRef extends CertificateRef {
+  /** Shown in certmgr; "IIS Express Development Certificate" for the iisexpress profile. */
+  friendlyName?: string;
+  /** Needed for LocalMachine\My (http.sys needs the private key). */
+  pfx?: { base64: string; password?: string };
+}
+
+/** A certificate for the iisexpress profile: the friendly name IIS Express and Visual Studio look for. */
+export function asIisExpressCertificate<T extends CertificateRef>(cert: T): T & { friendlyName: string } {
+  return { ...cert, friendlyName: IIS_EXPRESS_FRIENDLY_NAME };
+}
+
+/** A PowerShell single-quoted literal. PowerShell also treats typographic quotes as quotes: doubled too. */
+export function psLiteral(value: string): string {
+  return `'${value.replace(/['\u2018\u2019\u201a\u201b]/g, q => q + q)}'`;
+}
+
+export function powershell(script: string): CommandAction {
+  return { type: 'command', command: POWERSHELL, args: ['-NoProfile', '-NonInteractive', '-Command', script] };
+}
+
+function thumb(cert: CertificateRef): string {
+  if (!/^[0-9A-Fa-f]{40}$/.test(cert.sha1)) throw new Error(`"${cert.sha1}" is not a SHA-1 thumbprint (40 hex digits)`);
+  return cert.sha1.toUpperCase();
+}
+
+const storePath = (location: WindowsStoreLocation) => `Cert:\\${location}`;
+const itemPath = (location: WindowsStoreLocation, thumbprint: string) => `${storePath(location)}\\${thumbprint}`;
+
+// Terminating errors make powershell.exe -Command exit 1, so a failed import fails its step.
+const STOP = "$ErrorActionPreference = 'Stop'";
+// Subjects may hold non-ASCII; without this the console code page mangles them.
+const UTF8_OUT = '[Console]::OutputEncoding = [System.Text.Encoding]::UTF8';
+
+/** The read-only query: certificates in a store, optionally only one thumbprint, as compact JSON. */
+export function queryStoreAction(location: WindowsStoreLocation, thumbprint?: string): CommandAction {
+  const filter = thumbprint ? ` | Where-Object Thumbprint -eq ${psLiteral(thumbprint)}` : '';
+  return powershell(`${UTF8_OUT}; Get-ChildItem -Path ${psLiteral(storePath(location))}${filter}`
+    + ' | Select-Object Thumbprint,Subject,NotAfter,FriendlyName,HasPrivateKey | ConvertTo-Json -Compress');
+}
+
+/**
+ * Run the query. `runner` defaults to exec.ts `run`; tests pass captured output because PowerShell's
+ * Cert: drive does not exist on the Linux test machine (this tests parsing of the real output format).
+ */
+export async function queryWindowsStore(location: WindowsStoreLocation, thumbprint: string | undefined,
+  runner: Runner = run): Promise<WindowsCertEntry[]> {
+  const { command, args } = queryStoreAction(location, thumbprint);
+  const r = await runner(command, args, { timeoutMs: 30_000 });
+  if (r.code !== 0) throw new Error(`${POWERSHELL} could not read ${storePath(location)} (exit ${r.code}): ${(r.stderr || r.stdout).trim()}`);
+  return parseWindowsCertJson(r.stdout);
+}
+
+function setFriendlyName(location: WindowsStoreLocation, thumbprint: string, name: string | undefined): string {
+  return name ? `; (Get-Item -LiteralPath ${psLiteral(itemPath(location, thumbprint))}).FriendlyName = ${psLiteral(name)}` : '';
+}
+
+export function importRootAction(cerFile: string, thumbprint: string, friendlyName?: string): CommandAction {
+  return powershell(`${STOP}; Import-Certificate -FilePath ${psLiteral(cerFile)} -CertStoreLocation ${psLiteral(storePath('CurrentUser\\Root'))}`
+    + ` | Out-Null${setFriendlyName('CurrentUser\\Root', thumbprint, friendlyName)}`);
+}
+
+/** The password is read from a 0600 file the plan writes (never a command-line argument or an env value). */
+export function importPfxAction(pfxFile: string, thumbprint: string, passwordFile?: string, friendlyName?: string): CommandAction {
+  const password = passwordFile
+    ? `$p = Get-Content -LiteralPath ${psLiteral(passwordFile)} -Raw | ConvertTo-SecureString -AsPlainText -Force; ` : '';
+  return powershell(`${STOP}; ${password}Import-PfxCertificate -FilePath ${psLiteral(pfxFile)}`
+    + ` -CertStoreLocation ${psLiteral(storePath('LocalMachine\\My'))}${passwordFile ? ' -Password $p' : ''}`
+    + ` | Out-Null${setFriendlyName('LocalMachine\\My', thumbprint, friendlyName)}`);
+}
+
+export function removeAction(location: WindowsStoreLocation, thumbprint: string): CommandAction {
+  // -DeleteKey also removes the private key that came with a PFX (LocalMachine\My).
+  const deleteKey = location === 'LocalMachine\\My' ? ' -DeleteKey' : '';
+  return powershell(`${STOP}; Remove-Item -Path ${psLiteral(itemPath(location, thumbprint))}${deleteKey}`);
+}
+
+/** Where copies of certificates handed to Windows live: %APPDATA%\devcert-doctor\trusted. */
+export function windowsTrustedDir(ctx: Pick<TrustContext, 'env' | 'homeDir'>): string {
+  if (ctx.env.DEVCERT_DOCTOR_HOME) return path.win32.join(ctx.env.DEVCERT_DOCTOR_HOME, 'trusted');
+  const appData = ctx.env.APPDATA || path.win32.join(ctx.homeDir, 'AppData', 'Roaming');
+  return path.win32.join(appData, 'devcert-doctor', 'trusted');
+}
+
+function fileStem(cert: CertificateRef): string {
+  return `${cert.nickname.replace(/[^A-Za-z0-9._-]+/g, '_')}-${thumb(cert).slice(0, 8)}`;
+}
+
+function writeStep(id: string, file: string, contents: string, encoding: 'utf8' | 'base64', mode: number, what: string): PlanStep {
+  const action: WriteFileAction = { type: 'write-file', path: file, contents, encoding, mode };
+  return { id, title: `Write ${what} to ${file}`, action, elevated: false, changes: `file ${file}`, undo: { type: 'remove-file', path: file } };
+}
+
+function cerStep(cert: CertificateRef, ctx: TrustContext, id: string): { step: PlanStep; file: string } {
+  const file = path.win32.join(windowsTrustedDir(ctx), `${fileStem(cert)}.cer`);
+  const der = new X509Certificate(cert.pem).raw.toString('base64');
+  return { file, step: writeStep(id, file, der, 'base64', 0o644, `the certificate (DER .cer) for Windows`) };
+}
+
+function unavailable(ctx: TrustContext): { ok: boolean; reason?: string } {
+  return ctx.platform === 'win32' ? { ok: true } : { ok: false, reason: 'Windows certificate stores exist only on Windows' };
+}
+
+/** CurrentUser\Root: trust for this Windows account. */
+export function createWindowsRootStore(runner: Runner = run): TrustStore {
+  const present = async (cert: CertificateRef) =>
+    (await queryWindowsStore('CurrentUser\\Root', thumb(cert), runner)).some(e => e.thumbprint === thumb(cert));
+  return {
+    id: 'windows-root',
+    label: 'Windows: Trusted Root Certification Authorities of the current user (CurrentUser\\Root)',
+    available: async ctx => unavailable(ctx),
+    check: async cert => present(cert),
+    async add(cert: WindowsCertificateRef, ctx) {
+      if (await present(cert)) return [];
+      const { step, file } = cerStep(cert, ctx, 'windows-root-file');
+      const t = thumb(cert);
+      return [step, {
+        id: 'trust-windows-root',
+        title: `Trust ${cert.subject} for your Windows account — Windows shows a security warning: answer Yes`,
+        action: importRootAction(file, t, cert.friendlyName),
+        elevated: false,
+        changes: `CurrentUser\\Root gains ${cert.subject} (${t})${cert.friendlyName ? `, friendly name "${cert.friendlyName}"` : ''}; `
+          + 'Windows asks for confirmation in its own dialog',
+        record: { kind: 'trust', target: 'windows-root', thumbprint: t, undo: removeAction('CurrentUser\\Root', t) },
+        undo: removeAction('CurrentUser\\Root', t),
+      }];
+    },
+    async remove(cert: WindowsCertificateRef, ctx) {
+      if (!(await present(cert))) return [];
+      // The .cer is written first so that a rollback can put the certificate back.
+      const { step, file } = cerStep(cert, ctx, 'windows-root-file');
+      const t = thumb(cert);
+      return [step, {
+        id: 'untrust-windows-root',
+        title: `Remove ${cert.subject} from your account's trusted roots — Windows asks you to confirm`,
+        action: removeAction('CurrentUser\\Root', t),
+        elevated: false,
+        changes: `CurrentUser\\Root loses ${cert.subject} (${t})`,
+        undo: importRootAction(file, t, cert.friendlyName),
+      }];
+    },
+  };
+}
+
+/** LocalMachine\My: the certificate with its key, for http.sys bindings. */
+export function createWindowsMyStore(runner: Runner = run): TrustStore {
+  const entry = async (cert: CertificateRef) =>
+    (await queryWindowsStore('LocalMachine\\My', thumb(cert), runner)).find(e => e.thumbprint === thumb(cert));
+  return {
+    id: 'windows-my',
+    label: 'Windows: Personal store of the computer (LocalMachine\\My), used by http.sys / IIS Express',
+    available: async ctx => unavailable(ctx),
+    // Without its private key the certificate is there but http.sys cannot serve it.
+    check: async cert => (await entry(cert))?.hasPrivateKey === true,
+    async add(cert: WindowsCertificateRef, ctx) {
+      if ((await entry(cert))?.hasPrivateKey) return [];
+      if (!cert.pfx) throw new Error('LocalMachine\\My needs the certificate with its private key: generate or export it as PFX first');
+      const t = thumb(cert);
+      const pfxFile = path.win32.join(windowsTrustedDir(ctx), `${fileStem(cert)}.pfx`);
+      const passFile = cert.pfx.password !== undefined ? `${pfxFile}.pass` : undefined;
+      const steps: PlanStep[] = [writeStep('windows-my-pfx', pfxFile, cert.pfx.base64, 'base64', 0o600, 'the certificate and key (PFX)')];
+      if (passFile) steps.push(writeStep('windows-my-pfx-password', passFile, cert.pfx.password!, 'utf8', 0o600, 'the PFX password'));
+      steps.push({
+        id: 'install-windows-my',
+        title: `Install ${cert.subject} with its private key in the computer's Personal store (for http.sys)`,
+        action: importPfxAction(pfxFile, t, passFile, cert.friendlyName),
+        elevated: true,
+        changes: `LocalMachine\\My gains ${cert.subject} (${t}) and its private key`,
+        record: { kind: 'trust', target: 'windows-my', thumbprint: t, undo: removeAction('LocalMachine\\My', t) },
+        undo: removeAction('LocalMachine\\My', t),
+      });
+      // The key now lives in the store; the transport copies should not linger on disk.
+      for (const f of [pfxFile, ...(passFile ? [passFile] : [])]) {
+        steps.push({ id: `cleanup-${path.win32.basename(f)}`, title: `Delete the temporary copy ${f}`,
+          action: { type: 'remove-file', path: f }, elevated: false, changes: `file ${f} removed` });
+      }
+      return steps;
+    },
+    async remove(cert) {
+      if (!(await entry(cert))) return [];
+      const t = thumb(cert);
+      return [{
+        id: 'uninstall-windows-my',
+        title: `Remove ${cert.subject} and its private key from the computer's Personal store`,
+        action: removeAction('LocalMachine\\My', t),
+        elevated: true,
+        // No undo: the private key is gone with it; regenerate to get a certificate back.
+        changes: `LocalMachine\\My loses ${cert.subject} (${t}) and its private key (not recoverable)`,
+      }];
+    },
+  };
+}
+
+export const windowsRootStore = createWindowsRootStore();
+export const windowsMyStore = createWindowsMyStore();
