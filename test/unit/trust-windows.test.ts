@@ -124,8 +124,8 @@ describe('windows-root (CurrentUser\\Root)', () => {
     const trusted = createWindowsRootStore(runnerReturning(fixture('ps-currentuser-root-one-ps51.json')).runner);
     assert.deepEqual(await trusted.add(LOCALHOST, ctx), []);
     const steps = await trusted.remove(LOCALHOST, ctx);
-    assert.deepEqual(steps.map(s => s.id), ['windows-root-file', 'untrust-windows-root']);
-    assert.match((steps[1].action as CommandAction).args[3], /Remove-Item -Path 'Cert:\\CurrentUser\\Root\\084A7291/);
+    assert.deepEqual(steps.map(s => s.id), ['windows-root-file', 'untrust-windows-root', 'windows-root-file-cleanup']);
+    assert.equal((steps[1].action as CommandAction).args[3], `$ErrorActionPreference = 'Stop'; Remove-Item -Path 'Cert:\\CurrentUser\\Root\\${LOCALHOST.sha1}'`);
     assert.match((steps[1].undo as CommandAction).args[3], /Import-Certificate -FilePath '.*\.cer'/);
     assert.deepEqual(await createWindowsRootStore(runnerReturning('').runner).remove(LOCALHOST, ctx), []);
   });
@@ -161,7 +161,7 @@ describe('windows-my (LocalMachine\\My)', () => {
       + `(Get-Item -LiteralPath 'Cert:\\LocalMachine\\My\\${LOCALHOST.sha1}').FriendlyName = 'IIS Express Development Certificate'`]);
     const everything = JSON.stringify(steps.filter(s => s.action.type === 'command'));
     assert.ok(!everything.includes("s3cr'et") && !everything.includes("s3cr''et"), 'the password is in no command');
-    assert.match((steps[2].undo as CommandAction).args[3], /Remove-Item -Path 'Cert:\\LocalMachine\\My\\084A7291[0-9A-F]+' -DeleteKey$/);
+    assert.match((steps[2].undo as CommandAction).args[3], /Remove-Item -Path 'Cert:\\LocalMachine\\My\\55E7A6D89F0C9B5CFBF65A89891B888AF8AA7D58' -DeleteKey$/);
     assert.deepEqual(steps[2].record?.target, 'windows-my');
   });
 

@@ -162,6 +162,10 @@ export function createWindowsRootStore(runner: Runner = run): TrustStore {
         elevated: false,
         changes: `CurrentUser\\Root loses ${cert.subject} (${t})`,
         undo: importRootAction(file, t, cert.friendlyName),
+      }, {
+        // Last, so the undo above still finds the file during a rollback.
+        id: 'windows-root-file-cleanup', title: `Delete ${file}`, action: { type: 'remove-file', path: file },
+        elevated: false, changes: `file ${file} removed`,
       }];
     },
   };
