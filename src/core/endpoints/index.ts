@@ -6,6 +6,11 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ParseOutput } from './collect';
+import { parseAngularJson } from './angularJson';
+import { parseApplicationHostConfig } from './applicationHost';
+import { parseAppSettings } from './appSettings';
+import { parseViteOrWebpackConfig } from './devServerConfig';
+import { parseDotEnv, parseDotEnvSet } from './dotenv';
 import { parseLaunchJson } from './launchJson';
 import { parseLaunchSettings } from './launchSettings';
 import { mergeEndpoints } from './merge';
@@ -16,6 +21,12 @@ export * from './types';
 export type { ParseOutput } from './collect';
 export { parseLaunchJson, endpointsFromLaunchConfiguration } from './launchJson';
 export { parseLaunchSettings, endpointsFromLaunchSettingsProfile } from './launchSettings';
+export { parseApplicationHostConfig, parseBindingInformation } from './applicationHost';
+export { parseAppSettings } from './appSettings';
+export { parseDotEnv, parseDotEnvSet, readDotEnv } from './dotenv';
+export type { DotEnvFile } from './dotenv';
+export { parseAngularJson } from './angularJson';
+export { parseViteOrWebpackConfig } from './devServerConfig';
 export { mergeEndpoints } from './merge';
 export {
   normalizeEndpointUrl, parseEndpointUrl, parseUrlList, parsePort, endpointFor, endpointKey,
@@ -38,6 +49,12 @@ export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 const PARSERS: Partial<Record<FileFormat, (file: string, text: string) => ParseOutput>> = {
   'launch.json': parseLaunchJson,
   'launchSettings.json': parseLaunchSettings,
+  'applicationhost.config': parseApplicationHostConfig,
+  'appsettings.json': parseAppSettings,
+  'dotenv': parseDotEnv,
+  'angular.json': parseAngularJson,
+  'vite.config': parseViteOrWebpackConfig,
+  'webpack.config': parseViteOrWebpackConfig,
 };
 
 /** The parser the language server should use for a document, or undefined when discovery does not read it. */
@@ -48,7 +65,9 @@ export function parserFor(file: string): ((file: string, text: string) => ParseO
   return format ? PARSERS[format] : undefined;
 }
 
-export async function discoverEndpoints(folder: string, options: DiscoveryOptions = {}): Promise<DiscoveryResult> {
+export async function discoverEndpoints(folderIn: string, options: DiscoveryOptions = {}): Promise<DiscoveryResult> {
+  // Sources name absolute files, and `__dirname` in a vite config must resolve to an absolute folder.
+  const folder = path.resolve(folderIn);
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const warnings: DiscoveryWarning[] = [];
@@ -68,12 +87,20 @@ export async function discoverEndpoints(folder: string, options: DiscoveryOption
   }));
 
   const outputs: ParseOutput[] = [];
+  // The .env files of one folder are one configuration (react-scripts layers them).
+  const dotenvByDir = new Map<string, Array<{ file: string; text: string }>>();
   for (const { file, format } of found) {
     const text = texts.get(file);
+    if (text === undefined) continue;
+    if (format === 'dotenv') {
+      const dir = path.dirname(file);
+      dotenvByDir.set(dir, [...(dotenvByDir.get(dir) ?? []), { file, text }]);
+      continue;
+    }
     const parse = PARSERS[format];
-    if (text === undefined || !parse) continue;
-    outputs.push(safeParse(file, () => parse(file, text)));
+    if (parse) outputs.push(safeParse(file, () => parse(file, text)));
   }
+  for (const [dir, files] of dotenvByDir) outputs.push(safeParse(path.join(dir, '.env'), () => parseDotEnvSet(files)));
 
   const defaultCertificates: DeclaredCertificate[] = outputs.flatMap((o) => o.certificates);
   warnings.push(...outputs.flatMap((o) => o.warnings));
