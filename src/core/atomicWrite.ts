@@ -15,7 +15,7 @@ export function describeFsError(err: NodeJS.ErrnoException, file: string, verb =
     case 'EACCES': case 'EPERM': return `cannot ${verb} ${file}: permission denied`;
     case 'EROFS': return `cannot ${verb} ${file}: the file system is read-only`;
     case 'ENOSPC': return `cannot ${verb} ${file}: no space left on the device`;
-    case 'ENOTDIR': return `cannot ${verb} ${file}: a parent of it is not a folder`;
+    case 'ENOTDIR': case 'EEXIST': return `cannot ${verb} ${file}: a parent of it is not a folder`;
     case 'EISDIR': return `cannot ${verb} ${file}: it is a folder`;
     default: return `cannot ${verb} ${file}: ${err.message}`;
   }

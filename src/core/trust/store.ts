@@ -27,6 +27,11 @@ export interface TrustContext {
    * its directory options pointed into this tree, without elevation (sandbox / demo).
    */
   linuxSandboxRoot?: string;
+  /**
+   * Which Linux layout to plan for. Detected from the file system when absent; set it to render another
+   * distribution's plan (`--dry-run --platform linux` on any machine).
+   */
+  linuxDistro?: 'debian' | 'fedora' | 'arch';
   /** Executables the user configured (machine-scoped settings). */
   tools?: { certutil?: string; dotnet?: string; iisExpressAdminCmd?: string };
 }

@@ -1,0 +1,90 @@
+/**
+ * Node's trust: Node ships its own CA list and ignores the OS store (until --use-system-ca / Node 23.8),
+ * but adds the certificates in the file named by NODE_EXTRA_CA_CERTS, read once at startup. This store
+ * keeps one PEM bundle in the config dir with every certificate this tool trusted for Node, and tells the
+ * user exactly where to set the variable — it cannot set it for processes that are already running.
+ */
+import * as os from 'node:os';
+import * as fs from 'node:fs';
+import { nodeBundleFile } from '../paths';
+import type { PlanStep } from '../plan';
+import { writeFileStep } from '../planSteps';
+import type { CertificateRef, TrustContext, TrustStore } from './store';
+
+const pemBody = (pem: string) => pem.replace(/-----(BEGIN|END) [A-Z ]+-----/g, '').replace(/\s+/g, '');
+
+function readBundle(file: string): string { try { return fs.readFileSync(file, 'utf8'); } catch { return ''; } }
+
+function blocks(bundle: string): string[] {
+  return bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n?/g) ?? [];
+}
+
+/** Where to set NODE_EXTRA_CA_CERTS, said for this user's platform and shell. */
+export function nodeEnvInstructions(bundle: string, ctx: TrustContext): string {
+  const q = JSON.stringify(bundle);
+  const vscodeKey = ctx.platform === 'win32' ? 'windows' : ctx.platform === 'darwin' ? 'osx' : 'linux';
+  const shell = ctx.platform === 'win32' ? undefined : (ctx.env.SHELL ?? (ctx.platform === 'darwin' ? '/bin/zsh' : '/bin/bash'));
+  const profile = !shell ? '' : /zsh$/.test(shell) ? '~/.zshrc' : /fish$/.test(shell) ? '~/.config/fish/config.fish' : '~/.bashrc (and ~/.profile for login shells)';
+  const shellLine = !shell ? '' : /fish$/.test(shell) ? `set -gx NODE_EXTRA_CA_CERTS ${q}` : `export NODE_EXTRA_CA_CERTS=${q}`;
+  return [
+    `Set NODE_EXTRA_CA_CERTS=${bundle} for the Node processes that must trust it (Node reads it only at start):`,
+    ctx.platform === 'win32'
+      ? `  • every new terminal: run  setx NODE_EXTRA_CA_CERTS ${q}`
+      : `  • your shell: add to ${profile}:  ${shellLine}`,
+    `  • VS Code terminals: in settings.json, "terminal.integrated.env.${vscodeKey}": { "NODE_EXTRA_CA_CERTS": ${q} }`,
+    `  • debugging: in .vscode/launch.json, in the configuration: "env": { "NODE_EXTRA_CA_CERTS": ${q} }`,
+    '  then restart the dev server / terminal.',
+  ].join('\n');
+}
+
+export const nodeStore: TrustStore = {
+  id: 'node',
+  label: 'Node.js (NODE_EXTRA_CA_CERTS bundle)',
+
+  async available() { return { ok: true }; },
+
+  /** Trusted when the bundle has it AND this environment points Node at the bundle. */
+  async check(cert, ctx) {
+    const bundle = nodeBundleFile(ctx.env);
+    const inBundle = readBundle(bundle).replace(/\s+/g, '').includes(pemBody(cert.pem));
+    return inBundle && ctx.env.NODE_EXTRA_CA_CERTS === bundle;
+  },
+
+  async add(cert, ctx) {
+    const bundle = nodeBundleFile(ctx.env);
+    const current = readBundle(bundle);
+    const steps: PlanStep[] = [];
+    if (!current.replace(/\s+/g, '').includes(pemBody(cert.pem))) {
+      const body = (current && !current.endsWith('\n') ? current + '\n' : current) + cert.pem;
+      const step = writeFileStep({
+        id: 'trust-node-bundle', title: `Add ${cert.subject} to the Node CA bundle`, path: bundle, contents: body,
+        mode: 0o644, changes: `${current ? 'appends to' : 'creates'} ${bundle}`,
+        record: { kind: 'trust', target: `node:${bundle}`, thumbprint: cert.sha1 },
+      });
+      if (step) steps.push(step);
+    }
+    if (ctx.env.NODE_EXTRA_CA_CERTS !== bundle) {
+      steps.push({
+        id: 'trust-node-env', title: 'Point Node at the bundle (NODE_EXTRA_CA_CERTS)', elevated: false,
+        action: { type: 'manual', instructions: nodeEnvInstructions(bundle, ctx) +
+          (ctx.env.NODE_EXTRA_CA_CERTS ? `\n  (it is set now to ${ctx.env.NODE_EXTRA_CA_CERTS}; Node reads only one file: replace it, or append that file's certificates to the bundle)` : '') },
+        changes: 'nothing until you set it',
+      });
+    }
+    return steps;
+  },
+
+  async remove(cert, ctx) {
+    const bundle = nodeBundleFile(ctx.env);
+    const current = readBundle(bundle);
+    const kept = blocks(current).filter(b => pemBody(b) !== pemBody(cert.pem));
+    if (kept.length === blocks(current).length) return [];
+    const step = writeFileStep({
+      id: 'untrust-node-bundle', title: `Remove ${cert.subject} from the Node CA bundle`, path: bundle,
+      contents: kept.map(b => b.endsWith('\n') ? b : b + '\n').join(''), mode: 0o644, changes: `rewrites ${bundle} without it`,
+    });
+    return step ? [step] : [];
+  },
+};
+
+export const _forTests = { homedir: os.homedir };

@@ -1,0 +1,178 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { buildPosixScript, buildPowerShellScript, SUDO_PROMPT_CANCELLED, type ElevationRunner } from '../../src/core/exec';
+import { Ledger } from '../../src/core/ledger';
+import { executePlan, renderPlan, type PlanStep, type RepairPlan } from '../../src/core/plan';
+import { writeFileStep, contiguousElevation } from '../../src/core/planSteps';
+import { makeTempDir } from '../helpers/sandbox';
+
+const platform = process.platform as 'linux';
+
+/**
+ * Elevation is injected in these tests: a real prompt (pkexec/UAC) cannot be answered by a test, and a
+ * test must never gain root. `shRunner` runs the script the prompt would run, without the prompt;
+ * `cancelRunner` answers exactly as @vscode/sudo-prompt does when the user presses Cancel.
+ */
+function shRunner(calls: string[]): ElevationRunner {
+  return async line => {
+    calls.push(line);
+    const [sh, script] = line.split(' ');
+    try { return { stdout: execFileSync(sh, [script], { encoding: 'utf8' }), stderr: '' }; }
+    catch (err) { throw Object.assign(new Error('Command failed'), { stdout: '', stderr: '' }); }
+  };
+}
+const cancelRunner: ElevationRunner = async () => { throw new Error(SUDO_PROMPT_CANCELLED); };
+
+function plan(steps: PlanStep[]): RepairPlan { return { title: 'test plan', platform, steps, notes: [] }; }
+
+describe('plan execution', () => {
+  let tmp: ReturnType<typeof makeTempDir>;
+  let ledger: Ledger;
+  beforeEach(() => { tmp = makeTempDir(); ledger = new Ledger(path.join(tmp.dir, 'home', 'ledger.json')); });
+  afterEach(() => tmp.cleanup());
+
+  const write = (name: string, contents: string, extra: Partial<PlanStep> = {}): PlanStep =>
+    ({ ...writeFileStep({ id: `w-${name}`, title: `write ${name}`, path: path.join(tmp.dir, name), contents })!, ...extra });
+  const fail: PlanStep = { id: 'boom', title: 'fails', elevated: false, action: { type: 'command', command: 'false', args: [] }, changes: 'nothing' };
+
+  it('renders every step with its exact command, ELEVATED marker, changes and undo', () => {
+    const text = renderPlan(plan([
+      write('a.pem', 'x'),
+      { id: 'cmd', title: 'Trust it', elevated: true, changes: 'adds it',
+        action: { type: 'command', command: 'certutil', args: ['-A', '-n', "it's mine", '-t', 'C,,'] },
+        undo: { type: 'command', command: 'certutil', args: ['-D', '-n', "it's mine"] } },
+    ]));
+    assert.match(text, /1\. +write a\.pem/);
+    assert.match(text, /Trust it {3}\[ELEVATED\]/);
+    assert.match(text, /run: +certutil -A -n 'it'\\''s mine' -t C,,/);
+    assert.match(text, /undo: +run certutil -D -n 'it'\\''s mine'/);
+    assert.match(text, /changes: adds it/);
+    assert.match(text, /Step 2 need administrator rights: they run together in one script after one prompt/);
+  });
+
+  it('runs steps in order, records ledger entries, and a second run of the same plan changes nothing', async () => {
+    const s = write('a.txt', 'hello', { record: { kind: 'file', target: path.join(tmp.dir, 'a.txt') } });
+    const out = await executePlan(plan([s]), { ledger, elevate: false });
+    assert.equal(out.ok, true, out.summary);
+    assert.equal(fs.readFileSync(path.join(tmp.dir, 'a.txt'), 'utf8'), 'hello');
+    assert.equal(ledger.entries().length, 1);
+    // Planned again: the builder sees the file in place and plans nothing.
+    assert.equal(writeFileStep({ id: 'w', title: 't', path: path.join(tmp.dir, 'a.txt'), contents: 'hello' }), undefined);
+  });
+
+  it('rolls back completed steps in reverse when a step fails, restoring the previous file', async () => {
+    fs.writeFileSync(path.join(tmp.dir, 'b.txt'), 'original');
+    const steps = [write('a.txt', 'new a', { record: { kind: 'file', target: 'a' } }), write('b.txt', 'new b'), fail];
+    const events: string[] = [];
+    const out = await executePlan(plan(steps), { ledger, elevate: false, onProgress: p => events.push(p.phase) });
+    assert.equal(out.ok, false);
+    assert.equal(out.failed?.id, 'boom');
+    assert.deepEqual(out.rolledBack, ['w-b.txt', 'w-a.txt']);
+    assert.deepEqual(out.notUndone, []);
+    assert.equal(fs.existsSync(path.join(tmp.dir, 'a.txt')), false);
+    assert.equal(fs.readFileSync(path.join(tmp.dir, 'b.txt'), 'utf8'), 'original');
+    assert.deepEqual(ledger.entries(), []);
+    assert.match(out.summary, /failed: .*false failed: exit code 1.*were undone/);
+    assert.ok(events.includes('undone'));
+  });
+
+  it('reports what it could not undo', async () => {
+    const noUndo: PlanStep = { id: 'one-way', title: 'one way', elevated: false, changes: 'x', action: { type: 'command', command: 'true', args: [] } };
+    const out = await executePlan(plan([noUndo, fail]), { ledger, elevate: false });
+    assert.deepEqual(out.notUndone, [{ id: 'one-way', reason: 'this step has no undo' }]);
+    assert.match(out.summary, /could not be undone: one-way/);
+  });
+
+  it('a missing tool is a clear failure and nothing stays changed', async () => {
+    const missing: PlanStep = { id: 'tool', title: 'needs a tool', elevated: false, changes: 'x', action: { type: 'command', command: 'devcert-no-such-tool', args: [] } };
+    const out = await executePlan(plan([write('a.txt', 'x'), missing]), { ledger, elevate: false });
+    assert.equal(out.ok, false);
+    assert.match(out.failed!.error!, /devcert-no-such-tool is not installed or not on PATH/);
+    assert.equal(fs.existsSync(path.join(tmp.dir, 'a.txt')), false);
+  });
+
+  it('an unwritable target is a clear failure', async () => {
+    fs.writeFileSync(path.join(tmp.dir, 'file'), 'not a folder');
+    const s = writeFileStep({ id: 'w', title: 'write', path: path.join(tmp.dir, 'file', 'x.pem'), contents: 'x' })!;
+    const out = await executePlan(plan([write('a.txt', 'x'), s]), { ledger, elevate: false });
+    assert.match(out.failed!.error!, /cannot write .*file\/x\.pem: a parent of it is not a folder/);
+    assert.equal(fs.existsSync(path.join(tmp.dir, 'a.txt')), false);
+  });
+
+  it('batches every elevated step into one script behind one prompt', async () => {
+    const calls: string[] = [];
+    const e = (n: string): PlanStep => ({ ...write(n, `${n} $HOME 'q' "d"`), elevated: true });
+    const out = await executePlan(plan([write('pre.txt', 'p'), e('e1.txt'), e('e2.txt'),
+      { id: 'cmd', title: 'cmd', elevated: true, changes: 'x', action: { type: 'command', command: 'touch', args: [path.join(tmp.dir, "we ird'$x")] }, undo: { type: 'remove-file', path: path.join(tmp.dir, "we ird'$x") } }]),
+    { ledger, elevate: shRunner(calls) });
+    assert.equal(out.ok, true, out.summary);
+    assert.equal(calls.length, 1);
+    assert.equal(fs.readFileSync(path.join(tmp.dir, 'e2.txt'), 'utf8'), `e2.txt $HOME 'q' "d"`);
+    assert.ok(fs.existsSync(path.join(tmp.dir, "we ird'$x")));
+  });
+
+  it('an elevated step failing half-way: the steps before it (elevated and not) are undone, with one prompt for the undo', async () => {
+    const calls: string[] = [];
+    const out = await executePlan(plan([write('pre.txt', 'p'), { ...write('e1.txt', 'x'), elevated: true }, { ...fail, elevated: true }]),
+      { ledger, elevate: shRunner(calls) });
+    assert.equal(out.ok, false);
+    assert.deepEqual(out.rolledBack, ['w-e1.txt', 'w-pre.txt']);
+    assert.equal(calls.length, 2); // the plan's script, then the undo script
+    assert.equal(fs.existsSync(path.join(tmp.dir, 'e1.txt')), false);
+    assert.equal(fs.existsSync(path.join(tmp.dir, 'pre.txt')), false);
+  });
+
+  it('cancelled elevation: "Elevation was cancelled; nothing was changed", files and ledger untouched', async () => {
+    fs.mkdirSync(path.dirname(ledger.file), { recursive: true });
+    ledger.add({ kind: 'file', target: 'existing', addedAt: 'then' });
+    const before = fs.readFileSync(ledger.file, 'utf8');
+    const out = await executePlan(plan([write('pre.txt', 'p', { record: { kind: 'file', target: 'pre' } }), { ...write('e1.txt', 'x'), elevated: true }]),
+      { ledger, elevate: cancelRunner });
+    assert.equal(out.ok, false);
+    assert.equal(out.cancelled, true);
+    assert.equal(out.summary, 'Elevation was cancelled; nothing was changed');
+    assert.deepEqual(fs.readdirSync(tmp.dir).sort(), ['home']);
+    assert.equal(fs.readFileSync(ledger.file, 'utf8'), before);
+  });
+
+  it('an unreadable ledger stops the plan before anything runs', async () => {
+    fs.mkdirSync(path.dirname(ledger.file), { recursive: true });
+    fs.writeFileSync(ledger.file, '{not json');
+    await assert.rejects(executePlan(plan([write('a.txt', 'x')]), { ledger, elevate: false }), /ledger .* is not valid/);
+    assert.equal(fs.existsSync(path.join(tmp.dir, 'a.txt')), false);
+  });
+
+  it('dry run runs nothing', async () => {
+    const out = await executePlan(plan([write('a.txt', 'x')]), { ledger, dryRun: true });
+    assert.equal(out.dryRun, true);
+    assert.equal(fs.existsSync(path.join(tmp.dir, 'a.txt')), false);
+    assert.match(out.rendered, /write a\.txt/);
+  });
+
+  it('keeps elevated steps contiguous', () => {
+    const s = (id: string, elevated: boolean): PlanStep => ({ id, title: id, elevated, changes: '', action: { type: 'manual', instructions: '' } });
+    assert.deepEqual(contiguousElevation([s('a', false), s('b', true), s('c', false), s('d', true), s('e', false)]).map(x => x.id), ['a', 'b', 'd', 'c', 'e']);
+  });
+});
+
+describe('elevated script text', () => {
+  it('POSIX: every argument single-quoted, so nothing is expanded', () => {
+    const tmp = makeTempDir();
+    try {
+      const args = ['plain', 'with space', "it's", '$HOME', '`id`', 'a"b', 'new\nline', '*'];
+      const script = buildPosixScript([{ id: 'x', ops: [{ kind: 'exec', command: 'printf', args: ['%s|', ...args] }] }], tmp.dir);
+      fs.writeFileSync(path.join(tmp.dir, 's.sh'), script);
+      execFileSync('/bin/sh', [path.join(tmp.dir, 's.sh')]);
+      assert.equal(fs.readFileSync(path.join(tmp.dir, '0.out'), 'utf8'), args.join('|') + '|');
+      assert.equal(fs.readFileSync(path.join(tmp.dir, 'status'), 'utf8').trim(), '0 0');
+    } finally { tmp.cleanup(); }
+  });
+
+  it('PowerShell: single-quoted literals with quotes doubled, exit codes checked', () => {
+    const script = buildPowerShellScript([{ id: 'bind', ops: [{ kind: 'exec', command: 'netsh', args: ['http', 'add', 'sslcert', "ipport=0.0.0.0:44300", "x'y"], okExitCodes: [1] }] }], 'C:\\Temp\\r');
+    assert.match(script, /& 'netsh' 'http' 'add' 'sslcert' 'ipport=0\.0\.0\.0:44300' 'x''y'/);
+    assert.match(script, /if \(@\(0,1\) -notcontains \$LASTEXITCODE\)/);
+  });
+});
