@@ -2,11 +2,11 @@ import * as assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ExecResult } from '../../src/core/exec';
+import { psQuote, type ExecResult } from '../../src/core/exec';
 import type { CommandAction, PlanStep } from '../../src/core/plan';
 import type { CertificateRef, TrustContext } from '../../src/core/trust/store';
 import {
-  asIisExpressCertificate, createWindowsMyStore, createWindowsRootStore, psLiteral, queryStoreAction,
+  asIisExpressCertificate, createWindowsMyStore, createWindowsRootStore, queryStoreAction,
 } from '../../src/core/trust/windows';
 import { parsePowerShellDate, parseWindowsCertJson } from '../../src/core/trust/windowsCertJson';
 
@@ -80,8 +80,8 @@ describe('windows-root (CurrentUser\\Root)', () => {
   });
 
   it('escapes quotes, including typographic ones PowerShell also treats as quotes', () => {
-    assert.equal(psLiteral("C:\\Users\\o'brien\\x.cer"), "'C:\\Users\\o''brien\\x.cer'");
-    assert.equal(psLiteral('a\u2019b'), "'a\u2019\u2019b'");
+    assert.equal(psQuote("C:\\Users\\o'brien\\x.cer"), "'C:\\Users\\o''brien\\x.cer'");
+    assert.equal(psQuote('a\u2019b'), "'a\u2019\u2019b'");
   });
 
   it('check: true when the thumbprint is in the store, false on no output', async () => {

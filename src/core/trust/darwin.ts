@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from '../exec';
+import { configDir } from '../paths';
 import type { CommandAction, PlanStep } from '../plan';
 import type { CertificateRef, TrustContext, TrustStore } from './store';
 import { isNoTrustSettings, parseDumpTrustSettings, parseFindCertificate } from './darwinSecurityParse';
@@ -26,9 +27,7 @@ export function loginKeychain(ctx: Pick<TrustContext, 'homeDir'>): string {
 
 /** Where the PEM handed to `security` lives (the remove plan needs the same file). */
 export function darwinTrustedFile(cert: CertificateRef, ctx: Pick<TrustContext, 'homeDir' | 'env'>): string {
-  const dir = ctx.env.DEVCERT_DOCTOR_HOME
-    ? path.posix.join(ctx.env.DEVCERT_DOCTOR_HOME, 'trusted')
-    : path.posix.join(ctx.homeDir, 'Library', 'Application Support', 'devcert-doctor', 'trusted');
+  const dir = path.posix.join(configDir(ctx.env, 'darwin', ctx.homeDir), 'trusted');
   return path.posix.join(dir, `${cert.nickname.replace(/[^A-Za-z0-9._-]+/g, '_')}-${sha1(cert).slice(0, 8)}.pem`);
 }
 

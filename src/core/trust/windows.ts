@@ -10,7 +10,8 @@
  */
 import * as path from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { run } from '../exec';
+import { psQuote, run } from '../exec';
+import { configDir } from '../paths';
 import type { CommandAction, PlanStep, WriteFileAction } from '../plan';
 import type { CertificateRef, TrustContext, TrustStore } from './store';
 import { parseWindowsCertJson, type WindowsCertEntry } from './windowsCertJson';
@@ -35,11 +36,6 @@ export function asIisExpressCertificate<T extends CertificateRef>(cert: T): T & 
   return { ...cert, friendlyName: IIS_EXPRESS_FRIENDLY_NAME };
 }
 
-/** A PowerShell single-quoted literal. PowerShell also treats typographic quotes as quotes: doubled too. */
-export function psLiteral(value: string): string {
-  return `'${value.replace(/['\u2018\u2019\u201a\u201b]/g, q => q + q)}'`;
-}
-
 export function powershell(script: string): CommandAction {
   return { type: 'command', command: POWERSHELL, args: ['-NoProfile', '-NonInteractive', '-Command', script] };
 }
@@ -59,8 +55,8 @@ const UTF8_OUT = '[Console]::OutputEncoding = [System.Text.Encoding]::UTF8';
 
 /** The read-only query: certificates in a store, optionally only one thumbprint, as compact JSON. */
 export function queryStoreAction(location: WindowsStoreLocation, thumbprint?: string): CommandAction {
-  const filter = thumbprint ? ` | Where-Object Thumbprint -eq ${psLiteral(thumbprint)}` : '';
-  return powershell(`${UTF8_OUT}; Get-ChildItem -Path ${psLiteral(storePath(location))}${filter}`
+  const filter = thumbprint ? ` | Where-Object Thumbprint -eq ${psQuote(thumbprint)}` : '';
+  return powershell(`${UTF8_OUT}; Get-ChildItem -Path ${psQuote(storePath(location))}${filter}`
     + ' | Select-Object Thumbprint,Subject,NotAfter,FriendlyName,HasPrivateKey | ConvertTo-Json -Compress');
 }
 
@@ -77,34 +73,32 @@ export async function queryWindowsStore(location: WindowsStoreLocation, thumbpri
 }
 
 function setFriendlyName(location: WindowsStoreLocation, thumbprint: string, name: string | undefined): string {
-  return name ? `; (Get-Item -LiteralPath ${psLiteral(itemPath(location, thumbprint))}).FriendlyName = ${psLiteral(name)}` : '';
+  return name ? `; (Get-Item -LiteralPath ${psQuote(itemPath(location, thumbprint))}).FriendlyName = ${psQuote(name)}` : '';
 }
 
 export function importRootAction(cerFile: string, thumbprint: string, friendlyName?: string): CommandAction {
-  return powershell(`${STOP}; Import-Certificate -FilePath ${psLiteral(cerFile)} -CertStoreLocation ${psLiteral(storePath('CurrentUser\\Root'))}`
+  return powershell(`${STOP}; Import-Certificate -FilePath ${psQuote(cerFile)} -CertStoreLocation ${psQuote(storePath('CurrentUser\\Root'))}`
     + ` | Out-Null${setFriendlyName('CurrentUser\\Root', thumbprint, friendlyName)}`);
 }
 
 /** The password is read from a 0600 file the plan writes (never a command-line argument or an env value). */
 export function importPfxAction(pfxFile: string, thumbprint: string, passwordFile?: string, friendlyName?: string): CommandAction {
   const password = passwordFile
-    ? `$p = Get-Content -LiteralPath ${psLiteral(passwordFile)} -Raw | ConvertTo-SecureString -AsPlainText -Force; ` : '';
-  return powershell(`${STOP}; ${password}Import-PfxCertificate -FilePath ${psLiteral(pfxFile)}`
-    + ` -CertStoreLocation ${psLiteral(storePath('LocalMachine\\My'))}${passwordFile ? ' -Password $p' : ''}`
+    ? `$p = Get-Content -LiteralPath ${psQuote(passwordFile)} -Raw | ConvertTo-SecureString -AsPlainText -Force; ` : '';
+  return powershell(`${STOP}; ${password}Import-PfxCertificate -FilePath ${psQuote(pfxFile)}`
+    + ` -CertStoreLocation ${psQuote(storePath('LocalMachine\\My'))}${passwordFile ? ' -Password $p' : ''}`
     + ` | Out-Null${setFriendlyName('LocalMachine\\My', thumbprint, friendlyName)}`);
 }
 
 export function removeAction(location: WindowsStoreLocation, thumbprint: string): CommandAction {
   // -DeleteKey also removes the private key that came with a PFX (LocalMachine\My).
   const deleteKey = location === 'LocalMachine\\My' ? ' -DeleteKey' : '';
-  return powershell(`${STOP}; Remove-Item -Path ${psLiteral(itemPath(location, thumbprint))}${deleteKey}`);
+  return powershell(`${STOP}; Remove-Item -Path ${psQuote(itemPath(location, thumbprint))}${deleteKey}`);
 }
 
 /** Where copies of certificates handed to Windows live: %APPDATA%\devcert-doctor\trusted. */
 export function windowsTrustedDir(ctx: Pick<TrustContext, 'env' | 'homeDir'>): string {
-  if (ctx.env.DEVCERT_DOCTOR_HOME) return path.win32.join(ctx.env.DEVCERT_DOCTOR_HOME, 'trusted');
-  const appData = ctx.env.APPDATA || path.win32.join(ctx.homeDir, 'AppData', 'Roaming');
-  return path.win32.join(appData, 'devcert-doctor', 'trusted');
+  return path.win32.join(configDir(ctx.env, 'win32', ctx.homeDir), 'trusted');
 }
 
 function fileStem(cert: CertificateRef): string {
