@@ -257,7 +257,7 @@ function readCertificates(scan: Scan, optionsBrace: number, endpoint: DeclaredEn
   endpoint.certificates.push(declared);
 }
 
-/** A file path from `fs.readFileSync(P)`, `readFileSync(P, 'utf8')` or a path string. */
+/** A file path from `fs.readFileSync(P)`, `readFileSync(P, 'utf8')`, or P itself (a path string or path.join/resolve). */
 function pathOf(scan: Scan, p: Property | undefined): { path: string; anchor: [number, number] } | undefined {
   if (!p) return undefined;
   const { tokens } = scan;
@@ -271,9 +271,11 @@ function pathOf(scan: Scan, p: Property | undefined): { path: string; anchor: [n
       return pathExpression(scan, i + 2, end);
     }
   }
+  // webpack-dev-server also takes paths directly. A lone string must look like a file name: PEM
+  // text pasted inline is not a path.
   const only = tokens[r.from];
-  if (r.to === r.from + 1 && only?.t === 'str' && /\.(pem|crt|cer|key|pfx|p12)$/i.test(only.v)) return pathExpression(scan, r.from, r.to);
-  return undefined;
+  if (r.to === r.from + 1 && (only?.t === 'str' || only?.t === 'tpl') && !/\.(pem|crt|cer|key|pfx|p12)$/i.test(only.v)) return undefined;
+  return pathExpression(scan, r.from, r.to);
 }
 
 /** `'x'`, `path.resolve(__dirname, 'a', 'b')`, `path.join(...)`, `` `${__dirname}/x` ``; else undefined. */

@@ -10,6 +10,7 @@
  * Ignored on purpose: `PORT` without `HTTPS=true` (a plain http dev server), `REACT_APP_*` URLs (what
  * the app calls, not where it listens), `.env.test*` / `.env.production*` (not served by `npm start`).
  */
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Collector, emptyOutput, resolveCertPath, type ParseOutput } from './collect';
 import { LineIndex } from './text';
@@ -22,9 +23,35 @@ interface EnvValue { value: string; start: number; end: number; file: string }
 
 export interface DotEnvFile { file: string; text: string }
 
-/** One `.env` file read alone (the language server re-parsing an open document without its siblings). */
-export function parseDotEnv(file: string, text: string): ParseOutput {
-  return parseDotEnvSet([{ file, text }]);
+/**
+ * One `.env` file as react-scripts sees it: layered with its sibling `.env*` files (read from disk
+ * unless given), returning only what this file declares. The language server re-parses an open
+ * document this way: `.env` alone saying `PORT=3000` is not an endpoint when `.env.local` overrides it.
+ */
+export function parseDotEnv(file: string, text: string, siblings?: DotEnvFile[]): ParseOutput {
+  const others = siblings ?? readSiblings(file);
+  const all = [{ file, text }, ...others.filter((o) => path.resolve(o.file) !== path.resolve(file))];
+  const out = parseDotEnvSet(all);
+  const mine = (f: string): boolean => path.resolve(f) === path.resolve(file);
+  return {
+    endpoints: out.endpoints.filter((e) => e.sources.some((s) => mine(s.file))),
+    certificates: out.certificates.filter((c) => mine(c.source.file)),
+    warnings: out.warnings.filter((w) => mine(w.file)),
+  };
+}
+
+function readSiblings(file: string): DotEnvFile[] {
+  if (!path.isAbsolute(file)) return [];
+  const dir = path.dirname(file);
+  const found: DotEnvFile[] = [];
+  for (const name of PRECEDENCE) {
+    const f = path.join(dir, name);
+    if (f === file) continue;
+    try {
+      found.push({ file: f, text: readFileSync(f, 'utf8') });
+    } catch { /* absent: the usual case */ }
+  }
+  return found;
 }
 
 /** The `.env*` files of one app folder read together, the way react-scripts combines them. */
@@ -89,10 +116,11 @@ function rank(file: string): number {
 /** `KEY=value` lines with the offsets of each value as written (quotes excluded). */
 export function readDotEnv(text: string): Map<string, { value: string; start: number; end: number }> {
   const vars = new Map<string, { value: string; start: number; end: number }>();
-  const lineRe = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*(.*?)[ \t]*$/gm;
+  // `d` gives each group's offsets; `m` makes ^/$ match at \n and \r alike.
+  const lineRe = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*(.*?)[ \t]*$/dgm;
   for (let m = lineRe.exec(text); m; m = lineRe.exec(text)) {
-    const raw = m[2].replace(/\r$/, '');
-    const rawStart = m.index + m[0].length - m[2].length;
+    const raw = m[2];
+    const rawStart = m.indices![2][0];
     let value: string;
     let start: number;
     const quote = raw[0];
