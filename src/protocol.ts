@@ -201,15 +201,20 @@ export interface EndpointDiagnosticData {
 // ---------------------------------------------------------------------------------------------
 // Files the server reads. The client syncs these documents and watches these globs.
 
-/** Glob patterns (relative to any folder) of every file discovery reads. */
+/**
+ * Glob patterns of every file discovery reads (src/core/endpoints/walk.ts `classifyFile` decides exactly;
+ * these may match a little more, never less).
+ */
 export const DISCOVERY_GLOBS: readonly string[] = [
   '**/.vscode/launch.json',
   '**/launchSettings.json',
   '**/applicationhost.config',
   '**/appsettings*.json',
   '**/.env',
-  '**/.env.*',
+  '**/.env.local',
+  '**/.env.development',
+  '**/.env.development.local',
   '**/angular.json',
   '**/vite.config.{js,mjs,cjs,ts,mts,cts}',
-  '**/webpack.config.{js,mjs,cjs,ts}',
+  '**/webpack*.{js,mjs,cjs,ts}',
 ];

@@ -1,0 +1,121 @@
+/**
+ * Hover on a declared URL / port / certificate path: what that endpoint serves, in the terms people
+ * compare with other tools (subject, issuer, SANs, validity, the thumbprints Windows and netsh show),
+ * who trusts it, and links that run the fixes. Pure: built from the state the server already holds.
+ */
+import { MarkupKind, type Hover, type Position, type Range } from 'vscode-languageserver/node';
+import type { DeclaredEndpoint } from '../core/endpoints/types';
+import type { CertificateSummary, EndpointVerdict } from '../core/probe/types';
+import { COMMANDS, type RunFixArgs, type ShowCertificateArgs } from '../protocol';
+import type { FileParse } from './discovery';
+import { fixTitle, remoteNote } from './wording';
+
+export interface HoverContext {
+  folder: string;
+  remoteName?: string;
+  verdictFor(e: DeclaredEndpoint): EndpointVerdict | undefined;
+  checkedAt(e: DeclaredEndpoint): number | undefined;
+  isChecking(e: DeclaredEndpoint): boolean;
+  /** When the next automatic look is due (epoch ms), while nothing listens. */
+  nextLookAt(e: DeclaredEndpoint): number | undefined;
+  now?: number;
+}
+
+function contains(r: Range, p: Position): boolean {
+  const after = p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character);
+  const before = p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character);
+  return after && before;
+}
+
+/** The endpoint declared at `position` in `file`, and the range of that declaration. */
+export function endpointAt(file: string, parse: FileParse, position: Position): { endpoint: DeclaredEndpoint; range: Range } | undefined {
+  for (const e of parse.endpoints) {
+    for (const s of e.sources) if (s.file === file && contains(s.range, position)) return { endpoint: e, range: s.range };
+    for (const c of e.certificates) if (c.source.file === file && contains(c.source.range, position)) return { endpoint: e, range: c.source.range };
+  }
+  return undefined;
+}
+
+export function hoverAt(file: string, parse: FileParse, position: Position, ctx: HoverContext): Hover | null {
+  const hit = endpointAt(file, parse, position);
+  if (!hit) return null;
+  return { range: hit.range, contents: { kind: MarkupKind.Markdown, value: endpointMarkdown(hit.endpoint, ctx) } };
+}
+
+/** Markdown-escape text that lands inside a table cell or a sentence. */
+function esc(s: string): string {
+  return s.replace(/[\\`*_{}[\]<>()#+!|]/g, c => `\\${c}`);
+}
+
+function commandLink(title: string, command: string, args?: unknown): string {
+  const query = args === undefined ? '' : `?${encodeURIComponent(JSON.stringify([args]))}`;
+  return `[${esc(title)}](command:${command}${query})`;
+}
+
+function time(ms: number): string { return new Date(ms).toLocaleTimeString('en-GB', { hour12: false }); }
+
+function validity(c: CertificateSummary, now: number): string {
+  const days = Math.floor((Date.parse(c.notAfter) - now) / 86_400_000);
+  const left = Number.isNaN(days) ? '' : days < 0 ? ` (expired ${-days} day(s) ago)` : ` (${days} day(s) left)`;
+  return `${c.notBefore.slice(0, 10)} → ${c.notAfter.slice(0, 10)}${left}`;
+}
+
+function yesNo(v: boolean | undefined): string { return v === undefined ? 'not checked' : v ? 'yes' : '**no**'; }
+
+function certificateTable(v: EndpointVerdict, now: number, remoteName?: string): string[] {
+  const c = v.certificate!;
+  const rows: Array<[string, string]> = [
+    ['Subject', esc(c.subject)],
+    ['Issuer', esc(c.issuer) + (c.selfSigned ? ' (self-signed)' : '')],
+    ['Names (SAN)', c.san.length ? esc(c.san.join(', ')) : '**none** (only the subject CN)'],
+    ['Valid', validity(c, now)],
+    ['SHA-1', `\`${c.sha1}\``],
+    ['SHA-256', `\`${c.sha256}\``],
+    ['Key', esc(`${c.keyType}${c.keySize ? ` ${c.keySize}` : ''}, ${c.signatureAlgorithm}`)],
+  ];
+  if (c.isAspNetCoreDevCert) rows.push(['Kind', `ASP.NET Core development certificate${c.aspNetCoreDevCertVersion !== undefined ? ` (v${c.aspNetCoreDevCertVersion})` : ''}`]);
+  const browsers = remoteName ? 'not checked (remote window)' : yesNo(v.trust.nss);
+  rows.push(['Trusted by', `system: ${yesNo(v.trust.system)} · Node: ${yesNo(v.trust.node)} · browsers (NSS): ${browsers}`]);
+  if (v.protocol) rows.push(['TLS', esc([v.protocol, v.cipher].filter(Boolean).join(', '))]);
+  if (v.chain?.length) rows.push(['Chain', esc(v.chain.map(x => x.subject).join(' → '))]);
+  return ['| | |', '|---|---|', ...rows.map(([k, val]) => `| ${k} | ${val} |`)];
+}
+
+export function endpointMarkdown(e: DeclaredEndpoint, ctx: HoverContext): string {
+  const now = ctx.now ?? Date.now();
+  const lines: string[] = [];
+  const v = ctx.verdictFor(e);
+  const where = e.sources.map(s => s.detail ? `${esc(s.detail)} (${s.kind})` : s.kind);
+  const head = `**${esc(e.url)}**`;
+  if (!e.loopback) {
+    lines.push(`${head} — not on this machine, so DevCert Doctor does not probe it.`);
+    return lines.join('\n\n');
+  }
+  if (!v) {
+    lines.push(`${head} — ${ctx.isChecking(e) ? 'checking…' : 'not checked yet.'}`);
+    return lines.join('\n\n');
+  }
+  const listening = !v.problems.some(p => p.code === 'not-listening');
+  const state = !listening ? 'nothing listening' : v.problems.length === 0 ? 'trusted' : v.trusted ? 'trusted, with warnings' : 'not trusted';
+  lines.push(`${head} — ${state}`);
+  if (where.length) lines.push(`Declared in: ${[...new Set(where)].join(', ')}`);
+  if (v.certificate) lines.push(certificateTable(v, now, ctx.remoteName).join('\n'));
+  const problems = v.problems.map(p => `- ${p.severity}: ${esc(p.message)}`);
+  if (problems.length) lines.push(problems.join('\n'));
+  if (!listening) {
+    const next = ctx.nextLookAt(e);
+    lines.push(`Start the server to have its certificate checked.${next ? ` Next automatic look in ${Math.max(1, Math.round((next - now) / 1000))} s.` : ''}`);
+  }
+  if (ctx.remoteName && listening) lines.push(`_${esc(remoteNote(ctx.remoteName))}_`);
+  const fixes = [...new Set(v.problems.flatMap(p => p.fixes))];
+  const links = fixes.map(fix => {
+    const args: RunFixArgs = { fix, url: e.url, port: e.port, folder: ctx.folder };
+    return commandLink(fixTitle(fix, e.url, e.port), COMMANDS.repair, args);
+  });
+  if (v.certificate) links.push(commandLink('Certificate details', COMMANDS.showCertificate, { url: e.url, folder: ctx.folder } satisfies ShowCertificateArgs));
+  links.push(commandLink('Check again', COMMANDS.checkNow));
+  lines.push(links.join(' · '));
+  const at = ctx.checkedAt(e);
+  if (at) lines.push(`_Checked at ${time(at)}${v.handshakeMs ? `, handshake ${v.handshakeMs} ms` : ''}._`);
+  return lines.join('\n\n');
+}

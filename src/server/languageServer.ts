@@ -1,0 +1,160 @@
+/**
+ * The LSP plumbing: capabilities, document sync, watched files, configuration, and the custom messages
+ * of src/protocol.ts, all forwarded to `Workspace`. Every handler is guarded: a bad message or a bug in
+ * one handler is logged, never allowed to take the server down.
+ */
+import {
+  CodeActionKind, DidChangeConfigurationNotification, ErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments,
+  type Connection, type InitializeParams, type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { normalizeEndpointUrl } from '../core/endpoints';
+import type { DeclaredEndpoint } from '../core/endpoints/types';
+import type { CheckNowParams, InitializationOptions, ProbeParams, ServerSettings, VerdictsForParams } from '../protocol';
+import { codeActionsFor } from './codeActions';
+import { hoverAt } from './hover';
+import { checkNowType, clientCertificateType, probeType, verdictsForType, verdictsType } from './protocolTypes';
+import { normalizeSettings } from './settings';
+import { Workspace, type WorkspaceOptions } from './workspace';
+
+const SECTION = 'devcertDoctor';
+/** Typing in a config file re-parses after this pause, not on every keystroke. */
+const EDIT_DEBOUNCE_MS = 150;
+
+export function startLanguageServer(connection: Connection, options: Omit<WorkspaceOptions, 'remoteName'> = {}): void {
+  const documents = new TextDocuments(TextDocument);
+  const log = (level: 'info' | 'warn' | 'error', message: string) => {
+    if (level === 'error') connection.console.error(message);
+    else if (level === 'warn') connection.console.warn(message);
+    else connection.console.info(message);
+  };
+  const guard = <A extends unknown[]>(name: string, fn: (...a: A) => unknown) => (...a: A): void => {
+    try {
+      const r = fn(...a);
+      if (r instanceof Promise) r.catch(err => log('error', `${name}: ${(err as Error)?.stack ?? err}`));
+    } catch (err) {
+      log('error', `${name}: ${(err as Error)?.stack ?? err}`);
+    }
+  };
+
+  let workspace!: Workspace;
+  let canPullConfiguration = false;
+  let canRegisterConfiguration = false;
+  let initialSettings: ServerSettings;
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const init = (params.initializationOptions ?? {}) as InitializationOptions;
+    const remoteName = typeof init.remoteName === 'string' && init.remoteName ? init.remoteName : undefined;
+    initialSettings = normalizeSettings(init.settings);
+    canPullConfiguration = !!params.capabilities.workspace?.configuration;
+    canRegisterConfiguration = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
+    workspace = new Workspace({
+      publishDiagnostics: (uri, diagnostics) => { void connection.sendDiagnostics({ uri, diagnostics }); },
+      notifyVerdicts: v => { void connection.sendNotification(verdictsType, v); },
+      log,
+      clientCertificate: p => connection.sendRequest(clientCertificateType, p),
+    }, { ...options, remoteName });
+    workspace.setInitialSettings(initialSettings);
+    const folders = params.workspaceFolders?.map(f => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    workspace.setFolders(folders);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'DevCert Doctor' },
+    };
+  });
+
+  connection.onInitialized(guard('initialized', async () => {
+    if (canRegisterConfiguration) await connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION });
+    if (canPullConfiguration) await pullSettings();
+    connection.workspace.onDidChangeWorkspaceFolders(guard('workspaceFolders', async () => {
+      const folders = await connection.workspace.getWorkspaceFolders();
+      workspace.setFolders(folders?.map(f => f.uri) ?? []);
+      await workspace.start();
+    }));
+    await workspace.start();
+  }));
+
+  /** The pull model: one global read plus one per folder (`devcertDoctor.endpoints` may differ per folder). */
+  async function pullSettings(): Promise<void> {
+    const folders = (await connection.workspace.getWorkspaceFolders()) ?? [];
+    const items = [{ section: SECTION }, ...folders.map(f => ({ section: SECTION, scopeUri: f.uri }))];
+    const values: unknown[] = await connection.workspace.getConfiguration(items);
+    const global = normalizeSettings(values[0], initialSettings);
+    const perFolder = new Map<string, Partial<ServerSettings>>();
+    folders.forEach((f, i) => perFolder.set(f.uri, normalizeSettings(values[i + 1], global)));
+    workspace.applySettings(global, perFolder);
+  }
+
+  connection.onDidChangeConfiguration(guard('configuration', async (change: { settings?: unknown }) => {
+    if (canPullConfiguration) { await pullSettings(); return; }
+    // Push model (older clients): the payload carries the section itself.
+    const pushed = (change.settings as Record<string, unknown> | null | undefined)?.[SECTION];
+    if (pushed !== undefined) workspace.applySettings(normalizeSettings(pushed, initialSettings));
+  }));
+
+  const editTimers = new Map<string, NodeJS.Timeout>();
+  documents.onDidChangeContent(guard('didChange', (e: { document: TextDocument }) => {
+    const { uri } = e.document;
+    const firstSight = !editTimers.has(uri) && e.document.version <= 1;
+    clearTimeout(editTimers.get(uri));
+    // Opening a file shows its diagnostics at once; typing waits for a pause.
+    const run = () => { editTimers.delete(uri); const doc = documents.get(uri); if (doc) void workspace.documentChanged(uri, doc.getText()); };
+    if (firstSight) run(); else editTimers.set(uri, setTimeout(guard('reparse', run), EDIT_DEBOUNCE_MS));
+  }));
+  documents.onDidClose(guard('didClose', (e: { document: TextDocument }) => {
+    clearTimeout(editTimers.get(e.document.uri));
+    editTimers.delete(e.document.uri);
+    return workspace.documentClosed(e.document.uri);
+  }));
+
+  connection.onDidChangeWatchedFiles(guard('watchedFiles', (p: { changes: Array<{ uri: string }> }) => {
+    workspace.filesChanged(p.changes.map(c => c.uri));
+  }));
+
+  connection.onHover(params => {
+    try {
+      const hit = workspace.fileView(params.textDocument.uri);
+      if (!hit) return null;
+      return hoverAt(hit.view.file, hit.view.parse, params.position, {
+        folder: hit.state.uri,
+        remoteName: workspace.remoteName,
+        verdictFor: e => workspace.latest(e)?.verdict,
+        checkedAt: e => workspace.latest(e)?.at,
+        isChecking: e => workspace.isChecking(e),
+        nextLookAt: e => workspace.nextLookAt(e),
+      });
+    } catch (err) {
+      log('error', `hover: ${(err as Error).stack}`);
+      return null;
+    }
+  });
+
+  connection.onCodeAction(params => {
+    try { return codeActionsFor(params); } catch (err) { log('error', `codeAction: ${(err as Error).stack}`); return []; }
+  });
+
+  connection.onRequest(checkNowType, async (params: CheckNowParams | undefined) => ({ folders: await workspace.checkNow(params?.folder) }));
+  connection.onRequest(verdictsForType, (params: VerdictsForParams | undefined) => {
+    if (typeof params?.folder !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'folder (a URI string) is required');
+    return workspace.verdictsFor(params.folder);
+  });
+  connection.onRequest(probeType, async (params: ProbeParams | undefined) => {
+    const targets = Array.isArray(params?.targets) ? params.targets : [];
+    const endpoints: DeclaredEndpoint[] = targets.map((t: ProbeParams['targets'][number] | undefined, i: number) => {
+      const n = typeof t?.url === 'string' ? normalizeEndpointUrl(t.url) : undefined;
+      if (!n) throw new ResponseError(ErrorCodes.InvalidParams, `targets[${i}].url is not a literal https URL`);
+      return { ...n, sources: [], certificates: [] };
+    });
+    const maxAgeMs = typeof params?.maxAgeMs === 'number' && params!.maxAgeMs >= 0 ? params!.maxAgeMs : undefined;
+    return workspace.probeEndpoints(endpoints, maxAgeMs, targets[0]?.folder ?? '');
+  });
+
+  connection.onShutdown(() => workspace?.dispose());
+  documents.listen(connection);
+  connection.listen();
+}

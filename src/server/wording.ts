@@ -1,0 +1,92 @@
+/**
+ * How a verdict reads as a diagnostic: its severity, and what is added to the probe's own message (the
+ * URL when the message lacks it, what to do about "nothing listening", what a remote window cannot know).
+ * The problem messages themselves come from src/core/probe/problems.ts: one place for their words.
+ */
+import { DiagnosticSeverity } from 'vscode-languageserver/node';
+import type { FixId, Problem, ProblemCode } from '../core/probe/problems';
+
+/**
+ * Severity by problem code, decided here (LSP has four levels, the engine has three):
+ * - Error: the connection fails or the certificate is refused by the clients that matter (browsers,
+ *   HttpClient, Node) — trust, expiry, name, chain, client certificates, not TLS at all.
+ * - Warning: it works today but will not for long, or not for every client (expiring soon, weak
+ *   signature/key, untrusted by Node or by the browsers only), or the check itself could not finish.
+ * - Hint: nothing listens. That is the normal state of a server that is not running, not a defect in the
+ *   file; a Hint keeps it out of the Problems panel and still explains itself on hover.
+ */
+const SEVERITY: Record<ProblemCode, DiagnosticSeverity> = {
+  'self-signed': DiagnosticSeverity.Error,
+  'unknown-issuer': DiagnosticSeverity.Error,
+  'incomplete-chain': DiagnosticSeverity.Error,
+  'expired': DiagnosticSeverity.Error,
+  'not-yet-valid': DiagnosticSeverity.Error,
+  'name-mismatch': DiagnosticSeverity.Error,
+  'client-cert-required': DiagnosticSeverity.Error,
+  'client-cert-rejected': DiagnosticSeverity.Error,
+  'not-tls': DiagnosticSeverity.Error,
+  'expiring-soon': DiagnosticSeverity.Warning,
+  'weak-signature': DiagnosticSeverity.Warning,
+  'weak-key': DiagnosticSeverity.Warning,
+  'untrusted-by-node': DiagnosticSeverity.Warning,
+  'untrusted-by-browsers': DiagnosticSeverity.Warning,
+  'reset': DiagnosticSeverity.Warning,
+  'timeout': DiagnosticSeverity.Warning,
+  'not-listening': DiagnosticSeverity.Hint,
+};
+
+export function severityOf(p: Problem): DiagnosticSeverity {
+  return SEVERITY[p.code] ?? (p.severity === 'error' ? DiagnosticSeverity.Error
+    : p.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information);
+}
+
+/** Problems that are about the certificate itself (so they also belong on the line that configures it). */
+export const CERTIFICATE_PROBLEMS: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
+  'self-signed', 'unknown-issuer', 'incomplete-chain', 'expired', 'not-yet-valid', 'expiring-soon',
+  'name-mismatch', 'weak-signature', 'weak-key', 'untrusted-by-node', 'untrusted-by-browsers',
+]);
+
+/** Problems whose answer depends on which trust store was asked: in a remote window, not the browser's. */
+const TRUST_PROBLEMS: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
+  'self-signed', 'unknown-issuer', 'incomplete-chain', 'untrusted-by-browsers',
+]);
+
+function sentence(s: string): string {
+  const t = s.trim();
+  return /[.!?)]$/.test(t) ? t : `${t}.`;
+}
+
+export function remoteNote(remoteName: string): string {
+  return `This window is remote (${remoteName}): the check ran where the server runs; your browser runs on your local machine, whose trust store was not checked.`;
+}
+
+export interface MessageContext { url: string; port: number; remoteName?: string }
+
+export function diagnosticMessage(p: Problem, ctx: MessageContext): string {
+  let text = p.message.trim() || p.code;
+  // Every message names its endpoint, so it reads right in the Problems panel away from the file.
+  if (!text.includes(ctx.url) && !text.includes(`:${ctx.port}`)) text = `${ctx.url}: ${text}`;
+  text = sentence(text);
+  if (p.code === 'not-listening') {
+    text += ' Start the server to have its certificate checked; DevCert Doctor looks again on its own as soon as it listens.';
+  }
+  if (ctx.remoteName && TRUST_PROBLEMS.has(p.code)) text += ` ${remoteNote(ctx.remoteName)}`;
+  return text;
+}
+
+/** The same problem, on the line that configures the certificate rather than the URL. */
+export function certificateMessage(p: Problem, ctx: MessageContext & { path?: string }): string {
+  const what = ctx.path ? `The certificate configured here (${ctx.path})` : 'The certificate configured here';
+  return `${what} is served on ${ctx.url}: ${diagnosticMessage(p, ctx)}`;
+}
+
+/** Code action titles per fix (what will happen, not how). */
+export function fixTitle(fix: FixId, url: string, port: number): string {
+  switch (fix) {
+    case 'trust': return `Trust the certificate served on ${url}…`;
+    case 'regenerate': return `Regenerate the development certificate for ${url}…`;
+    case 'bind': return `Bind a trusted certificate to port ${port}…`;
+    case 'configure-client-certificate': return `Configure a client certificate for ${url}…`;
+    case 'start-server': return `Start the server for ${url}`;
+  }
+}

@@ -1,0 +1,392 @@
+/**
+ * The language server's state and its one loop: something changed (a document, a file on disk, the
+ * settings, a timer) → re-read what is declared → render diagnostics from the verdicts already known →
+ * probe what is stale → render again. Rendering is a function of the current state, so the order in
+ * which probes finish never matters. No LSP plumbing here: outputs go through `WorkspaceOutputs`.
+ */
+import { promises as fs } from 'node:fs';
+import type { Diagnostic } from 'vscode-languageserver/node';
+import type { DeclaredEndpoint } from '../core/endpoints/types';
+import type { ClientCertificateInput, EndpointVerdict } from '../core/probe/types';
+import type { ClientCertificateParams, ClientCertificatePayload, FolderVerdicts, ServerSettings } from '../protocol';
+import { DEFAULT_SERVER_SETTINGS } from '../protocol';
+import { fileDiagnostics } from './diagnostics';
+import { discoverFolder, parserFor } from './discovery';
+import { FolderState, type FileView } from './folderState';
+import { DEFAULT_TTL_MS, ProbeCache, listenerKey } from './probeCache';
+import { checkTargets, type CheckFn, type CheckSettings, type ProbeTarget } from './probe';
+import { DEFAULT_BACKOFF, ReprobeScheduler, type BackoffOptions } from './reprobe';
+import { isInside, uriToPath } from './uris';
+
+export interface WorkspaceOutputs {
+  publishDiagnostics(uri: string, diagnostics: Diagnostic[], version?: number): void;
+  notifyVerdicts(v: FolderVerdicts): void;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+  /** Ask the client for an endpoint's client certificate; undefined when it has none (or cannot answer). */
+  clientCertificate?(p: ClientCertificateParams): Promise<ClientCertificatePayload | null | undefined>;
+}
+
+export interface WorkspaceOptions {
+  remoteName?: string;
+  check?: CheckFn;
+  ttlMs?: number;
+  backoff?: BackoffOptions;
+  /** Handshakes at once per batch. */
+  concurrency?: number;
+}
+
+const DISCOVERY_DEBOUNCE_MS = 300;
+const CLIENT_CERT_TIMEOUT_MS = 2000;
+
+export class Workspace {
+  private readonly folders = new Map<string, FolderState>();
+  /** Open documents outside every workspace folder still get diagnostics. */
+  private readonly orphan = new FolderState('', undefined);
+  private readonly cache: ProbeCache;
+  private readonly reprobe: ReprobeScheduler;
+  private readonly published = new Map<string, string>();
+  private readonly notified = new Map<string, string>();
+  /** Which URIs each folder published last time, so a file that stops declaring anything is cleared. */
+  private readonly ownership = new Map<FolderState, Set<string>>();
+  private readonly discoveryTimers = new Map<string, NodeJS.Timeout>();
+  private readonly discoveryRuns = new Map<string, Promise<void>>();
+  private settings: ServerSettings = { ...DEFAULT_SERVER_SETTINGS };
+  private disposed = false;
+
+  constructor(private readonly out: WorkspaceOutputs, private readonly options: WorkspaceOptions = {}) {
+    this.cache = new ProbeCache(options.check ?? checkTargets, (e, v) => this.probed(e, v));
+    this.reprobe = new ReprobeScheduler(key => this.onReprobeDue(key), options.backoff ?? DEFAULT_BACKOFF);
+  }
+
+  get remoteName(): string | undefined { return this.options.remoteName; }
+  get currentSettings(): ServerSettings { return this.settings; }
+
+  // ------------------------------------------------------------------------------------------
+  // Inputs
+
+  setFolders(uris: string[]): void {
+    const keep = new Set(uris);
+    for (const uri of [...this.folders.keys()]) if (!keep.has(uri)) this.removeFolder(uri);
+    for (const uri of uris) {
+      if (this.folders.has(uri)) continue;
+      const p = uriToPath(uri);
+      if (p === undefined) continue; // non-file folders (virtual workspaces): nothing on disk to read
+      const state = new FolderState(uri, p);
+      state.setSettingEndpoints(this.settings.endpoints);
+      this.folders.set(uri, state);
+    }
+  }
+
+  private removeFolder(uri: string): void {
+    const state = this.folders.get(uri);
+    this.folders.delete(uri);
+    if (state) for (const f of state.files()) this.clearPublished(f.uri);
+    this.notified.delete(uri);
+  }
+
+  /** Settings known at initialize, before any folder exists: nothing to refresh yet. */
+  setInitialSettings(s: ServerSettings): void { this.settings = s; }
+
+  /**
+   * New settings (global, and per folder for the folder-scoped ones). Changes that alter a verdict's
+   * meaning (timeout, expiring-soon threshold, client certificates) drop the cache and re-probe.
+   */
+  applySettings(global: ServerSettings, perFolder: Map<string, Partial<ServerSettings>> = new Map()): void {
+    const before = this.settings;
+    this.settings = global;
+    for (const [uri, state] of this.folders) state.setSettingEndpoints(perFolder.get(uri)?.endpoints ?? global.endpoints);
+    const verdictsChange = before.timeoutMs !== global.timeoutMs || before.expiringSoonDays !== global.expiringSoonDays
+      || JSON.stringify(before.clientCertificates) !== JSON.stringify(global.clientCertificates);
+    if (verdictsChange) this.cache.clear();
+    if (!this.disposed) void this.refreshAll(verdictsChange ? 0 : undefined);
+  }
+
+  /** An open document's text (new or edited): parsed as it is, unsaved. */
+  documentChanged(uri: string, text: string): Promise<void> {
+    const file = uriToPath(uri);
+    const parse = file && parserFor(file);
+    if (!file || !parse) return Promise.resolve();
+    const state = this.folderOf(file);
+    state.setOpen(file, uri, text, parse(file, text));
+    return this.refresh([state]);
+  }
+
+  documentClosed(uri: string): Promise<void> {
+    const file = uriToPath(uri);
+    if (!file) return Promise.resolve();
+    const state = this.folderOf(file);
+    if (!state.closeOpen(file)) return Promise.resolve();
+    // Outside any folder nothing else reads the file: its diagnostics go with the editor.
+    return this.refresh([state]);
+  }
+
+  /** workspace/didChangeWatchedFiles: re-discover the folders those files are in (debounced). */
+  filesChanged(uris: string[]): void {
+    const touched = new Set<FolderState>();
+    for (const uri of uris) {
+      const file = uriToPath(uri);
+      if (!file) continue;
+      const state = this.folderOf(file);
+      if (state.path !== undefined) touched.add(state);
+    }
+    for (const state of touched) this.scheduleDiscovery(state);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Requests
+
+  /** Re-discover and probe now, bypassing the cache. */
+  async checkNow(folderUri?: string): Promise<FolderVerdicts[]> {
+    const states = folderUri ? [this.folders.get(folderUri)].filter((s): s is FolderState => !!s) : [...this.folders.values()];
+    await Promise.all(states.map(s => this.discover(s)));
+    await this.refresh(states, 0);
+    return states.map(s => this.folderVerdicts(s));
+  }
+
+  verdictsFor(folderUri: string): FolderVerdicts | null {
+    const s = this.folders.get(folderUri);
+    return s ? this.folderVerdicts(s) : null;
+  }
+
+  /** Probe given endpoints through the cache (the debug gate's own URLs). */
+  async probeEndpoints(endpoints: DeclaredEndpoint[], maxAgeMs = this.options.ttlMs ?? DEFAULT_TTL_MS, folderUri = ''): Promise<EndpointVerdict[]> {
+    const verdicts = await this.cache.probe(endpoints, this.checkSettings(), maxAgeMs, e => this.prepare(e, folderUri));
+    this.renderAll();
+    return verdicts;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // The loop
+
+  /** First start: discover every folder, then probe. */
+  async start(): Promise<void> {
+    await Promise.all([...this.folders.values()].map(s => this.discover(s)));
+    await this.refresh([...this.folders.values()]);
+  }
+
+  private refreshAll(maxAgeMs?: number): Promise<void> {
+    return this.refresh([...this.folders.values(), this.orphan], maxAgeMs);
+  }
+
+  /**
+   * Render what is known now, probe what is stale in these folders, render again. Probe failures are
+   * logged, never thrown: callers are event handlers.
+   */
+  private async refresh(states: FolderState[], maxAgeMs = this.options.ttlMs ?? DEFAULT_TTL_MS): Promise<void> {
+    this.forgetUndeclared();
+    const endpoints = uniqueListeners(states.flatMap(s => s.endpoints().filter(e => e.loopback)));
+    const folderOf = new Map<string, string>();
+    for (const s of states) for (const e of s.endpoints()) if (!folderOf.has(listenerKey(e))) folderOf.set(listenerKey(e), s.uri);
+    const probing = endpoints.length
+      ? this.cache.probe(endpoints, this.checkSettings(), maxAgeMs, e => this.prepare(e, folderOf.get(listenerKey(e)) ?? ''))
+      : Promise.resolve([]);
+    // Rendered after probe() has marked what is in flight, so "checking" reaches the client at once.
+    this.renderAll();
+    try {
+      await probing;
+    } catch (err) {
+      this.out.log('error', `probe failed: ${(err as Error).message}`);
+    }
+    if (!this.disposed) this.renderAll();
+  }
+
+  /** Every real handshake (not cache hits): log it, and keep looking while nothing listens. */
+  private probed(e: DeclaredEndpoint, v: EndpointVerdict): void {
+    const listening = !v.problems.some(p => p.code === 'not-listening');
+    if (!this.disposed) this.reprobe.observed(listenerKey(e), listening);
+    this.out.log('info', `probe ${e.url}: ${v.problems.length ? v.problems.map(p => p.code).join(', ') : 'trusted'} (${v.handshakeMs} ms)`);
+  }
+
+  private onReprobeDue(key: string): void {
+    if (this.disposed) return;
+    const states = this.allStates().filter(s => s.endpoints().some(e => listenerKey(e) === key));
+    const e = states[0]?.endpoints().find(x => listenerKey(x) === key);
+    if (!e) return;
+    this.cache.probe([e], this.checkSettings(), 0, x => this.prepare(x, states[0].uri))
+      .then(() => this.renderAll())
+      .catch(err => this.out.log('error', `re-probe of ${e.url} failed: ${(err as Error).message}`));
+  }
+
+  /** Timers and cache entries for listeners nothing declares any more are dropped. */
+  private forgetUndeclared(): void {
+    const keys = new Set(this.allStates().flatMap(s => s.endpoints().map(listenerKey)));
+    this.reprobe.retain(keys);
+    this.cache.retain(keys);
+  }
+
+  private scheduleDiscovery(state: FolderState): void {
+    const key = state.uri;
+    clearTimeout(this.discoveryTimers.get(key));
+    this.discoveryTimers.set(key, setTimeout(() => {
+      this.discoveryTimers.delete(key);
+      this.discover(state).then(() => this.refresh([state])).catch(err => this.out.log('error', `discovery failed: ${(err as Error).message}`));
+    }, DISCOVERY_DEBOUNCE_MS));
+  }
+
+  /** Runs discovery for a folder; concurrent callers share one run. */
+  private discover(state: FolderState): Promise<void> {
+    if (state.path === undefined) return Promise.resolve();
+    const running = this.discoveryRuns.get(state.uri);
+    if (running) return running;
+    const started = Date.now();
+    const run = discoverFolder(state.path).then(async result => {
+      state.setDiscovery(result);
+      await this.loadWarningLines(state);
+      this.out.log('info', `discovery ${state.path}: ${result.endpoints.length} endpoint(s), ${result.warnings.length} warning(s) in ${Date.now() - started} ms`);
+    }).finally(() => this.discoveryRuns.delete(state.uri));
+    this.discoveryRuns.set(state.uri, run);
+    return run;
+  }
+
+  /** Warnings underline their line; for files not open, that needs the file's text. */
+  private async loadWarningLines(state: FolderState): Promise<void> {
+    await Promise.all(state.files().filter(f => f.parse.warnings.length && f.text === undefined && parserFor(f.file)).map(async f => {
+      try { f.text = await fs.readFile(f.file, 'utf8'); } catch { /* the warning stays, without a width */ }
+    }));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Outputs
+
+  private renderAll(): void {
+    for (const s of this.allStates()) this.render(s);
+  }
+
+  private render(state: FolderState): void {
+    const current = new Set<string>();
+    for (const view of state.files()) {
+      if (!parserFor(view.file)) continue; // walker warnings about folders have no document to sit in
+      current.add(view.uri);
+      const diagnostics = this.settings.diagnosticsEnable ? this.diagnosticsFor(state, view) : [];
+      this.publish(view.uri, diagnostics);
+    }
+    for (const uri of this.publishedBy(state)) if (!current.has(uri)) this.clearPublished(uri);
+    this.ownership.set(state, current);
+    if (state.path !== undefined) this.notify(state);
+  }
+
+  private publishedBy(state: FolderState): Set<string> { return this.ownership.get(state) ?? new Set(); }
+
+  private diagnosticsFor(state: FolderState, view: FileView): Diagnostic[] {
+    const lines = view.text?.split(/\r?\n/);
+    return fileDiagnostics(view.file, view.parse, {
+      folder: state.uri,
+      remoteName: this.options.remoteName,
+      verdictFor: e => this.cache.latest(e)?.verdict,
+      lineText: line => lines?.[line],
+    });
+  }
+
+  private publish(uri: string, diagnostics: Diagnostic[]): void {
+    const json = JSON.stringify(diagnostics);
+    if (this.published.get(uri) === json) return;
+    this.published.set(uri, json);
+    this.out.publishDiagnostics(uri, diagnostics);
+  }
+
+  private clearPublished(uri: string): void {
+    if (!this.published.has(uri)) return;
+    this.published.delete(uri);
+    this.out.publishDiagnostics(uri, []);
+  }
+
+  private notify(state: FolderState): void {
+    const v = this.folderVerdicts(state);
+    const json = JSON.stringify(v);
+    if (this.notified.get(state.uri) === json) return;
+    this.notified.set(state.uri, json);
+    this.out.notifyVerdicts(v);
+  }
+
+  folderVerdicts(state: FolderState): FolderVerdicts {
+    const endpoints = state.endpoints();
+    const verdicts: EndpointVerdict[] = [];
+    let newest = 0;
+    for (const e of endpoints) {
+      if (!e.loopback) continue;
+      const c = this.cache.latest(e);
+      if (!c) continue;
+      // Each folder sees the verdict under its own spelling of the URL and its own first source.
+      const first = e.sources.find(s => s.file);
+      verdicts.push({ ...c.verdict, url: e.url, host: e.host, port: e.port, source: first ? { file: first.file, line: first.line } : c.verdict.source });
+      newest = Math.max(newest, c.at);
+    }
+    return {
+      folder: state.uri,
+      endpoints,
+      verdicts,
+      checking: endpoints.filter(e => e.loopback && this.cache.isChecking(e)).map(e => e.url),
+      warnings: state.warnings(),
+      checkedAt: newest ? new Date(newest).toISOString() : null,
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Lookups used by hovers and code actions
+
+  folderOf(file: string): FolderState {
+    let best: FolderState | undefined;
+    for (const s of this.folders.values()) {
+      if (s.path !== undefined && isInside(s.path, file) && (!best || s.path.length > best.path!.length)) best = s;
+    }
+    return best ?? this.orphan;
+  }
+
+  fileView(uri: string): { state: FolderState; view: FileView } | undefined {
+    const file = uriToPath(uri);
+    if (!file) return undefined;
+    const state = this.folderOf(file);
+    const view = state.fileView(file);
+    return view ? { state, view } : undefined;
+  }
+
+  latest(e: DeclaredEndpoint): { verdict: EndpointVerdict; at: number } | undefined { return this.cache.latest(e); }
+  isChecking(e: DeclaredEndpoint): boolean { return this.cache.isChecking(e); }
+  nextLookAt(e: DeclaredEndpoint): number | undefined { return this.reprobe.nextAt(listenerKey(e)); }
+
+  dispose(): void {
+    this.disposed = true;
+    this.reprobe.dispose();
+    for (const t of this.discoveryTimers.values()) clearTimeout(t);
+    this.discoveryTimers.clear();
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  private allStates(): FolderState[] { return [...this.folders.values(), this.orphan]; }
+
+  private checkSettings(): CheckSettings {
+    return { timeoutMs: this.settings.timeoutMs, expiringSoonDays: this.settings.expiringSoonDays, concurrency: this.options.concurrency ?? 8 };
+  }
+
+  /** Adds the client certificate the client holds for this endpoint, when settings configure any. */
+  private async prepare(e: DeclaredEndpoint, folder: string): Promise<ProbeTarget> {
+    const target: ProbeTarget = { endpoint: e };
+    if (!this.out.clientCertificate || Object.keys(this.settings.clientCertificates).length === 0) return target;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const payload = await Promise.race([
+        this.out.clientCertificate({ url: e.url, host: e.host, port: e.port, folder }),
+        new Promise<undefined>(res => { timer = setTimeout(() => res(undefined), CLIENT_CERT_TIMEOUT_MS); }),
+      ]);
+      if (!payload) return target;
+      const input: ClientCertificateInput = { label: payload.label };
+      if (payload.pfxBase64) input.pfx = Buffer.from(payload.pfxBase64, 'base64');
+      if (payload.passphrase !== undefined) input.passphrase = payload.passphrase;
+      if (payload.certPem) input.cert = payload.certPem;
+      if (payload.keyPem) input.key = payload.keyPem;
+      return { ...target, clientCertificate: input, requestPath: payload.requestPath, forwardClientCertHeader: payload.forwardClientCertHeader };
+    } catch (err) {
+      this.out.log('warn', `client certificate for ${e.url} unavailable: ${(err as Error).message}`);
+      return target;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function uniqueListeners(endpoints: DeclaredEndpoint[]): DeclaredEndpoint[] {
+  const seen = new Map<string, DeclaredEndpoint>();
+  for (const e of endpoints) if (!seen.has(listenerKey(e))) seen.set(listenerKey(e), e);
+  return [...seen.values()];
+}
