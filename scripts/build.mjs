@@ -7,6 +7,9 @@ const common = {
   define: { __VERSION__: JSON.stringify(version) },
   bundle: true, platform: 'node', target: 'node20', format: 'cjs',
   minify: true, sourcemap: true, external: ['vscode'], logLevel: 'warning',
+  // jsonc-parser's `main` is a UMD build whose internal requires esbuild cannot follow (the bundle then
+  // fails at load with "Cannot find module './impl/format'"); its ESM build bundles cleanly.
+  mainFields: ['module', 'main'],
 };
 await Promise.all([
   build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' }),

@@ -1,0 +1,112 @@
+/**
+ * "Show certificate details": a read-only virtual Markdown document per endpoint (no webview), built
+ * from the latest verdict: chain as sent, SANs, validity, thumbprints, and who trusts it.
+ */
+import * as vscode from 'vscode';
+import type { CertificateSummary, EndpointVerdict } from '../core/probe/types';
+import { remoteCaveat } from './notifier';
+import type { VerdictStore } from './verdictStore';
+import { isListening } from './verdictStore';
+
+export const CERTIFICATE_SCHEME = 'devcert-doctor';
+
+export function certificateUri(url: string): vscode.Uri {
+  const name = url.replace(/^https:\/\//, '').replace(/[^A-Za-z0-9.-]+/g, '-');
+  return vscode.Uri.from({ scheme: CERTIFICATE_SCHEME, path: `/certificate/${name}.md`, query: `url=${encodeURIComponent(url)}` });
+}
+
+export class CertificateView implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly open = new Set<string>();
+  private readonly sub: vscode.Disposable;
+
+  constructor(private readonly store: VerdictStore) {
+    // Open views follow new probe results.
+    this.sub = store.onDidChange(() => { for (const u of this.open) this.changed.fire(vscode.Uri.parse(u)); });
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    this.open.add(uri.toString());
+    const url = new URLSearchParams(uri.query).get('url') ?? '';
+    return renderCertificateMarkdown(url, this.store.get(url));
+  }
+
+  async show(url: string): Promise<vscode.TextDocument> {
+    const doc = await vscode.workspace.openTextDocument(certificateUri(url));
+    await vscode.window.showTextDocument(doc, { preview: true });
+    return doc;
+  }
+
+  dispose(): void { this.sub.dispose(); this.changed.dispose(); }
+}
+
+const yes = () => vscode.l10n.t('yes');
+const no = () => vscode.l10n.t('no');
+function esc(s: string): string { return s.replace(/\|/g, '\\|').replace(/\n/g, ' '); }
+function trustCell(v: boolean | undefined): string {
+  return v === undefined ? vscode.l10n.t('not checked (no NSS database or certutil)') : v ? `✅ ${yes()}` : `❌ ${no()}`;
+}
+
+function daysLeft(notAfter: string): number { return Math.floor((Date.parse(notAfter) - Date.now()) / 86_400_000); }
+
+function certificateTable(c: CertificateSummary): string[] {
+  const left = daysLeft(c.notAfter);
+  const rows: Array<[string, string]> = [
+    [vscode.l10n.t('Subject'), c.subject],
+    [vscode.l10n.t('Issuer'), c.issuer],
+    [vscode.l10n.t('Subject Alternative Names'), c.san.length ? c.san.join(', ') : vscode.l10n.t('none (browsers will reject the name)')],
+    [vscode.l10n.t('Valid from'), c.notBefore],
+    [vscode.l10n.t('Valid until'), `${c.notAfter} (${left >= 0 ? vscode.l10n.t('{0} days left', left) : vscode.l10n.t('expired {0} days ago', -left)})`],
+    [vscode.l10n.t('SHA-1 thumbprint'), `\`${c.sha1}\``],
+    [vscode.l10n.t('SHA-256 thumbprint'), `\`${c.sha256}\``],
+    [vscode.l10n.t('Serial number'), `\`${c.serialNumber}\``],
+    [vscode.l10n.t('Key'), `${c.keyType}${c.keySize ? ` ${c.keySize}` : ''}`],
+    [vscode.l10n.t('Signature'), c.signatureAlgorithm],
+    [vscode.l10n.t('Self-signed'), c.selfSigned ? yes() : no()],
+    [vscode.l10n.t('Certificate authority'), c.isCa ? yes() : no()],
+    [vscode.l10n.t('ASP.NET Core development certificate'), c.isAspNetCoreDevCert ? `${yes()}${c.aspNetCoreDevCertVersion !== undefined ? ` (v${c.aspNetCoreDevCertVersion})` : ''}` : no()],
+    [vscode.l10n.t('Extended key usage'), c.extendedKeyUsage.length ? c.extendedKeyUsage.join(', ') : '—'],
+  ];
+  return [`| ${vscode.l10n.t('Field')} | ${vscode.l10n.t('Value')} |`, '|---|---|', ...rows.map(([k, v]) => `| ${esc(k)} | ${esc(v)} |`)];
+}
+
+export function renderCertificateMarkdown(url: string, v: EndpointVerdict | undefined): string {
+  const out: string[] = [`# ${vscode.l10n.t('Certificate served by {0}', url)}`, ''];
+  if (!v) {
+    out.push(vscode.l10n.t('This endpoint has not been checked yet. Run "DevCert: Check HTTPS endpoints now".'));
+    return out.join('\n') + '\n';
+  }
+  const caveat = remoteCaveat();
+  if (caveat) out.push(`> ${caveat}`, '');
+  if (v.source) out.push(vscode.l10n.t('Declared in {0}, line {1}.', v.source.file, v.source.line), '');
+
+  out.push(`## ${vscode.l10n.t('Verdict')}`, '');
+  if (v.problems.length === 0) out.push(vscode.l10n.t('No problems: the certificate is trusted for this name.'));
+  for (const p of v.problems) out.push(`- **${p.code}** (${p.severity}): ${p.message}${p.fixes.length ? ` — ${vscode.l10n.t('fixes: {0}', p.fixes.join(', '))}` : ''}`);
+  out.push('');
+
+  if (!v.certificate) {
+    out.push(isListening(v) ? vscode.l10n.t('No certificate was received.') : vscode.l10n.t('Nothing is listening there, so no certificate was received.'));
+    return out.join('\n') + '\n';
+  }
+  out.push(`## ${vscode.l10n.t('Who trusts it')}`, '',
+    `| ${vscode.l10n.t('Consumer')} | ${vscode.l10n.t('Trusts it')} |`, '|---|---|',
+    `| ${vscode.l10n.t('System store (OpenSSL, curl, .NET on Linux)')} | ${trustCell(v.trust.system)} |`,
+    `| ${vscode.l10n.t('Node.js (bundled roots + NODE_EXTRA_CA_CERTS)')} | ${trustCell(v.trust.node)} |`,
+    `| ${vscode.l10n.t('Browsers (NSS database)')} | ${trustCell(v.trust.nss)} |`, '');
+
+  out.push(`## ${vscode.l10n.t('Leaf certificate')}`, '', ...certificateTable(v.certificate), '');
+  out.push(`## ${vscode.l10n.t('Chain as sent by the server')}`, '');
+  const chain = [v.certificate, ...(v.chain ?? [])];
+  chain.forEach((c, i) => out.push(`${i + 1}. ${esc(c.subject)} ← ${esc(c.issuer)} (${vscode.l10n.t('until {0}', c.notAfter.slice(0, 10))}, SHA-1 \`${c.sha1}\`)`));
+  if (chain.length === 1 && !v.certificate.selfSigned) out.push('', vscode.l10n.t('The server sent only its own certificate: clients must already have every intermediate.'));
+  out.push('');
+  out.push(`## ${vscode.l10n.t('Connection')}`, '',
+    `- ${vscode.l10n.t('Protocol')}: ${v.protocol ?? '—'}`,
+    `- ${vscode.l10n.t('Cipher')}: ${v.cipher ?? '—'}`,
+    `- ${vscode.l10n.t('ALPN')}: ${v.alpn ?? '—'}`,
+    `- ${vscode.l10n.t('Handshake')}: ${v.handshakeMs.toFixed(1)} ms`);
+  if (v.httpStatus !== undefined) out.push(`- ${vscode.l10n.t('HTTP status of the test request')}: ${v.httpStatus}`);
+  return out.join('\n') + '\n';
+}

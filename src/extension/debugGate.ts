@@ -1,0 +1,216 @@
+/**
+ * The debug gate: before every launch (any debug type), a real TLS handshake with the endpoints this
+ * configuration, the settings and the folder declare. `devcertDoctor.preLaunch` decides what a problem
+ * does: warn (launch goes on, a notification names it and offers fixes), block (modal: Fix / Launch
+ * anyway / Cancel), off. Its own cost is bounded by the probe timeout: past it, the launch just goes on.
+ */
+import { performance } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+import type { ProblemCode } from '../core/probe/problems';
+import type { EndpointVerdict } from '../core/probe/types';
+import { GATE_CACHE_MS } from './checker';
+import type { CheckTarget } from './engine';
+import { presentFix, primaryFixes } from './fixes';
+import { SHOW_ENDPOINTS } from './endpointPicker';
+import { PortWatcher, SessionWatchers } from './portWatcher';
+import { runRepair } from './repairFlow';
+import type { Services } from './services';
+import { readSettings, type PreLaunchMode } from './settings';
+import { mergeTargets, targetFromDeclared } from './targets';
+import { isListening, realProblems } from './verdictStore';
+import { withRemoteCaveat } from './notifier';
+import { applyFix } from './commands';
+
+export type GateAction = 'off' | 'no-endpoints' | 'healthy' | 'warned' | 'fixed' | 'launched-anyway' | 'cancelled' | 'timed-out' | 'error';
+
+export interface GateOutcome {
+  configuration: string;
+  type: string;
+  mode: PreLaunchMode;
+  action: GateAction;
+  /** Every endpoint the gate looked at. */
+  endpoints: string[];
+  /** Endpoints with problems; `declared` when judged from the certificate the configuration names (server not up yet). */
+  problems: Array<{ url: string; codes: ProblemCode[]; declared?: boolean }>;
+  /** Not listening at launch: watched after the session starts. */
+  waitingFor: string[];
+  /** What the gate itself added to F5 before any question was asked (ms). */
+  gateMs: number;
+  /** Verdicts of watched endpoints once they started listening. */
+  afterStart: Array<{ url: string; codes: ProblemCode[] }>;
+}
+
+interface Evaluation { targets: CheckTarget[]; verdicts: EndpointVerdict[]; declared: EndpointVerdict[] }
+
+/** A decision shared by the configurations of one compound launch (asked once, not once per configuration). */
+interface SharedDecision { key: string; at: number; answer: Promise<string | undefined> }
+
+const DECISION_WINDOW_MS = GATE_CACHE_MS * 3;
+
+export class DebugGate implements vscode.DebugConfigurationProvider, vscode.Disposable {
+  private last?: GateOutcome;
+  private decision?: SharedDecision;
+  private pending: Array<{ name: string; type: string; at: number; targets: CheckTarget[]; outcome: GateOutcome }> = [];
+  private readonly watchers = new SessionWatchers();
+  private readonly subs: vscode.Disposable[];
+
+  constructor(private readonly s: Services) {
+    this.subs = [
+      vscode.debug.onDidStartDebugSession(session => this.sessionStarted(session)),
+      vscode.debug.onDidTerminateDebugSession(session => this.watchers.end(session)),
+    ];
+  }
+
+  lastOutcome(): GateOutcome | undefined { return this.last; }
+
+  async resolveDebugConfigurationWithSubstitutedVariables(folder: vscode.WorkspaceFolder | undefined,
+    config: vscode.DebugConfiguration, token?: vscode.CancellationToken): Promise<vscode.DebugConfiguration | undefined> {
+    const settings = readSettings(folder?.uri);
+    const started = performance.now();
+    const outcome: GateOutcome = {
+      configuration: config.name, type: config.type, mode: settings.preLaunch, action: 'healthy',
+      endpoints: [], problems: [], waitingFor: [], gateMs: 0, afterStart: [],
+    };
+    const finish = (action: GateAction, result: vscode.DebugConfiguration | undefined) => {
+      outcome.action = action;
+      this.last = outcome;
+      this.s.log.info(`gate "${config.name}" (${config.type}): ${action}, ${outcome.endpoints.length} endpoint(s), ${outcome.gateMs.toFixed(0)} ms`);
+      return result;
+    };
+    if (settings.preLaunch === 'off') return finish('off', config);
+
+    let evaluation: Evaluation | 'timeout';
+    try {
+      evaluation = await withDeadline(this.evaluate(folder, config), settings.timeoutMs, token);
+    } catch (err) {
+      this.s.log.error(`gate "${config.name}": ${(err as Error).message}; the launch goes on`);
+      outcome.gateMs = performance.now() - started;
+      return finish('error', config);
+    }
+    outcome.gateMs = performance.now() - started;
+    if (evaluation === 'timeout') {
+      this.s.log.warn(`gate "${config.name}": no answer within ${settings.timeoutMs} ms; the launch goes on and the result will show in the status bar`);
+      return finish('timed-out', config);
+    }
+    const { targets, verdicts, declared } = evaluation;
+    outcome.endpoints = targets.map(t => t.url);
+    if (targets.length === 0) return finish('no-endpoints', config);
+
+    const bad = verdicts.filter(v => realProblems(v).length > 0);
+    const badDeclared = declared.filter(v => realProblems(v).length > 0);
+    outcome.problems = [
+      ...bad.map(v => ({ url: v.url, codes: realProblems(v).map(p => p.code) })),
+      ...badDeclared.map(v => ({ url: v.url, codes: realProblems(v).map(p => p.code), declared: true })),
+    ];
+    const notListening = targets.filter(t => verdicts.some(v => v.url === t.url && !isListening(v)));
+    outcome.waitingFor = notListening.map(t => t.url);
+    const launch = (action: GateAction) => {
+      if (notListening.length) this.pending.push({ name: config.name, type: config.type, at: Date.now(), targets: notListening, outcome });
+      return finish(action, config);
+    };
+    const problems = [...bad, ...badDeclared];
+    if (problems.length === 0) return launch('healthy');
+
+    if (settings.preLaunch === 'warn') {
+      this.warn(config.name, problems, badDeclared);
+      return launch('warned');
+    }
+    const fix = vscode.l10n.t('Fix');
+    const anyway = vscode.l10n.t('Launch anyway');
+    const answer = await this.sharedDecision(problems, () => this.s.notifier.show('warning',
+      vscode.l10n.t('"{0}" will use HTTPS endpoints with certificate problems.', config.name),
+      { modal: true, detail: withRemoteCaveat(describeProblems(problems, badDeclared)) }, fix, anyway));
+    if (answer === anyway) return launch('launched-anyway');
+    if (answer !== fix) return finish('cancelled', undefined);
+    const repaired = await runRepair(this.s, { verdicts: problems });
+    if (repaired === 'repaired') return launch('fixed');
+    this.s.log.info(`gate "${config.name}": repair ended as ${repaired}; the launch is cancelled`);
+    return finish('cancelled', undefined);
+  }
+
+  private async evaluate(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<Evaluation> {
+    const [own, declaredByFolder] = await Promise.all([
+      this.s.engine.endpointsFromLaunchConfiguration(config, folder?.uri.fsPath).catch(err => {
+        this.s.log.warn(`endpoints of "${config.name}": ${(err as Error).message}`);
+        return [];
+      }),
+      this.s.checker.targetsFor(folder),
+    ]);
+    const fromConfig = own.map(targetFromDeclared).filter((t): t is CheckTarget => !!t);
+    const targets = await this.s.clientCerts.attach(mergeTargets(fromConfig, declaredByFolder), folder, false);
+    if (targets.length === 0) return { targets, verdicts: [], declared: [] };
+    const verdicts = await this.s.checker.checkTargets(targets, GATE_CACHE_MS);
+    // Servers not up yet: judge the certificate their configuration says they will serve, when it names one.
+    const settings = readSettings(folder?.uri);
+    const options = { timeoutMs: settings.timeoutMs, expiringSoonDays: settings.expiringSoonDays };
+    const down = targets.filter(t => t.declared?.certificates.length && verdicts.some(v => v.url === t.url && !isListening(v)));
+    const declared = (await Promise.all(down.map(t => this.s.engine.checkDeclaredCertificate(t, options).catch(() => undefined))))
+      .filter((v): v is EndpointVerdict => !!v);
+    return { targets, verdicts, declared };
+  }
+
+  /** One notification per distinct set of problems within the window (compound launches warn once). */
+  private warn(name: string, problems: EndpointVerdict[], declared: EndpointVerdict[]): void {
+    const fixes = primaryFixes([...new Set(problems.flatMap(v => realProblems(v).flatMap(p => p.fixes)))]);
+    const labels = fixes.map(f => presentFix(f).label);
+    const details = vscode.l10n.t('Details');
+    const message = problems.length === 1
+      ? vscode.l10n.t('Launching "{0}": {1}', name, describeProblems(problems, declared))
+      : vscode.l10n.t('Launching "{0}": {1} HTTPS endpoints have certificate problems: {2}', name, problems.length,
+        problems.map(v => `${v.url} (${realProblems(v).map(p => p.code).join(', ')})`).join('; '));
+    void this.sharedDecision(problems, () => this.s.notifier.show('warning', withRemoteCaveat(message), {}, ...labels, details))
+      .then(async answer => {
+        if (!answer || this.decisionConsumed) return;
+        this.decisionConsumed = true;
+        if (answer === details) { await vscode.commands.executeCommand(SHOW_ENDPOINTS); return; }
+        const fix = fixes[labels.indexOf(answer)];
+        const target = problems.find(v => realProblems(v).some(p => p.fixes.includes(fix)));
+        if (fix && target) await applyFix(this.s, fix, target.url, target.port);
+      });
+  }
+  private decisionConsumed = false;
+
+  private sharedDecision(problems: EndpointVerdict[], ask: () => Promise<string | undefined>): Promise<string | undefined> {
+    const key = problems.map(v => `${v.url}:${realProblems(v).map(p => p.code).join(',')}`).sort().join('|');
+    const now = Date.now();
+    if (this.decision && this.decision.key === key && now - this.decision.at < DECISION_WINDOW_MS) {
+      this.s.log.info('gate: same problems as a moment ago (compound launch): not asking again');
+      return this.decision.answer;
+    }
+    this.decisionConsumed = false;
+    this.decision = { key, at: now, answer: ask() };
+    return this.decision.answer;
+  }
+
+  private sessionStarted(session: vscode.DebugSession): void {
+    const now = Date.now();
+    this.pending = this.pending.filter(p => now - p.at < 60_000);
+    const i = this.pending.findIndex(p => p.name === session.configuration.name && p.type === session.configuration.type);
+    if (i < 0) return;
+    const [p] = this.pending.splice(i, 1);
+    const mode = readSettings(session.workspaceFolder?.uri).preLaunch;
+    this.watchers.add(session, new PortWatcher(p.targets, this.s.checker, this.s.log, v => {
+      p.outcome.afterStart.push({ url: v.url, codes: realProblems(v).map(x => x.code) });
+      if (mode !== 'off' && realProblems(v).length) this.warn(session.name, [v], []);
+    }));
+  }
+
+  dispose(): void { this.watchers.dispose(); for (const d of this.subs) d.dispose(); }
+}
+
+function describeProblems(problems: EndpointVerdict[], declared: EndpointVerdict[]): string {
+  return problems.map(v => {
+    const prefix = declared.includes(v) ? vscode.l10n.t('(not started yet; the certificate it is configured to serve) ') : '';
+    return prefix + realProblems(v).map(p => p.message).join(' ');
+  }).join('\n');
+}
+
+/** Resolves with the work's result, or 'timeout' once `ms` have passed (the work goes on in the background). */
+function withDeadline<T>(work: Promise<T>, ms: number, token?: vscode.CancellationToken): Promise<T | 'timeout'> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve('timeout'), ms);
+    const sub = token?.onCancellationRequested(() => { clearTimeout(timer); resolve('timeout'); });
+    work.then(v => { clearTimeout(timer); sub?.dispose(); resolve(v); },
+      e => { clearTimeout(timer); sub?.dispose(); reject(e); });
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * Every notification and modal the extension shows goes through here: one place that records what was
+ * asked (the log, and the test API), adds the remote-window caveat, and lets the extension-host tests
+ * answer modals that would otherwise wait for a click forever.
+ */
+import * as vscode from 'vscode';
+import type { Log } from './log';
+
+export type NotificationKind = 'info' | 'warning' | 'error';
+
+export interface NotificationRecord {
+  kind: NotificationKind;
+  message: string;
+  detail?: string;
+  modal: boolean;
+  items: string[];
+  /** The item chosen; undefined when dismissed (or not yet answered). */
+  answer?: string;
+  at: number;
+}
+
+/** Test hook: return the item to "click", or undefined to dismiss. */
+export type Responder = (record: NotificationRecord) => string | undefined | Promise<string | undefined>;
+
+const MAX_RECORDS = 100;
+
+export class Notifier {
+  private readonly records: NotificationRecord[] = [];
+  private responder?: Responder;
+  private readonly shown = new vscode.EventEmitter<NotificationRecord>();
+  readonly onDidShow = this.shown.event;
+
+  constructor(private readonly log: Log) {}
+
+  setResponder(r: Responder | undefined): void { this.responder = r; }
+  history(): readonly NotificationRecord[] { return this.records; }
+  clear(): void { this.records.length = 0; }
+
+  async show(kind: NotificationKind, message: string, options: { modal?: boolean; detail?: string } = {},
+    ...items: string[]): Promise<string | undefined> {
+    const record: NotificationRecord = { kind, message, detail: options.detail, modal: !!options.modal, items, at: Date.now() };
+    this.records.push(record);
+    if (this.records.length > MAX_RECORDS) this.records.shift();
+    this.log.info(`notify(${kind}${record.modal ? ', modal' : ''}): ${message}${items.length ? ` [${items.join(' | ')}]` : ''}`);
+    this.shown.fire(record);
+    let answer: string | undefined;
+    if (this.responder) {
+      answer = await this.responder(record);
+    } else {
+      const show = kind === 'error' ? vscode.window.showErrorMessage
+        : kind === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+      answer = await show(message, { modal: record.modal, detail: options.detail }, ...items);
+    }
+    record.answer = answer;
+    if (answer) this.log.info(`notify: answered "${answer}"`);
+    return answer;
+  }
+
+  dispose(): void { this.shown.dispose(); }
+}
+
+/**
+ * In a remote window (SSH, WSL, container, Codespaces) the probe runs on the remote machine, but the
+ * browser that will open the page runs on the local one: its trust store is not the one checked.
+ */
+export function remoteCaveat(): string | undefined {
+  const remote = vscode.env.remoteName;
+  if (!remote) return undefined;
+  return vscode.l10n.t('This window is connected to a remote ({0}): endpoints were checked there, but your browser runs on the local machine and its trust store was not checked.', remote);
+}
+
+export function withRemoteCaveat(message: string): string {
+  const caveat = remoteCaveat();
+  return caveat ? `${message} ${caveat}` : message;
+}

@@ -1,0 +1,129 @@
+/**
+ * Every repair goes the same way: plan → show the plan (exact commands, which need elevation) in a
+ * modal with Run / Copy commands / Cancel → run with progress → probe again and say what changed.
+ * Nothing runs, elevated or not, without the user having seen its plan.
+ */
+import * as vscode from 'vscode';
+import type { RepairPlan } from '../core/plan';
+import { formatCommand } from '../core/exec';
+import type { EndpointVerdict } from '../core/probe/types';
+import type { CheckTarget, RepairRequest } from './engine';
+import { describeError } from './log';
+import { withRemoteCaveat } from './notifier';
+import type { Services } from './services';
+import { realProblems } from './verdictStore';
+import { requireWorkspaceTrust } from './workspaceTrust';
+
+export type RepairOutcome = 'repaired' | 'still-problems' | 'done' | 'nothing-to-do' | 'cancelled' | 'copied' | 'failed' | 'restricted';
+
+/** Plans, asks, runs, re-probes. `verdicts` are the endpoints to re-probe afterwards. */
+export async function runRepair(s: Services, request: RepairRequest, title?: string): Promise<RepairOutcome> {
+  if (!(await requireWorkspaceTrust(s.notifier))) return 'restricted';
+  let plan: RepairPlan;
+  try {
+    plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('DevCert: planning the repair…') },
+      () => s.engine.planRepair(request));
+  } catch (err) {
+    await s.notifier.show('error', vscode.l10n.t('Could not plan the repair: {0}', describeError(s.log, 'plan', err)));
+    return 'failed';
+  }
+  return confirmAndRun(s, plan, request.verdicts, title);
+}
+
+/** Shows `plan` and runs it when the user says Run. Shared with "Remove certificates added by DevCert Doctor". */
+export async function confirmAndRun(s: Services, plan: RepairPlan, verdicts: EndpointVerdict[], title?: string): Promise<RepairOutcome> {
+  s.log.info(`plan "${plan.title}": ${plan.steps.length} step(s)`);
+  if (plan.steps.length === 0) {
+    await s.notifier.show('info', [vscode.l10n.t('Nothing to change: {0}', plan.title), ...plan.notes].join(' '));
+    return 'nothing-to-do';
+  }
+  const text = s.engine.renderPlan(plan);
+  s.log.info(`plan text:\n${text}`);
+  const run = vscode.l10n.t('Run');
+  const copy = vscode.l10n.t('Copy commands');
+  const elevated = plan.steps.some(st => st.elevated);
+  const message = title ?? plan.title;
+  const detail = withRemoteCaveat([
+    text,
+    elevated ? vscode.l10n.t('Steps marked as elevated will ask for administrator rights.') : '',
+  ].filter(Boolean).join('\n\n'));
+  const answer = await s.notifier.show('warning', message, { modal: true, detail }, run, copy);
+  if (answer === copy) {
+    await vscode.env.clipboard.writeText(commandsText(plan));
+    await s.notifier.show('info', vscode.l10n.t('The commands of "{0}" are on the clipboard.', plan.title));
+    return 'copied';
+  }
+  if (answer !== run) { s.log.info('plan cancelled'); return 'cancelled'; }
+
+  const outcome = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: plan.title, cancellable: false },
+    async progress => {
+      try {
+        return await s.engine.executePlan(plan, {
+          onProgress: (message, step, stepFinished) => {
+            s.log.info(`plan: ${message}`);
+            progress.report({ message: step?.title ?? message, increment: stepFinished ? 100 / Math.max(1, plan.steps.length) : 0 });
+          },
+        });
+      } catch (err) {
+        return { ok: false, message: describeError(s.log, 'execute', err) };
+      }
+    });
+  for (const m of outcome.manual ?? []) s.log.info(`you do: ${m}`);
+  if (outcome.cancelled) {
+    await s.notifier.show('info', vscode.l10n.t('Nothing was changed: the administrator prompt was declined.'));
+    return 'cancelled';
+  }
+  if (!outcome.ok) {
+    const showLog = vscode.l10n.t('Show log');
+    const a = await s.notifier.show('error', vscode.l10n.t('The repair did not finish: {0}', outcome.message ?? ''), {}, showLog);
+    if (a === showLog) s.log.show();
+    return 'failed';
+  }
+  if (verdicts.length === 0) {
+    await s.notifier.show('info', vscode.l10n.t('Done: {0}', plan.title));
+    return 'done';
+  }
+  return reportAfterRepair(s, verdicts);
+}
+
+/** Probes the repaired endpoints again (fresh handshakes) and says what is true now. */
+async function reportAfterRepair(s: Services, before: EndpointVerdict[]): Promise<RepairOutcome> {
+  const after = await s.checker.checkTargets(before.map(targetOfVerdict), 0);
+  const remaining = after.filter(v => realProblems(v).length > 0);
+  if (remaining.length === 0) {
+    const listening = after.filter(v => !v.problems.some(p => p.code === 'not-listening'));
+    await s.notifier.show('info', listening.length
+      ? withRemoteCaveat(vscode.l10n.t('Repaired: {0} now serve(s) a trusted certificate.', listening.map(v => v.url).join(', ')))
+      : vscode.l10n.t('Repaired. The endpoints will be checked again when their servers start.'));
+    return 'repaired';
+  }
+  const lines = remaining.map(v => `${v.url}: ${realProblems(v).map(p => p.message).join(' ')}`);
+  await s.notifier.show('warning', vscode.l10n.t('The plan ran, but problems remain.'), { detail: lines.join('\n') });
+  return 'still-problems';
+}
+
+export function targetOfVerdict(v: EndpointVerdict): CheckTarget {
+  const connectHost = ['*', '+', '0.0.0.0', '[::]'].includes(v.host) ? 'localhost' : v.host.replace(/^\[(.*)\]$/, '$1');
+  return { url: v.url, host: v.host, port: v.port, connectHost, source: v.source };
+}
+
+/** The plan as a script someone can paste into a terminal (elevated steps prefixed the platform's way). */
+export function commandsText(plan: RepairPlan): string {
+  const lines = [`# ${plan.title}`];
+  for (const step of plan.steps) {
+    lines.push(`# ${step.title}${step.elevated && plan.platform === 'win32' ? ' (run as Administrator)' : ''}`);
+    const a = step.action;
+    if (a.type === 'command') {
+      const cmd = formatCommand(a.command, a.args);
+      lines.push(step.elevated && plan.platform !== 'win32' ? `sudo ${cmd}` : cmd);
+    } else if (a.type === 'write-file') {
+      lines.push(`# writes ${a.path}`);
+    } else if (a.type === 'remove-file') {
+      lines.push(plan.platform === 'win32' ? `del "${a.path}"` : formatCommand('rm', ['-f', a.path]));
+    } else {
+      lines.push(...a.instructions.split('\n').map(l => `# ${l}`));
+    }
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,97 @@
+/**
+ * The latest verdict per endpoint, whoever produced it (a workspace check, the debug gate, a command's
+ * re-probe, the language server). The status bar, the quick pick and the certificate view read from
+ * here, so they always agree with each other.
+ */
+import * as vscode from 'vscode';
+import type { EndpointVerdict } from '../core/probe/types';
+import type { Problem } from '../core/probe/problems';
+
+export type OverallState = 'no-endpoints' | 'checking' | 'trusted' | 'problems' | 'not-listening';
+
+export interface Summary {
+  state: OverallState;
+  verdicts: EndpointVerdict[];
+  /** Endpoints with at least one problem that is not "nothing listens there". */
+  withProblems: EndpointVerdict[];
+  /** The worst severity among those problems (decides the status bar colour). */
+  worst?: 'error' | 'warning' | 'info';
+  listening: number;
+  checkedAt?: Date;
+}
+
+/** "Nothing listens yet" is a state, not a certificate problem: it must never paint the status bar. */
+export function realProblems(v: EndpointVerdict): Problem[] {
+  return v.problems.filter(p => p.code !== 'not-listening');
+}
+
+export function isListening(v: EndpointVerdict): boolean {
+  return !v.problems.some(p => p.code === 'not-listening');
+}
+
+export function summarize(verdicts: EndpointVerdict[], checking: boolean, checkedAt?: Date): Summary {
+  const withProblems = verdicts.filter(v => realProblems(v).length > 0);
+  const listening = verdicts.filter(isListening).length;
+  const severities = withProblems.flatMap(v => realProblems(v).map(p => p.severity));
+  const worst = severities.includes('error') ? 'error' : severities.includes('warning') ? 'warning'
+    : severities.length ? 'info' : undefined;
+  let state: OverallState;
+  // A re-check keeps showing the last answer; "checking" is only for the very first one.
+  if (checking && verdicts.length === 0) state = 'checking';
+  else if (verdicts.length === 0) state = 'no-endpoints';
+  else if (withProblems.length > 0) state = 'problems';
+  else if (listening === 0) state = 'not-listening';
+  else state = 'trusted';
+  return { state, verdicts, withProblems, worst, listening, checkedAt };
+}
+
+export class VerdictStore implements vscode.Disposable {
+  private readonly byUrl = new Map<string, { verdict: EndpointVerdict; at: number }>();
+  /** URLs the latest workspace-wide check knew about; others come and go with the gate. */
+  private workspaceUrls = new Set<string>();
+  private inFlight = 0;
+  private checkedAt?: Date;
+  private readonly changed = new vscode.EventEmitter<Summary>();
+  readonly onDidChange = this.changed.event;
+
+  /** Replaces the workspace's endpoint list (endpoints no longer declared disappear). */
+  replaceWorkspace(verdicts: EndpointVerdict[]): void {
+    const now = Date.now();
+    for (const url of this.workspaceUrls) if (!verdicts.some(v => v.url === url)) this.byUrl.delete(url);
+    this.workspaceUrls = new Set(verdicts.map(v => v.url));
+    for (const v of verdicts) this.byUrl.set(v.url, { verdict: v, at: now });
+    this.checkedAt = new Date(now);
+    this.fire();
+  }
+
+  /** Adds or refreshes some endpoints (gate, re-probe after a repair, port watcher). */
+  update(verdicts: EndpointVerdict[]): void {
+    if (verdicts.length === 0) return;
+    const now = Date.now();
+    for (const v of verdicts) this.byUrl.set(v.url, { verdict: v, at: now });
+    this.checkedAt = new Date(now);
+    this.fire();
+  }
+
+  get(url: string): EndpointVerdict | undefined { return this.byUrl.get(url)?.verdict; }
+
+  /** A verdict no older than `maxAgeMs`, for the gate's short cache (compound launches probe once). */
+  fresh(url: string, maxAgeMs: number): EndpointVerdict | undefined {
+    const e = this.byUrl.get(url);
+    return e && Date.now() - e.at <= maxAgeMs ? e.verdict : undefined;
+  }
+
+  all(): EndpointVerdict[] {
+    return [...this.byUrl.values()].map(e => e.verdict).sort((a, b) => a.port - b.port || a.url.localeCompare(b.url));
+  }
+
+  beginCheck(): void { this.inFlight++; if (this.inFlight === 1) this.fire(); }
+  endCheck(): void { this.inFlight = Math.max(0, this.inFlight - 1); if (this.inFlight === 0) this.fire(); }
+  get checking(): boolean { return this.inFlight > 0; }
+
+  summary(): Summary { return summarize(this.all(), this.checking, this.checkedAt); }
+
+  private fire(): void { this.changed.fire(this.summary()); }
+
+  dispose(): void { this.changed.dispose(); }
+}
