@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { discoverEndpoints, type DeclaredEndpoint, type DiscoveryResult } from '../../src/core/endpoints';
+import { classifyFile, discoverEndpoints, parseLaunchJson, type DeclaredEndpoint, type DiscoveryResult } from '../../src/core/endpoints';
 import { makeTempDir } from '../helpers/sandbox';
 import { rangeText } from '../fixtures/endpoints/ranges';
 
@@ -156,5 +156,25 @@ describe('endpoints: discovery over fixture workspaces', () => {
       assert.deepEqual(r.endpoints, []);
       assert.equal(r.warnings.length, 1);
     });
+  });
+});
+
+describe('endpoints: which files are read', () => {
+  it('classifies files by name and folder', () => {
+    assert.equal(classifyFile('launch.json', '.vscode'), 'launch.json');
+    assert.equal(classifyFile('launch.json', 'config'), undefined);
+    assert.equal(classifyFile('launchSettings.json', 'Properties'), 'launchSettings.json');
+    assert.equal(classifyFile('launchSettings.json', 'My Project'), 'launchSettings.json');
+    assert.equal(classifyFile('launchSettings.json', 'src'), undefined);
+    assert.equal(classifyFile('appsettings.Development.json', 'Api'), 'appsettings.json');
+    assert.equal(classifyFile('.env.production', 'web'), undefined);
+    assert.equal(classifyFile('.env.development.local', 'web'), 'dotenv');
+    assert.equal(classifyFile('vite.config.mts', 'web'), 'vite.config');
+    assert.equal(classifyFile('webpack.dev.js', 'web'), 'webpack.config');
+    assert.equal(classifyFile('proxy.conf.json', 'web'), undefined);
+  });
+
+  it('an empty launch.json is not a warning', () => {
+    assert.deepEqual(parseLaunchJson('/w/.vscode/launch.json', '  \n'), { endpoints: [], certificates: [], warnings: [] });
   });
 });

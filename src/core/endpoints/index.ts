@@ -2,6 +2,16 @@
  * Endpoint discovery: every HTTPS endpoint a workspace folder declares, with the file and exact range
  * of each declaration. One parser per source format; each takes (file, text) so the language server
  * can re-parse an unsaved document, and discovery only adds the walk, the reading and the merge.
+ *
+ * Where each format is looked for (up to `maxDepth` folders down, see walk.ts for what is skipped):
+ *   .vscode/launch.json                 launchJson.ts        (any depth: nested projects opened alone)
+ *   Properties|My Project/launchSettings.json  launchSettings.ts
+ *   .vs/config|.vs/<sln>/config/applicationhost.config  applicationHost.ts
+ *   appsettings*.json                   appSettings.ts
+ *   .env, .env.local, .env.development, .env.development.local   dotenv.ts (one folder's files together)
+ *   angular.json                        angularJson.ts
+ *   vite.config.*, webpack*.{js,ts,cjs,mjs}   devServerConfig.ts (text scan, never evaluated)
+ * Each parser's header says what it reads and what it ignores on purpose.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';

@@ -20,10 +20,12 @@ export function parseJsonc(file: string, text: string): ParsedJson {
   // Visual Studio writes launchSettings.json with a BOM; jsonc-parser reports it as an invalid symbol.
   // A space keeps every offset where it was.
   const source = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
-  const errors: ParseError[] = [];
-  const root = parseTree(source, errors, { allowTrailingComma: true, disallowComments: false });
   const lines = new LineIndex(text);
   const warnings: DiscoveryWarning[] = [];
+  // An empty file (a launch.json just created) declares nothing; it is not broken.
+  if (source.trim() === '') return { root: undefined, lines, warnings };
+  const errors: ParseError[] = [];
+  const root = parseTree(source, errors, { allowTrailingComma: true, disallowComments: false });
   // One warning per file is enough to send someone to the right line; later errors are usually
   // consequences of the first.
   if (errors.length > 0) {

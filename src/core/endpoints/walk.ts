@@ -25,7 +25,8 @@ export const DOTENV_FILES = ['.env', '.env.local', '.env.development', '.env.dev
 export function classifyFile(name: string, parentDirName: string): FileFormat | undefined {
   const lower = name.toLowerCase();
   if (lower === 'launch.json') return parentDirName === '.vscode' ? 'launch.json' : undefined;
-  if (lower === 'launchsettings.json') return parentDirName.toLowerCase() === 'properties' ? 'launchSettings.json' : undefined;
+  // C# projects keep it in Properties/, Visual Basic projects in "My Project/".
+  if (lower === 'launchsettings.json') return /^(properties|my project)$/i.test(parentDirName) ? 'launchSettings.json' : undefined;
   if (/^appsettings(\.[^.]+)*\.json$/.test(lower)) return 'appsettings.json';
   if (DOTENV_FILES.includes(name)) return 'dotenv';
   if (name === 'angular.json') return 'angular.json';
