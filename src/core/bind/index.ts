@@ -1,0 +1,23 @@
+/** Binding targets: what makes a server serve a given certificate. Each plans; none acts. */
+export type { BindContext, BindPlan, BindTarget, BindTargetId, Runner } from './types';
+export {
+  BindInputError, IIS_EXPRESS_APP_ID, IIS_EXPRESS_SSL_PORT_MAX, IIS_EXPRESS_SSL_PORT_MIN, iisExpressPortWarning,
+  iisExpressSslPorts, isIisExpressSslPort, validateAppId, validatePort, validateThumbprint,
+} from './validate';
+export { findBinding, parseNetshShowSslcert, type NetshSslBinding } from './netshParse';
+export {
+  DEFAULT_IIS_EXPRESS_ADMIN_CMD, httpSysBindTarget, iisExpressRegenerateTarget, interpretIisExpressAdminCmd,
+  planHttpSysBindings, planIisExpressRegenerate, readHttpSysBinding, readHttpSysBindings,
+  type HttpSysBindRequest, type IisExpressRegenerateRequest, type PreviousHttpSysBinding,
+} from './httpSys';
+export {
+  KestrelConfigError, PASSWORD_SECRET_KEY, checkDevCerts, dotnetAvailable, editKestrelDefaultCertificate,
+  interpretDevCertsCheck, kestrelConfigTarget, kestrelDevCertsTarget, planKestrelConfig, planKestrelDevCerts,
+  userSecretsFile, type DevCertsState, type KestrelCertificate, type KestrelConfigRequest,
+} from './kestrel';
+export {
+  craDevServerTarget, devServerSnippet, devServerSnippetTarget, pemPaths, planCraDevServer, planDevServerSnippet,
+  planPemPair, type CraRequest, type DevServerKind, type PemPair, type SnippetRequest,
+} from './devServer';
+export { setDotenvValues } from './dotenv';
+export { fileWriteStep } from './fileStep';
