@@ -40,6 +40,7 @@ export function startLanguageServer(connection: Connection, options: Omit<Worksp
   let workspace!: Workspace;
   let canPullConfiguration = false;
   let canRegisterConfiguration = false;
+  let canWatchFolders = false;
   let initialSettings: ServerSettings;
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -48,6 +49,7 @@ export function startLanguageServer(connection: Connection, options: Omit<Worksp
     initialSettings = normalizeSettings(init.settings);
     canPullConfiguration = !!params.capabilities.workspace?.configuration;
     canRegisterConfiguration = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
+    canWatchFolders = !!params.capabilities.workspace?.workspaceFolders;
     workspace = new Workspace({
       publishDiagnostics: (uri, diagnostics) => { void connection.sendDiagnostics({ uri, diagnostics }); },
       notifyVerdicts: v => { void connection.sendNotification(verdictsType, v); },
@@ -69,13 +71,19 @@ export function startLanguageServer(connection: Connection, options: Omit<Worksp
   });
 
   connection.onInitialized(guard('initialized', async () => {
-    if (canRegisterConfiguration) await connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION });
-    if (canPullConfiguration) await pullSettings();
-    connection.workspace.onDidChangeWorkspaceFolders(guard('workspaceFolders', async () => {
-      const folders = await connection.workspace.getWorkspaceFolders();
-      workspace.setFolders(folders?.map(f => f.uri) ?? []);
-      await workspace.start();
-    }));
+    // Each optional client feature is set up on its own: one the client lacks must not stop the rest.
+    if (canRegisterConfiguration) {
+      await connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION })
+        .catch(err => log('warn', `configuration change registration failed: ${(err as Error).message}`));
+    }
+    if (canPullConfiguration) await pullSettings().catch(err => log('warn', `settings could not be read: ${(err as Error).message}`));
+    if (canWatchFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders(guard('workspaceFolders', async () => {
+        const folders = await connection.workspace.getWorkspaceFolders();
+        workspace.setFolders(folders?.map(f => f.uri) ?? []);
+        await workspace.start();
+      }));
+    }
     await workspace.start();
   }));
 

@@ -21,6 +21,8 @@ export interface SessionOptions {
   initializationOptions?: InitializationOptions;
   /** What `workspace/configuration` answers for section devcertDoctor (VS Code's nested shape). */
   configuration?: Record<string, unknown>;
+  /** A client with none of the optional capabilities (no configuration pull, no folder events, no registration). */
+  bareCapabilities?: boolean;
   /** Extra environment for the server process. */
   env?: NodeJS.ProcessEnv;
 }
@@ -62,7 +64,7 @@ export class LspSession {
       rootUri: null,
       workspaceFolders: options.folders.map(f => ({ uri: uri(f), name: path.basename(f) })),
       initializationOptions: options.initializationOptions ?? {},
-      capabilities: {
+      capabilities: options.bareCapabilities ? {} : {
         workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, workspaceFolders: true },
         textDocument: { publishDiagnostics: { relatedInformation: true }, hover: { contentFormat: ['markdown'] } },
       },
