@@ -1,12 +1,93 @@
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import type { CliCommand } from '../command';
+import { parseArgs, parseIntOption, UsageError } from '../args';
+import { CERT_PROFILES, type CertProfileId } from '../../core/certs/profiles';
+import { generateCertificate, outputPaths, writeCertificateFiles, type OutputFormat } from '../../core/certs/generate';
+import { generatedCertsDir } from '../../core/paths';
+import { loadLocalCa } from '../../core/certs/localCa';
 
-// Placeholder until this command lands: it says so and exits 1 rather than pretending to work.
+const HELP = `Usage: devcert-doctor generate [options]
+
+Create a development certificate. Keys come from Node's crypto; the key file is written 0600.
+
+  --profile P        local-ca (default: a leaf signed by your local development CA, so trusting the
+                     CA once survives every regeneration), aspnetcore (self-signed, the ASP.NET Core
+                     dev-cert marker Kestrel looks for), iisexpress (self-signed, friendly name
+                     "IIS Express Development Certificate"), client (clientAuth, for mTLS)
+  --key rsa|ecdsa    RSA 2048 (default) or ECDSA P-256
+  --cn NAME          subject common name (default localhost; for client: "devcert-doctor client")
+  --host NAME        a DNS name or IP for the certificate (repeatable; default per profile)
+  --days N           validity (default 365)
+  --ca               for --profile client: sign with the local CA instead of self-signing
+  --out DIR          where to write (default: the config folder's certs/)
+  --name NAME        file name stem (default: the profile name)
+  --format F         pem (cert + key), pfx, cer (repeatable; default pem)
+  --password-env VAR environment variable holding the PFX password (required for --format pfx)
+  --force            replace files that already hold a valid certificate
+  --json             print the result as JSON
+
+Writes NAME.pem + NAME-key.pem, NAME.pfx, NAME.cer. Running it again without --force keeps a
+certificate that is still valid for more than 30 days (it changes nothing).`;
+
 export const generateCommand: CliCommand = {
   name: 'generate',
-  summary: '(not yet available)',
-  help: 'devcert-doctor generate: not yet available.',
-  async run() {
-    process.stderr.write('devcert-doctor generate: not yet available in this build\n');
-    return 1;
+  summary: 'Create a development certificate (local-ca, aspnetcore, iisexpress, client)',
+  help: HELP,
+  async run(argv) {
+    const { options, positionals } = parseArgs(argv, {
+      profile: { type: 'string' }, key: { type: 'string' }, cn: { type: 'string' }, host: { type: 'string', multi: true },
+      days: { type: 'string' }, ca: { type: 'boolean' }, out: { type: 'string' }, name: { type: 'string' },
+      format: { type: 'string', multi: true }, 'password-env': { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' },
+    });
+    if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const profile = (options.profile ?? 'local-ca') as CertProfileId;
+    if (!CERT_PROFILES.includes(profile)) throw new UsageError(`--profile must be one of ${CERT_PROFILES.join(', ')}`);
+    const key = (options.key ?? 'rsa') as string;
+    if (key !== 'rsa' && key !== 'ecdsa') throw new UsageError('--key must be rsa or ecdsa');
+    const formats = ((options.format as string[] | undefined) ?? ['pem']) as OutputFormat[];
+    for (const f of formats) if (!['pem', 'pfx', 'cer'].includes(f)) throw new UsageError(`--format must be pem, pfx or cer, got "${f}"`);
+    let password: string | undefined;
+    if (formats.includes('pfx')) {
+      const varName = options['password-env'] as string | undefined;
+      if (!varName) throw new UsageError('--format pfx needs --password-env VAR (the password is never taken on the command line)');
+      password = process.env[varName];
+      if (password === undefined) throw new UsageError(`environment variable ${varName} is not set`);
+    }
+    const days = options.days ? parseIntOption('days', options.days as string, 1, 3650) : undefined;
+    const dir = (options.out as string | undefined) ?? generatedCertsDir();
+    const name = (options.name as string | undefined) ?? profile;
+    const paths = outputPaths(dir, name);
+
+    if (!options.force && fs.existsSync(paths.cert) && fs.existsSync(paths.key) && formats.every(f => f === 'pem')) {
+      try {
+        const x = new crypto.X509Certificate(fs.readFileSync(paths.cert));
+        if (Date.parse(x.validTo) > Date.now() + 30 * 86400_000) {
+          process.stdout.write(`${paths.cert} already holds a certificate valid until ${new Date(x.validTo).toISOString().slice(0, 10)}; nothing changed (--force to replace).\n`);
+          return 0;
+        }
+      } catch { /* unreadable: replace it */ }
+    }
+    const gen = await generateCertificate({
+      profile, key, cn: options.cn as string | undefined, hosts: options.host as string[] | undefined, days,
+      signWithLocalCa: !!options.ca,
+    });
+    const written = writeCertificateFiles(gen, dir, name, formats, password);
+    const ca = loadLocalCa();
+    const result = {
+      profile, files: written, sha1: gen.sha1, sha256: gen.sha256, notAfter: gen.notAfter.toISOString(),
+      trustAnchor: { subject: gen.trustAnchor.subject, sha1: gen.trustAnchor.sha1, file: gen.issuerPem ? ca?.certFile : written.cert },
+      createdCa: gen.createdCa,
+    };
+    if (options.json) { process.stdout.write(JSON.stringify(result, null, 2) + '\n'); return 0; }
+    const lines = [`Generated a ${profile} certificate (${key === 'ecdsa' ? 'ECDSA P-256' : 'RSA 2048'}), valid until ${result.notAfter.slice(0, 10)}`];
+    for (const [k, v] of Object.entries(written)) lines.push(`  ${k.padEnd(5)} ${v}`);
+    lines.push(`  SHA-1   ${gen.sha1}`, `  SHA-256 ${gen.sha256}`);
+    if (gen.createdCa && ca) lines.push(`Created your local development CA: ${ca.certFile} (key ${ca.keyFile}, mode 0600).`);
+    lines.push(gen.issuerPem
+      ? `To make it trusted, trust the CA once: devcert-doctor trust --ca`
+      : `To make it trusted: devcert-doctor trust ${written.cert ?? written.cer ?? written.pfx}`);
+    process.stdout.write(lines.join('\n') + '\n');
+    return 0;
   },
 };

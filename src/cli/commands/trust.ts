@@ -1,12 +1,48 @@
 import type { CliCommand } from '../command';
+import { parseArgs, UsageError } from '../args';
+import { certificateRef, readCertificateFile } from '../../core/certs/formats';
+import { loadLocalCa } from '../../core/certs/localCa';
+import { planTrust } from '../../core/repair';
+import { trustStoresFor } from '../../core/trust/index';
+import type { TrustStoreId } from '../../core/trust/store';
+import { PLAN_HELP, PLAN_OPTIONS, presentAndRun, trustContext } from '../planCli';
 
-// Placeholder until this command lands: it says so and exits 1 rather than pretending to work.
+const HELP = `Usage: devcert-doctor trust [FILE | --ca] [--store ID]... [options]
+
+Trust a certificate (PEM, DER or PFX) — by default your local development CA — in this machine's
+stores: on Linux the system store (update-ca-certificates / update-ca-trust / trust extract-compat,
+elevated), the browsers' NSS databases (certutil) and Node (a NODE_EXTRA_CA_CERTS bundle); on macOS
+the login keychain; on Windows CurrentUser\\Root. Stores that already trust it are left alone.
+
+  --ca                  the local development CA (the default when no FILE is given)
+  --store ID            only these stores: linux-system, nss, node, darwin-keychain, windows-root
+  --password-env VAR    password of a PFX FILE
+${PLAN_HELP}`;
+
 export const trustCommand: CliCommand = {
   name: 'trust',
-  summary: '(not yet available)',
-  help: 'devcert-doctor trust: not yet available.',
-  async run() {
-    process.stderr.write('devcert-doctor trust: not yet available in this build\n');
-    return 1;
+  summary: 'Trust a certificate (default: the local CA) in the system, browser and Node stores',
+  help: HELP,
+  async run(argv) {
+    const { options, positionals } = parseArgs(argv, { ...PLAN_OPTIONS, ca: { type: 'boolean' }, store: { type: 'string', multi: true }, 'password-env': { type: 'string' } });
+    if (positionals.length > 1) throw new UsageError('give at most one FILE');
+    const ctx = trustContext(options);
+    let pem: string | Buffer;
+    if (positionals.length && !options.ca) {
+      const pwVar = options['password-env'] as string | undefined;
+      pem = readCertificateFile(positionals[0], { password: pwVar ? process.env[pwVar] : undefined }).certDer;
+    } else {
+      const ca = loadLocalCa(ctx.env);
+      if (!ca) throw new Error('there is no local development CA yet: run `devcert-doctor generate` first, or give a FILE');
+      pem = ca.certPem;
+    }
+    const cert = certificateRef(pem);
+    let stores = trustStoresFor(ctx.platform);
+    const only = options.store as string[] | undefined;
+    if (only) {
+      for (const id of only) if (!stores.some(s => s.id === id)) throw new UsageError(`--store ${id}: not a store on ${ctx.platform} (${stores.map(s => s.id).join(', ')})`);
+      stores = stores.filter(s => only.includes(s.id as TrustStoreId));
+    }
+    return presentAndRun(await planTrust(cert, ctx, stores), options);
   },
 };

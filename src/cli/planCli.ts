@@ -1,0 +1,83 @@
+/**
+ * What every plan-making command shares: the trust context from the options (`--sandbox` points every
+ * store into a folder, for trying the tool safely), printing the plan, asking before it runs, running it
+ * with progress on stderr, and the exit code.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { UsageError } from './args';
+import { Ledger } from '../core/ledger';
+import { executePlan, renderPlan, type Platform, type RepairPlan } from '../core/plan';
+import type { TrustContext } from '../core/trust/store';
+
+export const PLATFORMS: Platform[] = ['linux', 'darwin', 'win32'];
+
+export const PLAN_OPTIONS = {
+  'dry-run': { type: 'boolean' as const },
+  yes: { type: 'boolean' as const },
+  platform: { type: 'string' as const },
+  sandbox: { type: 'string' as const },
+};
+
+export const PLAN_HELP = `  --dry-run             print the plan exactly as it would run, change nothing
+  --yes                 run without asking
+  --platform P          with --dry-run: render the plan for linux, darwin or win32
+  --sandbox DIR         use trust stores inside DIR (DIR/home for NSS, DIR/system for the Linux
+                        system store via update-ca-certificates' directory options); no elevation`;
+
+export function platformOption(value: unknown, dryRun: boolean): Platform {
+  if (value === undefined) return process.platform as Platform;
+  if (!PLATFORMS.includes(value as Platform)) throw new UsageError(`--platform must be one of ${PLATFORMS.join(', ')}`);
+  if (value !== process.platform && !dryRun) throw new UsageError('--platform other than this machine\'s needs --dry-run');
+  return value as Platform;
+}
+
+export function trustContext(options: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): TrustContext {
+  const dryRun = !!options['dry-run'];
+  const platform = platformOption(options.platform, dryRun);
+  const sandbox = typeof options.sandbox === 'string' ? path.resolve(options.sandbox) : undefined;
+  return {
+    platform, env,
+    homeDir: sandbox ? path.join(sandbox, 'home') : os.homedir(),
+    linuxSandboxRoot: sandbox ? path.join(sandbox, 'system') : undefined,
+  };
+}
+
+async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  const answer = await new Promise<string>(res => rl.question(question, res));
+  rl.close();
+  return /^y(es)?$/i.test(answer.trim());
+}
+
+/** Print, confirm, run. Returns the exit code: 0 done (or nothing to do), 1 failed or declined. */
+export async function presentAndRun(plan: RepairPlan, options: Record<string, unknown>, out = process.stdout, err = process.stderr): Promise<number> {
+  out.write(renderPlan(plan));
+  if (options['dry-run']) return 0;
+  const changing = plan.steps.filter(s => s.action.type !== 'manual');
+  if (changing.length === 0) {
+    out.write('\nNothing to change.\n');
+    return 0;
+  }
+  if (!options.yes && !(await confirm(`\nRun these ${changing.length} step(s)? [y/N] `))) {
+    err.write(process.stdin.isTTY ? 'Not run.\n' : 'Not run: pass --yes to run without a terminal to confirm in.\n');
+    return 1;
+  }
+  const outcome = await executePlan(plan, {
+    ledger: Ledger.default(),
+    elevate: options.sandbox ? false : undefined,
+    onProgress: p => {
+      const n = p.index !== undefined ? `${p.index + 1}. ` : '';
+      if (p.phase === 'done') err.write(`  ✓ ${n}${p.message}\n`);
+      else if (p.phase === 'failed') err.write(`  ✗ ${n}${p.step?.title}: ${p.message}\n`);
+      else if (p.phase === 'elevating') err.write(`  … ${p.message}\n`);
+      else if (p.phase === 'undone') err.write(`  ↶ ${p.message}\n`);
+      else if (p.phase === 'undo-failed') err.write(`  ! ${p.message}\n`);
+    },
+  });
+  out.write(`\n${outcome.summary}\n`);
+  for (const m of outcome.manual) out.write(`\nStill to do:\n${m}\n`);
+  return outcome.ok ? 0 : 1;
+}

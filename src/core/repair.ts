@@ -1,0 +1,142 @@
+/**
+ * From the probe's verdicts to one RepairPlan: which certificate to trust (the one actually served, or
+ * the local CA that issued it), in which stores (those the verdict says do not trust it), whether to
+ * regenerate, and what only the user can do (start the server, point it at new files). Each store's own
+ * `check` runs first, so a plan for something already in place is empty.
+ */
+import * as crypto from 'node:crypto';
+import * as path from 'node:path';
+import { certificateRef } from './certs/formats';
+import { generateCertificate, type CertProfileId } from './certs/generate';
+import { loadLocalCa, type LocalCa } from './certs/localCa';
+import { privateKeyPem } from './certs/keys';
+import { generatedCertsDir } from './paths';
+import type { Platform, PlanStep, RepairPlan } from './plan';
+import { contiguousElevation, mergeSteps, trustedCertFileStep, writeFileStep } from './planSteps';
+import type { EndpointVerdict } from './probe/types';
+import { fetchServedChain } from './servedChain';
+import { trustStoresFor } from './trust/index';
+import type { CertificateRef, TrustContext, TrustStore, TrustStoreId } from './trust/store';
+
+export interface RepairOptions {
+  ctx: TrustContext;
+  /** Served chains (DER, leaf first) by verdict url; fetched with a handshake when absent. */
+  chains?: Record<string, Buffer[]>;
+  /** Profile for regenerated certificates (default local-ca; aspnetcore when the served one was a dev cert). */
+  profile?: CertProfileId;
+  /** Folder for regenerated certificate files (default: the config dir's certs/). */
+  outDir?: string;
+  /** The stores to use (default: the platform's). */
+  stores?: TrustStore[];
+  /** The CA to issue regenerated leaves (default: the local CA in the config dir). */
+  ca?: LocalCa;
+}
+
+const SYSTEM_STORES: TrustStoreId[] = ['linux-system', 'darwin-keychain', 'windows-root'];
+
+/** Which stores must change for this verdict: the consumers that said "not trusted". */
+function storesNeeded(v: EndpointVerdict, stores: TrustStore[]): TrustStore[] {
+  return stores.filter(s => {
+    if (SYSTEM_STORES.includes(s.id)) return !v.trust.system;
+    if (s.id === 'node') return !v.trust.node;
+    if (s.id === 'nss') return v.trust.nss !== true;
+    return false;
+  });
+}
+
+/** What to trust so the served chain is accepted: the local CA, the chain's self-signed root, or the self-signed leaf. */
+function anchorFor(chain: Buffer[], ca: LocalCa | undefined): CertificateRef | { problem: string } {
+  if (!chain.length) return { problem: 'the server sent no certificate' };
+  const leaf = new crypto.X509Certificate(chain[0]);
+  if (ca) {
+    const caX = new crypto.X509Certificate(ca.certDer);
+    if (leaf.checkIssued(caX) && leaf.verify(caX.publicKey)) return certificateRef(ca.certDer);
+  }
+  const last = new crypto.X509Certificate(chain[chain.length - 1]);
+  if (last.checkIssued(last) && last.verify(last.publicKey)) return certificateRef(last.raw);
+  return { problem: `the server does not send the certificate that issued "${leaf.subject.replace(/\n/g, ', ')}" (issuer "${leaf.issuer.replace(/\n/g, ', ')}"); ` +
+    'trusting a certificate that is not in hand is not possible — regenerate with the local CA and bind it instead' };
+}
+
+export async function planRepair(verdicts: EndpointVerdict[], options: RepairOptions): Promise<RepairPlan> {
+  const { ctx } = options;
+  const platform: Platform = ctx.platform;
+  const stores = options.stores ?? trustStoresFor(platform);
+  const notes: string[] = [];
+  const groups: (PlanStep | undefined)[][] = [];
+  const ca = options.ca ?? loadLocalCa(ctx.env);
+  const trustJobs = new Map<string, { anchor: CertificateRef; stores: Set<TrustStore> }>();
+  const addTrust = (anchor: CertificateRef, need: TrustStore[]) => {
+    const job = trustJobs.get(anchor.sha1) ?? { anchor, stores: new Set<TrustStore>() };
+    need.forEach(s => job.stores.add(s));
+    trustJobs.set(anchor.sha1, job);
+  };
+
+  for (const v of verdicts) {
+    const fixes = new Set(v.problems.flatMap(p => p.fixes));
+    if (fixes.has('start-server')) notes.push(`${v.url}: nothing is listening — start the server, then run repair again.`);
+    if (fixes.has('configure-client-certificate')) notes.push(`${v.url}: the server wants a client certificate — see \`devcert-doctor client-cert create\`.`);
+    const regenerate = fixes.has('regenerate') && v.problems.some(p => ['expired', 'not-yet-valid', 'name-mismatch', 'weak-key', 'weak-signature', 'expiring-soon', 'incomplete-chain'].includes(p.code));
+    if (regenerate) {
+      const profile = options.profile ?? (v.certificate?.isAspNetCoreDevCert ? 'aspnetcore' : 'local-ca');
+      const gen = await generateCertificate({ profile, env: ctx.env, ca: profile === 'local-ca' ? ca : undefined });
+      const dir = options.outDir ?? generatedCertsDir(ctx.env);
+      const base = path.join(dir, `localhost-${v.port}`);
+      if (gen.createdCa && ca === undefined) {
+        const created = loadLocalCa(ctx.env);
+        if (created) notes.push(`Created the local development CA in ${path.dirname(created.certFile)} (its key is readable only by you).`);
+      }
+      groups.push([
+        writeFileStep({ id: `regenerate-${v.port}-key`, title: `Write a new private key for ${v.url}`, path: `${base}-key.pem`, contents: privateKeyPem(gen.key), mode: 0o600, record: { kind: 'file', target: `${base}-key.pem` } }),
+        writeFileStep({ id: `regenerate-${v.port}-cert`, title: `Write a new ${profile} certificate for ${v.url} (valid until ${gen.notAfter.toISOString().slice(0, 10)})`, path: `${base}.pem`, contents: gen.certPem + (gen.issuerPem ?? ''), record: { kind: 'file', target: `${base}.pem`, thumbprint: gen.sha1 } }),
+        {
+          id: `bind-${v.port}`, title: `Serve the new certificate on ${v.url}`, elevated: false, changes: 'your server configuration (by you)',
+          action: { type: 'manual', instructions: `Point the server on port ${v.port} at ${base}.pem (certificate) and ${base}-key.pem (key), then restart it.` },
+        },
+      ]);
+      addTrust(gen.trustAnchor, stores);
+      continue;
+    }
+    if (!fixes.has('trust') && v.trusted) continue;
+    if (!fixes.has('trust')) continue;
+    const chain = options.chains?.[v.url] ?? (await fetchServedChain(v.host, v.port)).chain;
+    const anchor = anchorFor(chain, ca);
+    if ('problem' in anchor) { notes.push(`${v.url}: ${anchor.problem}.`); continue; }
+    addTrust(anchor, storesNeeded(v, stores));
+  }
+
+  for (const { anchor, stores: need } of trustJobs.values()) {
+    // Our own copy of what we trust: `untrust` finds the certificate by the ledger's thumbprint.
+    if (need.size) groups.push([trustedCertFileStep(anchor, ctx.env)]);
+    for (const store of stores.filter(s => need.has(s))) {
+      const avail = await store.available(ctx);
+      if (!avail.ok) { notes.push(`${store.label}: skipped — ${avail.reason}.`); continue; }
+      groups.push(await store.add(anchor, ctx));
+    }
+  }
+  const steps = contiguousElevation(mergeSteps(...groups));
+  const title = verdicts.length === 1 ? `Repair ${verdicts[0].url}` : `Repair ${verdicts.length} endpoints`;
+  return { title, platform, steps, notes };
+}
+
+/** A plan that trusts `cert` in the given stores (the `trust` command, the demo). */
+export async function planTrust(cert: CertificateRef, ctx: TrustContext, stores: TrustStore[] = trustStoresFor(ctx.platform)): Promise<RepairPlan> {
+  const notes: string[] = [];
+  const groups: (PlanStep | undefined)[][] = [];
+  for (const s of stores) {
+    const avail = await s.available(ctx);
+    if (!avail.ok) { notes.push(`${s.label}: skipped — ${avail.reason}.`); continue; }
+    const steps = await s.add(cert, ctx);
+    // Our own copy of what we trust: `untrust` finds the certificate by the ledger's thumbprint.
+    if (steps.length) groups.unshift([trustedCertFileStep(cert, ctx.env)]);
+    groups.push(steps);
+  }
+  return { title: `Trust ${cert.subject} (SHA-1 ${cert.sha1})`, platform: ctx.platform, steps: contiguousElevation(mergeSteps(...groups)), notes };
+}
+
+/** A plan that removes `cert` from the given stores — only where this tool's own entries are. */
+export async function planUntrust(cert: CertificateRef, ctx: TrustContext, stores: TrustStore[] = trustStoresFor(ctx.platform)): Promise<RepairPlan> {
+  const groups: PlanStep[][] = [];
+  for (const s of stores) groups.push(await s.remove(cert, ctx));
+  return { title: `Untrust ${cert.subject} (SHA-1 ${cert.sha1})`, platform: ctx.platform, steps: contiguousElevation(mergeSteps(...groups)), notes: [] };
+}
