@@ -144,21 +144,20 @@ describe('windows-my (LocalMachine\\My)', () => {
     assert.equal(await createWindowsMyStore(runnerReturning(fixture('ps-localmachine-my-no-key-ps51.json')).runner).check(LOCALHOST, ctx), false);
   });
 
-  it('add: PFX and password go through 0600 files, never the command line; elevated import; copies removed', async () => {
+  it('add: PFX and password go through 0600 files, never the command line; the elevated import deletes the copies', async () => {
     const steps = await createWindowsMyStore(runnerReturning('').runner).add(withPfx, ctx);
     const base = `C:\\Users\\dev\\AppData\\Roaming\\devcert-doctor\\trusted\\localhost-${LOCALHOST.sha1.slice(0, 8)}.pfx`;
     assert.deepEqual(steps.map(s => [s.id, s.elevated, s.action.type]), [
       ['windows-my-pfx', false, 'write-file'],
       ['windows-my-pfx-password', false, 'write-file'],
       ['install-windows-my', true, 'command'],
-      [`cleanup-localhost-${LOCALHOST.sha1.slice(0, 8)}.pfx`, false, 'remove-file'],
-      [`cleanup-localhost-${LOCALHOST.sha1.slice(0, 8)}.pfx.pass`, false, 'remove-file'],
     ]);
     assert.deepEqual(steps.slice(0, 2).map(s => s.action.type === 'write-file' && [s.action.path, s.action.mode]), [[base, 0o600], [`${base}.pass`, 0o600]]);
     assert.deepEqual(argv(steps[2]), ['powershell.exe', '-NoProfile', '-NonInteractive', '-Command',
       `$ErrorActionPreference = 'Stop'; $p = Get-Content -LiteralPath '${base}.pass' -Raw | ConvertTo-SecureString -AsPlainText -Force; `
       + `Import-PfxCertificate -FilePath '${base}' -CertStoreLocation 'Cert:\\LocalMachine\\My' -Password $p | Out-Null; `
-      + `(Get-Item -LiteralPath 'Cert:\\LocalMachine\\My\\${LOCALHOST.sha1}').FriendlyName = 'IIS Express Development Certificate'`]);
+      + `(Get-Item -LiteralPath 'Cert:\\LocalMachine\\My\\${LOCALHOST.sha1}').FriendlyName = 'IIS Express Development Certificate'; `
+      + `Remove-Item -LiteralPath '${base}', '${base}.pass' -Force`]);
     const everything = JSON.stringify(steps.filter(s => s.action.type === 'command'));
     assert.ok(!everything.includes("s3cr'et") && !everything.includes("s3cr''et"), 'the password is in no command');
     assert.match((steps[2].undo as CommandAction).args[3], /Remove-Item -Path 'Cert:\\LocalMachine\\My\\55E7A6D89F0C9B5CFBF65A89891B888AF8AA7D58' -DeleteKey$/);

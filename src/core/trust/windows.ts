@@ -81,13 +81,18 @@ export function importRootAction(cerFile: string, thumbprint: string, friendlyNa
     + ` | Out-Null${setFriendlyName('CurrentUser\\Root', thumbprint, friendlyName)}`);
 }
 
-/** The password is read from a 0600 file the plan writes (never a command-line argument or an env value). */
+/**
+ * The password is read from a 0600 file the plan writes (never a command-line argument or an env value).
+ * The same script deletes the transport copies once the key is in the store: doing it in a separate,
+ * unprivileged step would split the plan's elevated steps into two prompts.
+ */
 export function importPfxAction(pfxFile: string, thumbprint: string, passwordFile?: string, friendlyName?: string): CommandAction {
   const password = passwordFile
     ? `$p = Get-Content -LiteralPath ${psQuote(passwordFile)} -Raw | ConvertTo-SecureString -AsPlainText -Force; ` : '';
+  const copies = [pfxFile, ...(passwordFile ? [passwordFile] : [])].map(psQuote).join(', ');
   return powershell(`${STOP}; ${password}Import-PfxCertificate -FilePath ${psQuote(pfxFile)}`
     + ` -CertStoreLocation ${psQuote(storePath('LocalMachine\\My'))}${passwordFile ? ' -Password $p' : ''}`
-    + ` | Out-Null${setFriendlyName('LocalMachine\\My', thumbprint, friendlyName)}`);
+    + ` | Out-Null${setFriendlyName('LocalMachine\\My', thumbprint, friendlyName)}; Remove-Item -LiteralPath ${copies} -Force`);
 }
 
 export function removeAction(location: WindowsStoreLocation, thumbprint: string): CommandAction {
@@ -188,15 +193,10 @@ export function createWindowsMyStore(runner: Runner = run): TrustStore {
         title: `Install ${cert.subject} with its private key in the computer's Personal store (for http.sys)`,
         action: importPfxAction(pfxFile, t, passFile, cert.friendlyName),
         elevated: true,
-        changes: `LocalMachine\\My gains ${cert.subject} (${t}) and its private key`,
+        changes: `LocalMachine\\My gains ${cert.subject} (${t}) and its private key; the PFX copies on disk are deleted`,
         record: { kind: 'trust', target: 'windows-my', thumbprint: t, undo: removeAction('LocalMachine\\My', t) },
         undo: removeAction('LocalMachine\\My', t),
       });
-      // The key now lives in the store; the transport copies should not linger on disk.
-      for (const f of [pfxFile, ...(passFile ? [passFile] : [])]) {
-        steps.push({ id: `cleanup-${path.win32.basename(f)}`, title: `Delete the temporary copy ${f}`,
-          action: { type: 'remove-file', path: f }, elevated: false, changes: `file ${f} removed` });
-      }
       return steps;
     },
     async remove(cert) {
