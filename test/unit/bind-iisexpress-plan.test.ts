@@ -7,7 +7,7 @@ import type { RepairPlan } from '../../src/core/plan';
 import { renderPlan } from '../../src/core/planRender';
 import { planHttpSysBindings } from '../../src/core/bind/httpSys';
 import { planKestrelConfig } from '../../src/core/bind/kestrel';
-import { asIisExpressCertificate, createWindowsMyStore, createWindowsRootStore } from '../../src/core/trust/windows';
+import { asIisExpressCertificate, createWindowsMyStore, createWindowsRootStore, type WindowsCertificateRef } from '../../src/core/trust/windows';
 import type { TrustContext } from '../../src/core/trust/store';
 import { makeTempDir } from '../helpers/sandbox';
 
@@ -28,7 +28,8 @@ const runner = async (command: string, args: readonly string[]): Promise<ExecRes
 describe('IIS Express repair plan for Windows, composed and rendered', () => {
   it('reads line by line: PFX into LocalMachine\\My, rebind 44300, trust in CurrentUser\\Root; no secret in the text', async () => {
     const ctx: TrustContext = { platform: 'win32', homeDir: 'C:\\Users\\dev', env: { APPDATA: 'C:\\Users\\dev\\AppData\\Roaming' } };
-    const my = await createWindowsMyStore(runner).add({ ...cert, pfx: { base64: Buffer.from('pfx').toString('base64'), password: SECRET } }, ctx);
+    const withPfx: WindowsCertificateRef = { ...cert, pfx: { base64: Buffer.from('pfx').toString('base64'), password: SECRET } };
+    const my = await createWindowsMyStore(runner).add(withPfx, ctx);
     const bind = await planHttpSysBindings({ ports: [44300], thumbprint: cert.sha1 }, { runner });
     const root = await createWindowsRootStore(runner).add(cert, ctx);
     const plan: RepairPlan = { title: 'Repair IIS Express HTTPS', platform: 'win32', steps: [...my, ...bind.steps, ...root], notes: bind.notes };
