@@ -5,8 +5,9 @@
  */
 import { type Diagnostic, type Range } from 'vscode-languageserver/node';
 import { DiagnosticSeverity } from 'vscode-languageserver/node';
-import type { DeclaredEndpoint, DiscoveryWarning } from '../core/endpoints/types';
+import type { DeclaredCertificate, DeclaredEndpoint, DiscoveryWarning } from '../core/endpoints/types';
 import type { EndpointVerdict } from '../core/probe/types';
+import type { Problem } from '../core/probe/problems';
 import { DIAGNOSTIC_SOURCE, type EndpointDiagnosticData } from '../protocol';
 import type { FileParse } from './discovery';
 import { CERTIFICATE_PROBLEMS, certificateMessage, diagnosticMessage, severityOf } from './wording';
@@ -21,6 +22,8 @@ export interface RenderContext {
   verdictFor(e: DeclaredEndpoint): EndpointVerdict | undefined;
   /** Text of a 0-based line, when known, so a warning underlines the line's content rather than nothing. */
   lineText?(line: number): string | undefined;
+  /** The endpoints that serve a certificate declared for no endpoint in particular (Kestrel `Certificates:Default`). */
+  usersOfDefault?(c: DeclaredCertificate): DeclaredEndpoint[];
 }
 
 export function fileDiagnostics(file: string, parse: FileParse, ctx: RenderContext): Diagnostic[] {
@@ -29,22 +32,36 @@ export function fileDiagnostics(file: string, parse: FileParse, ctx: RenderConte
     const verdict = e.loopback ? ctx.verdictFor(e) : undefined;
     if (!verdict) continue;
     for (const problem of verdict.problems) {
-      const data: EndpointDiagnosticData = { url: e.url, port: e.port, folder: ctx.folder, code: problem.code, fixes: problem.fixes };
-      const base = { severity: severityOf(problem), code: problem.code, source: DIAGNOSTIC_SOURCE, data };
       const mctx = { url: e.url, port: e.port, remoteName: ctx.remoteName };
       for (const s of e.sources) {
         if (s.file !== file) continue;
-        out.push({ ...base, range: s.range, message: diagnosticMessage(problem, mctx) });
+        out.push({ ...base(e, problem, ctx), range: s.range, message: diagnosticMessage(problem, mctx) });
       }
       if (!CERTIFICATE_PROBLEMS.has(problem.code)) continue;
       for (const c of e.certificates) {
         if (c.source.file !== file || isEmpty(c.source.range)) continue;
-        out.push({ ...base, range: c.source.range, message: certificateMessage(problem, { ...mctx, path: c.path ?? c.subject }) });
+        out.push({ ...base(e, problem, ctx), range: c.source.range, message: certificateMessage(problem, { ...mctx, path: c.path ?? c.subject }) });
+      }
+    }
+  }
+  // A default certificate is as wrong as what the endpoints using it serve.
+  for (const c of parse.certificates) {
+    if (c.source.file !== file || isEmpty(c.source.range)) continue;
+    for (const e of ctx.usersOfDefault?.(c) ?? []) {
+      const verdict = e.loopback ? ctx.verdictFor(e) : undefined;
+      for (const problem of verdict?.problems ?? []) {
+        if (!CERTIFICATE_PROBLEMS.has(problem.code)) continue;
+        out.push({ ...base(e, problem, ctx), range: c.source.range, message: certificateMessage(problem, { url: e.url, port: e.port, remoteName: ctx.remoteName, path: c.path ?? c.subject }) });
       }
     }
   }
   for (const w of parse.warnings) if (w.file === file) out.push(warningDiagnostic(w, ctx));
   return out;
+}
+
+function base(e: DeclaredEndpoint, problem: Problem, ctx: RenderContext): Omit<Diagnostic, 'range' | 'message'> {
+  const data: EndpointDiagnosticData = { url: e.url, port: e.port, folder: ctx.folder, code: problem.code, fixes: problem.fixes };
+  return { severity: severityOf(problem), code: problem.code, source: DIAGNOSTIC_SOURCE, data };
 }
 
 function isEmpty(r: Range): boolean {

@@ -4,7 +4,7 @@
  * who trusts it, and links that run the fixes. Pure: built from the state the server already holds.
  */
 import { MarkupKind, type Hover, type Position, type Range } from 'vscode-languageserver/node';
-import type { DeclaredEndpoint } from '../core/endpoints/types';
+import type { DeclaredCertificate, DeclaredEndpoint } from '../core/endpoints/types';
 import type { CertificateSummary, EndpointVerdict } from '../core/probe/types';
 import { COMMANDS, type RunFixArgs, type ShowCertificateArgs } from '../protocol';
 import type { FileParse } from './discovery';
@@ -18,6 +18,8 @@ export interface HoverContext {
   isChecking(e: DeclaredEndpoint): boolean;
   /** When the next automatic look is due (epoch ms), while nothing listens. */
   nextLookAt(e: DeclaredEndpoint): number | undefined;
+  /** The endpoints serving a default certificate (Kestrel `Certificates:Default`). */
+  usersOfDefault?(c: DeclaredCertificate): DeclaredEndpoint[];
   now?: number;
 }
 
@@ -27,19 +29,25 @@ function contains(r: Range, p: Position): boolean {
   return after && before;
 }
 
-/** The endpoint declared at `position` in `file`, and the range of that declaration. */
-export function endpointAt(file: string, parse: FileParse, position: Position): { endpoint: DeclaredEndpoint; range: Range } | undefined {
+/** The endpoints declared (or served a certificate declared) at `position` in `file`, and that range. */
+export function endpointsAt(file: string, parse: FileParse, position: Position, ctx: Pick<HoverContext, 'usersOfDefault'> = {}): { endpoints: DeclaredEndpoint[]; range: Range } | undefined {
   for (const e of parse.endpoints) {
-    for (const s of e.sources) if (s.file === file && contains(s.range, position)) return { endpoint: e, range: s.range };
-    for (const c of e.certificates) if (c.source.file === file && contains(c.source.range, position)) return { endpoint: e, range: c.source.range };
+    for (const s of e.sources) if (s.file === file && contains(s.range, position)) return { endpoints: [e], range: s.range };
+    for (const c of e.certificates) if (c.source.file === file && contains(c.source.range, position)) return { endpoints: [e], range: c.source.range };
+  }
+  for (const c of parse.certificates) {
+    if (c.source.file !== file || !contains(c.source.range, position)) continue;
+    const users = ctx.usersOfDefault?.(c) ?? [];
+    if (users.length) return { endpoints: users, range: c.source.range };
   }
   return undefined;
 }
 
 export function hoverAt(file: string, parse: FileParse, position: Position, ctx: HoverContext): Hover | null {
-  const hit = endpointAt(file, parse, position);
+  const hit = endpointsAt(file, parse, position, ctx);
   if (!hit) return null;
-  return { range: hit.range, contents: { kind: MarkupKind.Markdown, value: endpointMarkdown(hit.endpoint, ctx) } };
+  const value = hit.endpoints.map(e => endpointMarkdown(e, ctx)).join('\n\n---\n\n');
+  return { range: hit.range, contents: { kind: MarkupKind.Markdown, value } };
 }
 
 /** Markdown-escape text that lands inside a table cell or a sentence. */

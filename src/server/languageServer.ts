@@ -15,7 +15,7 @@ import { codeActionsFor } from './codeActions';
 import { hoverAt } from './hover';
 import { checkNowType, clientCertificateType, probeType, verdictsForType, verdictsType } from './protocolTypes';
 import { normalizeSettings } from './settings';
-import { Workspace, type WorkspaceOptions } from './workspace';
+import { Workspace, defaultCertificateUsers, type WorkspaceOptions } from './workspace';
 
 const SECTION = 'devcertDoctor';
 /** Typing in a config file re-parses after this pause, not on every keystroke. */
@@ -135,6 +135,7 @@ export function startLanguageServer(connection: Connection, options: Omit<Worksp
         checkedAt: e => workspace.latest(e)?.at,
         isChecking: e => workspace.isChecking(e),
         nextLookAt: e => workspace.nextLookAt(e),
+        usersOfDefault: c => defaultCertificateUsers(hit.state.endpoints(), c.source.file),
       });
     } catch (err) {
       log('error', `hover: ${(err as Error).stack}`);

@@ -5,6 +5,7 @@
  * which probes finish never matters. No LSP plumbing here: outputs go through `WorkspaceOutputs`.
  */
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import type { DeclaredEndpoint } from '../core/endpoints/types';
 import type { ClientCertificateInput, EndpointVerdict } from '../core/probe/types';
@@ -274,6 +275,7 @@ export class Workspace {
       remoteName: this.options.remoteName,
       verdictFor: e => this.cache.latest(e)?.verdict,
       lineText: line => lines?.[line],
+      usersOfDefault: c => defaultCertificateUsers(state.endpoints(), c.source.file),
     });
   }
 
@@ -389,4 +391,19 @@ function uniqueListeners(endpoints: DeclaredEndpoint[]): DeclaredEndpoint[] {
   const seen = new Map<string, DeclaredEndpoint>();
   for (const e of endpoints) if (!seen.has(listenerKey(e))) seen.set(listenerKey(e), e);
   return [...seen.values()];
+}
+
+/**
+ * The endpoints Kestrel serves a project's `Certificates:Default` on: those declared in the same project
+ * (the appsettings file's folder, with its Properties/launchSettings.json) that name no certificate of
+ * their own. IIS Express endpoints are not Kestrel: http.sys serves its own binding there.
+ */
+export function defaultCertificateUsers(endpoints: DeclaredEndpoint[], declaringFile: string): DeclaredEndpoint[] {
+  const project = path.dirname(declaringFile);
+  const inProject = (file: string) => {
+    const dir = path.dirname(file);
+    return dir === project || (path.basename(dir).toLowerCase() === 'properties' && path.dirname(dir) === project);
+  };
+  return endpoints.filter(e => e.certificates.length === 0 && e.sources.some(s =>
+    inProject(s.file) && (s.kind === 'appsettings.json' || (s.kind === 'launchSettings.json' && !s.detail?.startsWith('iisSettings')))));
 }
