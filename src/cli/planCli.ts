@@ -37,6 +37,16 @@ export function trustContext(options: Record<string, unknown>, env: NodeJS.Proce
   const dryRun = !!options['dry-run'];
   const platform = platformOption(options.platform, dryRun);
   const sandbox = typeof options.sandbox === 'string' ? path.resolve(options.sandbox) : undefined;
+  if (platform !== process.platform) {
+    // Rendering another platform's plan: show it for a typical account there, not with this machine's paths.
+    if (sandbox) throw new UsageError('--sandbox works only for this machine\'s platform');
+    let user = 'user';
+    try { user = os.userInfo().username; } catch { /* keep the placeholder */ }
+    const homeDir = platform === 'win32' ? `C:\\Users\\${user}` : platform === 'darwin' ? `/Users/${user}` : `/home/${user}`;
+    const foreignEnv: NodeJS.ProcessEnv = platform === 'win32'
+      ? { APPDATA: `${homeDir}\\AppData\\Roaming`, USERPROFILE: homeDir } : { HOME: homeDir, SHELL: platform === 'darwin' ? '/bin/zsh' : '/bin/bash' };
+    return { platform, env: foreignEnv, homeDir };
+  }
   return {
     platform, env,
     homeDir: sandbox ? path.join(sandbox, 'home') : os.homedir(),

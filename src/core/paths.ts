@@ -10,7 +10,7 @@ export const APP_DIR_NAME = 'devcert-doctor';
 
 export function configDir(env: NodeJS.ProcessEnv = process.env, platform: Platform = process.platform as Platform,
   home: string = os.homedir()): string {
-  if (env.DEVCERT_DOCTOR_HOME) return path.resolve(env.DEVCERT_DOCTOR_HOME);
+  if (env.DEVCERT_DOCTOR_HOME) return platform === process.platform ? path.resolve(env.DEVCERT_DOCTOR_HOME) : env.DEVCERT_DOCTOR_HOME;
   if (platform === 'win32') {
     return path.win32.join(env.APPDATA || path.win32.join(home, 'AppData', 'Roaming'), APP_DIR_NAME);
   }
@@ -20,12 +20,24 @@ export function configDir(env: NodeJS.ProcessEnv = process.env, platform: Platfo
   return path.join(xdg, APP_DIR_NAME);
 }
 
-export const ledgerFile = (env?: NodeJS.ProcessEnv) => path.join(configDir(env), 'ledger.json');
+/** The path module for a platform: plans rendered for Windows on Linux still get Windows paths. */
+export const pathFor = (platform: Platform) => (platform === 'win32' ? path.win32 : path.posix);
+
+/** Where this tool's files live for a trust context (its platform and home, not necessarily this machine's). */
+export interface PathContext { env?: NodeJS.ProcessEnv; platform?: Platform; homeDir?: string }
+
+function inConfig(ctx: PathContext | NodeJS.ProcessEnv | undefined, ...parts: string[]): string {
+  const c: PathContext = ctx && ('env' in ctx || 'platform' in ctx || 'homeDir' in ctx) ? ctx as PathContext : { env: ctx as NodeJS.ProcessEnv | undefined };
+  const platform = c.platform ?? (process.platform as Platform);
+  return pathFor(platform).join(configDir(c.env ?? process.env, platform, c.homeDir ?? os.homedir()), ...parts);
+}
+
+export const ledgerFile = (env?: NodeJS.ProcessEnv) => inConfig(env, 'ledger.json');
 /** The local CA (see certs/localCa.ts): its key never leaves this folder. */
-export const caDir = (env?: NodeJS.ProcessEnv) => path.join(configDir(env), 'ca');
+export const caDir = (env?: NodeJS.ProcessEnv) => inConfig(env, 'ca');
 /** Copies of certificates this tool trusted, so stores that read a file (certutil -i) have one. */
-export const trustedCertsDir = (env?: NodeJS.ProcessEnv) => path.join(configDir(env), 'trusted');
+export const trustedCertsDir = (ctx?: PathContext | NodeJS.ProcessEnv) => inConfig(ctx, 'trusted');
 /** Certificates generated for servers (stable paths a dev server config can point at). */
-export const generatedCertsDir = (env?: NodeJS.ProcessEnv) => path.join(configDir(env), 'certs');
+export const generatedCertsDir = (env?: NodeJS.ProcessEnv) => inConfig(env, 'certs');
 /** The PEM bundle meant for NODE_EXTRA_CA_CERTS. */
-export const nodeBundleFile = (env?: NodeJS.ProcessEnv) => path.join(configDir(env), 'node-extra-ca-certs.pem');
+export const nodeBundleFile = (ctx?: PathContext | NodeJS.ProcessEnv) => inConfig(ctx, 'node-extra-ca-certs.pem');

@@ -3,19 +3,30 @@
  * before asking for consent. Every command line is quoted so it can be pasted into a terminal.
  */
 import { formatCommand } from './exec';
-import type { PlanAction, PlanStep, RepairPlan } from './plan';
+import type { Platform, PlanAction, PlanStep, RepairPlan } from './plan';
 
 function size(action: { contents: string; encoding?: 'utf8' | 'base64' }): number {
   return action.encoding === 'base64' ? Buffer.from(action.contents, 'base64').length : Buffer.byteLength(action.contents);
 }
 
+/**
+ * Windows command lines as CreateProcess receives them (the CommandLineToArgvW rules Node applies when
+ * it spawns): quote an argument with spaces or quotes, backslashes doubled only before a quote.
+ */
+export function formatWindowsCommand(command: string, args: readonly string[]): string {
+  const q = (a: string) => a !== '' && !/[\s"]/.test(a) ? a
+    : `"${a.replace(/(\\*)"/g, '$1$1\\"').replace(/(\\+)$/, '$1$1')}"`;
+  return [command, ...args].map(q).join(' ');
+}
+
 /** One action as one line (manual instructions may span several). */
-export function renderAction(action: PlanAction): string {
+export function renderAction(action: PlanAction, platform: Platform = process.platform as Platform): string {
   switch (action.type) {
     case 'command': {
-      const env = Object.entries(action.env ?? {}).map(([k, v]) => formatCommand(`${k}=${v}`, []));
+      const fmt = platform === 'win32' ? formatWindowsCommand : formatCommand;
+      const env = Object.entries(action.env ?? {}).map(([k, v]) => platform === 'win32' ? `set ${k}=${v} &&` : formatCommand(`${k}=${v}`, []));
       const ok = action.okExitCodes?.length ? `   (exit ${[0, ...action.okExitCodes].join('/')} = success)` : '';
-      return `run:    ${[...env, formatCommand(action.command, action.args)].join(' ')}${ok}`;
+      return `run:    ${[...env, fmt(action.command, action.args)].join(' ')}${ok}`;
     }
     case 'write-file':
       return `write:  ${action.path}  (${size(action)} bytes${action.mode !== undefined ? `, mode ${action.mode.toString(8).padStart(4, '0')}` : ''})`;
@@ -45,9 +56,9 @@ export function renderPlan(plan: RepairPlan): string {
   plan.steps.forEach((step, i) => {
     const n = `${i + 1}.`.padEnd(4);
     out.push('', `  ${n} ${step.title}${step.elevated ? '   [ELEVATED]' : ''}`);
-    out.push(`${indent}${renderAction(step.action)}`);
+    out.push(`${indent}${renderAction(step.action, plan.platform)}`);
     out.push(`${indent}changes: ${step.changes}`);
-    if (step.undo) out.push(`${indent}undo:   ${renderAction(step.undo).replace(/^(\w+):\s*/, '$1 ')}`);
+    if (step.undo) out.push(`${indent}undo:   ${renderAction(step.undo, plan.platform).replace(/^(\w+):\s*/, '$1 ')}`);
     else if (step.action.type !== 'manual') out.push(`${indent}undo:   (nothing to undo)`);
   });
   const groups = elevatedGroups(plan.steps);

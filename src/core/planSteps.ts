@@ -1,9 +1,8 @@
 /** Small builders for common plan steps, so every store undoes a file change the same way. */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { LedgerEntry } from './ledger';
 import type { PlanAction, PlanStep } from './plan';
-import { trustedCertsDir } from './paths';
+import { pathFor, trustedCertsDir, type PathContext } from './paths';
 import type { CertificateRef } from './trust/store';
 
 export interface FileStepOptions {
@@ -54,13 +53,14 @@ export function removeFileStep(o: Omit<FileStepOptions, 'contents'>): PlanStep |
 }
 
 /** Where this tool keeps a copy of a certificate it trusts (stores such as certutil read a file). */
-export function trustedCertFile(cert: CertificateRef, env?: NodeJS.ProcessEnv): string {
-  return path.join(trustedCertsDir(env), `${cert.sha1}.pem`);
+export function trustedCertFile(cert: CertificateRef, ctx?: PathContext | NodeJS.ProcessEnv): string {
+  const platform = (ctx as PathContext | undefined)?.platform ?? (process.platform as PathContext['platform']);
+  return pathFor(platform!).join(trustedCertsDir(ctx), `${cert.sha1}.pem`);
 }
 
 /** The step that writes that copy (shared id: several stores may ask for it; plans keep one). */
-export function trustedCertFileStep(cert: CertificateRef, env?: NodeJS.ProcessEnv): PlanStep | undefined {
-  const file = trustedCertFile(cert, env);
+export function trustedCertFileStep(cert: CertificateRef, ctx?: PathContext | NodeJS.ProcessEnv): PlanStep | undefined {
+  const file = trustedCertFile(cert, ctx);
   return writeFileStep({
     id: `save-${cert.sha1.slice(0, 12)}`, title: `Save a copy of ${cert.subject} for the trust stores`, path: file,
     contents: cert.pem, mode: 0o644, changes: `creates ${file} (this tool's own folder)`,

@@ -8,7 +8,7 @@ import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import { certificateRef } from './certs/formats';
 import { generateCertificate, type CertProfileId } from './certs/generate';
-import { loadLocalCa, type LocalCa } from './certs/localCa';
+import { createLocalCa, loadLocalCa, type LocalCa } from './certs/localCa';
 import { privateKeyPem } from './certs/keys';
 import { generatedCertsDir } from './paths';
 import type { Platform, PlanStep, RepairPlan } from './plan';
@@ -52,8 +52,9 @@ function anchorFor(chain: Buffer[], ca: LocalCa | undefined): CertificateRef | {
     const caX = new crypto.X509Certificate(ca.certDer);
     if (leaf.checkIssued(caX) && leaf.verify(caX.publicKey)) return certificateRef(ca.certDer);
   }
+  // Self-signed by name and signature (checkIssued would also demand keyCertSign, which leaves lack).
   const last = new crypto.X509Certificate(chain[chain.length - 1]);
-  if (last.checkIssued(last) && last.verify(last.publicKey)) return certificateRef(last.raw);
+  if (last.subject === last.issuer && last.verify(last.publicKey)) return certificateRef(last.raw);
   return { problem: `the server does not send the certificate that issued "${leaf.subject.replace(/\n/g, ', ')}" (issuer "${leaf.issuer.replace(/\n/g, ', ')}"); ` +
     'trusting a certificate that is not in hand is not possible — regenerate with the local CA and bind it instead' };
 }
@@ -64,7 +65,18 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
   const stores = options.stores ?? trustStoresFor(platform);
   const notes: string[] = [];
   const groups: (PlanStep | undefined)[][] = [];
-  const ca = options.ca ?? loadLocalCa(ctx.env);
+  let ca = options.ca ?? loadLocalCa(ctx.env);
+  let caSteps: (PlanStep | undefined)[] = [];
+  /** A CA made for this plan lives in memory until the plan's own steps write it (a dry run writes nothing). */
+  const ensureCa = async (): Promise<LocalCa> => {
+    if (ca) return ca;
+    ca = await createLocalCa(ctx.env);
+    caSteps = [
+      writeFileStep({ id: 'local-ca-key', title: 'Create your local development CA: its private key (readable only by you)', path: ca.keyFile, contents: privateKeyPem(ca.key), mode: 0o600, record: { kind: 'file', target: ca.keyFile } }),
+      writeFileStep({ id: 'local-ca-cert', title: 'Create your local development CA: its certificate', path: ca.certFile, contents: ca.certPem, mode: 0o644, record: { kind: 'file', target: ca.certFile, thumbprint: certificateRef(ca.certDer).sha1 } }),
+    ];
+    return ca;
+  };
   const trustJobs = new Map<string, { anchor: CertificateRef; stores: Set<TrustStore> }>();
   const addTrust = (anchor: CertificateRef, need: TrustStore[]) => {
     const job = trustJobs.get(anchor.sha1) ?? { anchor, stores: new Set<TrustStore>() };
@@ -79,13 +91,9 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
     const regenerate = fixes.has('regenerate') && v.problems.some(p => ['expired', 'not-yet-valid', 'name-mismatch', 'weak-key', 'weak-signature', 'expiring-soon', 'incomplete-chain'].includes(p.code));
     if (regenerate) {
       const profile = options.profile ?? (v.certificate?.isAspNetCoreDevCert ? 'aspnetcore' : 'local-ca');
-      const gen = await generateCertificate({ profile, env: ctx.env, ca: profile === 'local-ca' ? ca : undefined });
+      const gen = await generateCertificate({ profile, env: ctx.env, ca: profile === 'local-ca' ? await ensureCa() : undefined });
       const dir = options.outDir ?? generatedCertsDir(ctx.env);
       const base = path.join(dir, `localhost-${v.port}`);
-      if (gen.createdCa && ca === undefined) {
-        const created = loadLocalCa(ctx.env);
-        if (created) notes.push(`Created the local development CA in ${path.dirname(created.certFile)} (its key is readable only by you).`);
-      }
       groups.push([
         writeFileStep({ id: `regenerate-${v.port}-key`, title: `Write a new private key for ${v.url}`, path: `${base}-key.pem`, contents: privateKeyPem(gen.key), mode: 0o600, record: { kind: 'file', target: `${base}-key.pem` } }),
         writeFileStep({ id: `regenerate-${v.port}-cert`, title: `Write a new ${profile} certificate for ${v.url} (valid until ${gen.notAfter.toISOString().slice(0, 10)})`, path: `${base}.pem`, contents: gen.certPem + (gen.issuerPem ?? ''), record: { kind: 'file', target: `${base}.pem`, thumbprint: gen.sha1 } }),
@@ -107,14 +115,14 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
 
   for (const { anchor, stores: need } of trustJobs.values()) {
     // Our own copy of what we trust: `untrust` finds the certificate by the ledger's thumbprint.
-    if (need.size) groups.push([trustedCertFileStep(anchor, ctx.env)]);
+    if (need.size) groups.push([trustedCertFileStep(anchor, ctx)]);
     for (const store of stores.filter(s => need.has(s))) {
       const avail = await store.available(ctx);
       if (!avail.ok) { notes.push(`${store.label}: skipped — ${avail.reason}.`); continue; }
       groups.push(await store.add(anchor, ctx));
     }
   }
-  const steps = contiguousElevation(mergeSteps(...groups));
+  const steps = contiguousElevation(mergeSteps(caSteps, ...groups));
   const title = verdicts.length === 1 ? `Repair ${verdicts[0].url}` : `Repair ${verdicts.length} endpoints`;
   return { title, platform, steps, notes };
 }
@@ -128,7 +136,7 @@ export async function planTrust(cert: CertificateRef, ctx: TrustContext, stores:
     if (!avail.ok) { notes.push(`${s.label}: skipped — ${avail.reason}.`); continue; }
     const steps = await s.add(cert, ctx);
     // Our own copy of what we trust: `untrust` finds the certificate by the ledger's thumbprint.
-    if (steps.length) groups.unshift([trustedCertFileStep(cert, ctx.env)]);
+    if (steps.length) groups.unshift([trustedCertFileStep(cert, ctx)]);
     groups.push(steps);
   }
   return { title: `Trust ${cert.subject} (SHA-1 ${cert.sha1})`, platform: ctx.platform, steps: contiguousElevation(mergeSteps(...groups)), notes };

@@ -3,6 +3,7 @@ import type { CliCommand } from '../command';
 import { parseArgs, parseIntOption, UsageError } from '../args';
 import { discoverEndpoints } from '../../core/endpoints/index';
 import { planRepair } from '../../core/repair';
+import { loadLocalCa } from '../../core/certs/localCa';
 import { interimVerdict } from '../../core/servedChain';
 import { LINUX_LAYOUTS, detectLinuxDistro, sandboxPaths } from '../../core/trust/linuxSystem';
 import type { EndpointVerdict } from '../../core/probe/types';
@@ -44,6 +45,6 @@ export const repairCommand: CliCommand = {
       process.stdout.write(`${v.url}: ${v.trusted ? 'trusted' : v.problems.map(p => p.code).join(', ') || 'not trusted'}\n`);
     }
     process.stdout.write('\n');
-    return presentAndRun(await planRepair(verdicts, { ctx }), options);
+    return presentAndRun(await planRepair(verdicts, { ctx, ca: loadLocalCa() }), options);
   },
 };

@@ -32,7 +32,7 @@ export const trustCommand: CliCommand = {
       const pwVar = options['password-env'] as string | undefined;
       pem = readCertificateFile(positionals[0], { password: pwVar ? process.env[pwVar] : undefined }).certDer;
     } else {
-      const ca = loadLocalCa(ctx.env);
+      const ca = loadLocalCa(); // this machine's CA, also when rendering another platform's plan
       if (!ca) throw new Error('there is no local development CA yet: run `devcert-doctor generate` first, or give a FILE');
       pem = ca.certPem;
     }

@@ -52,7 +52,7 @@ export const untrustCommand: CliCommand = {
       const key = `${e.thumbprint}|${store?.id}`;
       if (!store || done.has(key)) continue;
       done.add(key);
-      const file = trustedCertFile({ sha1: e.thumbprint! } as CertificateRef, ctx.env);
+      const file = trustedCertFile({ sha1: e.thumbprint! } as CertificateRef, ctx);
       if (!fs.existsSync(file)) { notes.push(`${e.target}: the saved copy ${file} is missing; remove ${e.thumbprint} by hand.`); continue; }
       groups.push(await store.remove(certificateRef(fs.readFileSync(file)), ctx));
     }
@@ -63,7 +63,7 @@ export const untrustCommand: CliCommand = {
       // Forget the entries whose stores no longer hold the certificate.
       for (const e of entries) {
         const store = storeForTarget(e.target, stores, ctx);
-        const file = trustedCertFile({ sha1: e.thumbprint! } as CertificateRef, ctx.env);
+        const file = trustedCertFile({ sha1: e.thumbprint! } as CertificateRef, ctx);
         if (!store || !fs.existsSync(file)) continue;
         if (!(await store.check(certificateRef(fs.readFileSync(file)), ctx))) ledger.remove(x => x === e || (x.target === e.target && x.thumbprint === e.thumbprint));
       }

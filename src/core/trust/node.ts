@@ -45,13 +45,13 @@ export const nodeStore: TrustStore = {
 
   /** Trusted when the bundle has it AND this environment points Node at the bundle. */
   async check(cert, ctx) {
-    const bundle = nodeBundleFile(ctx.env);
+    const bundle = nodeBundleFile(ctx);
     const inBundle = readBundle(bundle).replace(/\s+/g, '').includes(pemBody(cert.pem));
     return inBundle && ctx.env.NODE_EXTRA_CA_CERTS === bundle;
   },
 
   async add(cert, ctx) {
-    const bundle = nodeBundleFile(ctx.env);
+    const bundle = nodeBundleFile(ctx);
     const current = readBundle(bundle);
     const steps: PlanStep[] = [];
     if (!current.replace(/\s+/g, '').includes(pemBody(cert.pem))) {
@@ -75,7 +75,7 @@ export const nodeStore: TrustStore = {
   },
 
   async remove(cert, ctx) {
-    const bundle = nodeBundleFile(ctx.env);
+    const bundle = nodeBundleFile(ctx);
     const current = readBundle(bundle);
     const kept = blocks(current).filter(b => pemBody(b) !== pemBody(cert.pem));
     if (kept.length === blocks(current).length) return [];

@@ -104,7 +104,7 @@ export const nssStore: TrustStore = {
         changes: 'nothing (instructions)',
       }];
     }
-    const file = trustedCertFile(cert, ctx.env);
+    const file = trustedCertFile(cert, ctx);
     const steps: PlanStep[] = [];
     for (const db of dbs) {
       if (ctx.platform === process.platform && await inDatabase(cert, db, ctx)) continue;
@@ -117,14 +117,14 @@ export const nssStore: TrustStore = {
       });
     }
     if (steps.length === 0) return [];
-    const save = trustedCertFileStep(cert, ctx.env);
+    const save = trustedCertFileStep(cert, ctx);
     return save ? [save, ...steps] : steps;
   },
 
   async remove(cert, ctx) {
     const dbs = findNssDatabases(ctx.homeDir);
     if (dbs.length === 0 || !(await certutilInstalled(ctx))) return [];
-    const file = trustedCertFile(cert, ctx.env);
+    const file = trustedCertFile(cert, ctx);
     const steps: PlanStep[] = [];
     for (const db of dbs) {
       if (!(await inDatabase(cert, db, ctx))) continue;
@@ -137,7 +137,7 @@ export const nssStore: TrustStore = {
     }
     if (steps.length === 0) return [];
     // The undo re-adds from our saved copy: make sure it exists.
-    const save = trustedCertFileStep(cert, ctx.env);
+    const save = trustedCertFileStep(cert, ctx);
     return save ? [save, ...steps] : steps;
   },
 };
