@@ -40,9 +40,14 @@ export class ProbeCache {
   /** Forget every verdict (settings that change the verdict itself, such as expiringSoonDays, changed). */
   clear(): void { this.entries.clear(); }
 
-  /** Drop verdicts of listeners no longer declared anywhere, so the cache does not grow without bound. */
-  retain(keep: Set<string>): void {
-    for (const k of this.entries.keys()) if (!keep.has(k)) this.entries.delete(k);
+  /**
+   * Drop verdicts of listeners no longer declared anywhere once they are older than `graceMs`, so the
+   * cache does not grow without bound, yet a verdict the debug gate just asked for (declared nowhere)
+   * is still there when the gate asks again.
+   */
+  retain(keep: Set<string>, graceMs: number): void {
+    const cutoff = this.now() - graceMs;
+    for (const [k, v] of this.entries) if (!keep.has(k) && v.at < cutoff) this.entries.delete(k);
   }
 
   /**

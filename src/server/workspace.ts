@@ -212,7 +212,7 @@ export class Workspace {
   private forgetUndeclared(): void {
     const keys = new Set(this.allStates().flatMap(s => s.endpoints().map(listenerKey)));
     this.reprobe.retain(keys);
-    this.cache.retain(keys);
+    this.cache.retain(keys, this.options.ttlMs ?? DEFAULT_TTL_MS);
   }
 
   private scheduleDiscovery(state: FolderState): void {

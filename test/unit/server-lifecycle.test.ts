@@ -11,7 +11,7 @@ import * as tls from 'node:tls';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol/node';
 import { makeCert, type CertFiles } from '../helpers/openssl';
 import { makeTempDir } from '../helpers/sandbox';
-import { freePort, startTlsServer, type RunningServer } from '../helpers/servers';
+import { freePort, startTcpServer, startTlsServer, type RunningServer } from '../helpers/servers';
 import { LspSession, slice, uri } from '../helpers/lspSession';
 import type { CheckNowResult } from '../../src/protocol';
 import type { EndpointVerdict } from '../../src/core/probe/types';
@@ -19,11 +19,11 @@ import type { EndpointVerdict } from '../../src/core/probe/types';
 const messageOf = (d: Diagnostic): string => typeof d.message === 'string' ? d.message : d.message.value;
 const launchSettings = (port: number) => `{\n  "profiles": {\n    "Web": { "commandName": "Project", "applicationUrl": "https://localhost:${port}" }\n  }\n}\n`;
 
-/** A TLS server on a given port (the port a file already declares); `onConnection` counts TCP connections. */
-async function listenTlsOn(port: number, c: CertFiles, onConnection = () => {}): Promise<RunningServer> {
+/** A TLS server on a given port (the port a file already declares). */
+async function listenTlsOn(port: number, c: CertFiles): Promise<RunningServer> {
   const sockets = new Set<net.Socket>();
   const server = tls.createServer({ cert: c.certPem, key: c.keyPem }, s => { s.on('error', () => {}); s.end(); });
-  server.on('connection', s => { onConnection(); sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  server.on('connection', s => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   server.on('tlsClientError', () => {});
   await new Promise<void>(res => server.listen(port, '127.0.0.1', res));
   return { port, close: () => new Promise<void>(res => { for (const s of sockets) s.destroy(); server.close(() => res()); }) };
@@ -140,8 +140,20 @@ describe('language server: over time and at the edges', function () {
 
   it('answers the debug gate: probe requests in order, one handshake for concurrent asks', async () => {
     const ws = folder('gate');
+    const tlsServer = await listenTlsOn(await freePort(), cert);
+    cleanups.push(() => tlsServer.close());
+    // A slow front: each connection waits 300 ms before reaching TLS, so the second ask surely arrives
+    // while the first handshake is still in flight.
     let handshakes = 0;
-    const server = await listenTlsOn(await freePort(), cert, () => { handshakes++; });
+    const server = await startTcpServer(sock => {
+      handshakes++;
+      sock.pause();
+      setTimeout(() => {
+        const upstream = net.connect(tlsServer.port, '127.0.0.1', () => { sock.pipe(upstream).pipe(sock); sock.resume(); });
+        upstream.on('error', () => sock.destroy());
+        sock.on('close', () => upstream.destroy());
+      }, 300);
+    });
     cleanups.push(() => server.close());
     const idle = await freePort();
     const s = await session({ folders: [ws] });
