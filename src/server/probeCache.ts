@@ -27,6 +27,8 @@ export class ProbeCache {
     private readonly check: CheckFn,
     private readonly onProbed: (e: DeclaredEndpoint, v: EndpointVerdict) => void = () => {},
     private readonly now: () => number = Date.now,
+    /** Added to the engine's own bound before the watchdog gives up on a batch. */
+    private readonly slackMs = 5000,
   ) {}
 
   latest(e: Pick<DeclaredEndpoint, 'host' | 'port'>): CachedVerdict | undefined {
@@ -92,7 +94,7 @@ export class ProbeCache {
     const targets = await Promise.all(batch.map(e => prepare(e).catch(() => ({ endpoint: e }))));
     // The engine bounds each handshake by timeoutMs; this bounds the engine, so a stuck probe can never
     // pin an endpoint as "checking" forever.
-    const limitMs = settings.timeoutMs * Math.ceil(batch.length / Math.max(1, settings.concurrency)) + 5000;
+    const limitMs = settings.timeoutMs * Math.ceil(batch.length / Math.max(1, settings.concurrency)) + this.slackMs;
     let timer: NodeJS.Timeout | undefined;
     const watchdog = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`probe of ${batch.length} endpoint(s) did not finish within ${limitMs} ms`)), limitMs);
