@@ -106,15 +106,17 @@ export function startLanguageServer(connection: Connection, options: Omit<Worksp
   }));
 
   const editTimers = new Map<string, NodeJS.Timeout>();
+  const justOpened = new Set<string>();
+  documents.onDidOpen((e: { document: TextDocument }) => { justOpened.add(e.document.uri); });
   documents.onDidChangeContent(guard('didChange', (e: { document: TextDocument }) => {
     const { uri } = e.document;
-    const firstSight = !editTimers.has(uri) && e.document.version <= 1;
     clearTimeout(editTimers.get(uri));
     // Opening a file shows its diagnostics at once; typing waits for a pause.
     const run = () => { editTimers.delete(uri); const doc = documents.get(uri); if (doc) void workspace.documentChanged(uri, doc.getText()); };
-    if (firstSight) run(); else editTimers.set(uri, setTimeout(guard('reparse', run), EDIT_DEBOUNCE_MS));
+    if (justOpened.delete(uri)) run(); else editTimers.set(uri, setTimeout(guard('reparse', run), EDIT_DEBOUNCE_MS));
   }));
   documents.onDidClose(guard('didClose', (e: { document: TextDocument }) => {
+    justOpened.delete(e.document.uri);
     clearTimeout(editTimers.get(e.document.uri));
     editTimers.delete(e.document.uri);
     return workspace.documentClosed(e.document.uri);
