@@ -66,7 +66,9 @@ export function renderPlan(plan: RepairPlan): string {
     const numbers = groups.map(g => g.map(s => plan.steps.indexOf(s) + 1));
     const ranges = numbers.map(ns => ns.length === 1 ? `${ns[0]}` : `${ns[0]}–${ns[ns.length - 1]}`);
     out.push('', groups.length === 1
-      ? `Step${numbers[0].length > 1 ? 's' : ''} ${ranges[0]} need administrator rights: they run together in one script after one prompt.`
+      ? (numbers[0].length > 1
+        ? `Steps ${ranges[0]} need administrator rights: they run together in one script after one prompt.`
+        : `Step ${ranges[0]} needs administrator rights: it runs in one script after one prompt.`)
       : `Steps ${ranges.join(', ')} need administrator rights: one prompt for each group (${groups.length} prompts).`);
   }
   if (plan.notes.length) {

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  ElevationCancelledError, ExecError, formatCommand, run, runElevated,
+  ElevationCancelledError, formatCommand, run, runElevated,
   type ElevatedOp, type ElevatedUnit, type ElevationRunner,
 } from './exec';
 import { writeFileAtomic, describeFsError } from './atomicWrite';
@@ -264,4 +264,4 @@ async function rollback(completed: PlanStep[], opts: ExecutePlanOptions, ledger:
   }
 }
 
-export { elevatedGroups, ExecError };
+export { elevatedGroups };

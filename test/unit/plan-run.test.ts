@@ -49,7 +49,7 @@ describe('plan execution', () => {
     assert.match(text, /run: +certutil -A -n 'it'\\''s mine' -t C,,/);
     assert.match(text, /undo: +run certutil -D -n 'it'\\''s mine'/);
     assert.match(text, /changes: adds it/);
-    assert.match(text, /Step 2 need administrator rights: they run together in one script after one prompt/);
+    assert.match(text, /Step 2 needs administrator rights: it runs in one script after one prompt/);
   });
 
   it('runs steps in order, records ledger entries, and a second run of the same plan changes nothing', async () => {

@@ -80,7 +80,7 @@ export const generateCommand: CliCommand = {
       createdCa: gen.createdCa,
     };
     if (options.json) { process.stdout.write(JSON.stringify(result, null, 2) + '\n'); return 0; }
-    const lines = [`Generated a ${profile} certificate (${key === 'ecdsa' ? 'ECDSA P-256' : 'RSA 2048'}), valid until ${result.notAfter.slice(0, 10)}`];
+    const lines = [`Generated the ${profile} certificate (${key === 'ecdsa' ? 'ECDSA P-256' : 'RSA 2048'}), valid until ${result.notAfter.slice(0, 10)}`];
     for (const [k, v] of Object.entries(written)) lines.push(`  ${k.padEnd(5)} ${v}`);
     lines.push(`  SHA-1   ${gen.sha1}`, `  SHA-256 ${gen.sha256}`);
     if (gen.createdCa && ca) lines.push(`Created your local development CA: ${ca.certFile} (key ${ca.keyFile}, mode 0600).`);

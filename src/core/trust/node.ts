@@ -4,7 +4,6 @@
  * keeps one PEM bundle in the config dir with every certificate this tool trusted for Node, and tells the
  * user exactly where to set the variable — it cannot set it for processes that are already running.
  */
-import * as os from 'node:os';
 import * as fs from 'node:fs';
 import { nodeBundleFile } from '../paths';
 import type { PlanStep } from '../plan';
@@ -87,4 +86,3 @@ export const nodeStore: TrustStore = {
   },
 };
 
-export const _forTests = { homedir: os.homedir };
