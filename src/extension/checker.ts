@@ -20,6 +20,10 @@ export class Checker {
   private readonly discoveries = new Map<string, Promise<DiscoveryResult>>();
   private readonly inFlight = new Map<string, Promise<EndpointVerdict>>();
   private workspaceCheck?: Promise<EndpointVerdict[]>;
+  /** Set once the language server runs: it then owns workspace-wide discovery and probing. */
+  private server?: { checkNow(): Promise<Array<{ folder: string; verdicts: EndpointVerdict[] }> | undefined> };
+
+  useServer(server: Checker['server']): void { this.server = server; }
 
   constructor(
     private readonly engine: Engine,
@@ -74,6 +78,17 @@ export class Checker {
   private async runWorkspaceCheck(reason: string, interactive: boolean): Promise<EndpointVerdict[]> {
     this.store.beginCheck();
     try {
+      if (this.server) {
+        try {
+          const folders = await this.server.checkNow();
+          if (folders) {
+            this.log.info(`check (${reason}) through the language server: ${folders.reduce((n, f) => n + f.verdicts.length, 0)} endpoint(s)`);
+            return uniqueByUrl(folders.flatMap(f => f.verdicts));
+          }
+        } catch (err) {
+          this.log.warn(`language server check failed (${(err as Error).message}); checking in the extension`);
+        }
+      }
       const folders = vscode.workspace.workspaceFolders ?? [];
       const perFolder = folders.length ? folders : [undefined];
       const lists = await Promise.all(perFolder.map(async f =>
@@ -126,6 +141,10 @@ export class Checker {
     }
     return Promise.all(targets.map(t => results.get(t.url)!));
   }
+}
+
+function uniqueByUrl(verdicts: EndpointVerdict[]): EndpointVerdict[] {
+  return [...new Map(verdicts.map(v => [v.url, v])).values()];
 }
 
 export function describeVerdict(v: EndpointVerdict): string {

@@ -1,16 +1,17 @@
 /**
- * `devcertDoctor.clientCertificates` (keyed by `host:port`, REST Client's convention) → the client
- * certificate the probe presents. PFX passwords are asked once and kept in SecretStorage, never in
- * settings; background checks never prompt (they skip a certificate whose password is not known yet).
+ * `devcertDoctor.clientCertificates` → the client certificate the probe presents, through core's one
+ * loader (the language server and the CLI read the same files the same way). Passwords are asked once
+ * and kept in SecretStorage, never in settings; background checks never prompt.
  */
-import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
-import * as tls from 'node:tls';
 import * as vscode from 'vscode';
+import {
+  ClientCertificateError, findClientCertificateConfig, loadClientCertificate, type ClientCertificateMap,
+} from '../core/clientCertificates';
 import type { ClientCertificateInput } from '../core/probe/types';
+import type { ClientCertificatePayload } from '../protocol';
 import type { CheckTarget } from './engine';
 import type { Log } from './log';
-import { readSettings, type ClientCertificateSetting } from './settings';
+import { SECTION } from './settings';
 
 const SECRET_PREFIX = 'devcertDoctor.pfxPassword:';
 
@@ -19,79 +20,75 @@ export class ClientCertificates {
 
   /** Returns the targets with their configured client certificate (when one is configured and readable). */
   async attach(targets: CheckTarget[], folder: vscode.WorkspaceFolder | undefined, interactive: boolean): Promise<CheckTarget[]> {
-    const configured = readSettings(folder?.uri).clientCertificates;
-    if (!configured || Object.keys(configured).length === 0) return targets;
+    const map = vscode.workspace.getConfiguration(SECTION, folder?.uri).get<ClientCertificateMap>('clientCertificates');
+    if (!map || Object.keys(map).length === 0) return targets;
+    const baseDir = folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
     return Promise.all(targets.map(async t => {
-      const entry = lookup(configured, t);
-      if (!entry) return t;
-      try {
-        const input = await this.load(entry, folder, interactive);
-        if (!input) return t;
-        return { ...t, clientCertificate: input, requestPath: entry.requestPath, forwardClientCertHeader: entry.forwardHeader };
-      } catch (err) {
-        this.log.warn(`client certificate for ${t.host}:${t.port}: ${(err as Error).message}`);
-        return t;
-      }
+      const found = findClientCertificateConfig(map, t.host, t.port) ?? findClientCertificateConfig(map, t.connectHost, t.port);
+      if (!found) return t;
+      const input = await this.load(found.key, found.entry, baseDir, interactive);
+      if (!input) return t;
+      return { ...t, clientCertificate: input, requestPath: found.entry.requestPath, forwardClientCertHeader: found.entry.forwardHeader };
     }));
   }
 
-  /** Remembers a PFX password (the "Create client certificate…" command knows it already). */
-  async rememberPassword(pfxPath: string, password: string): Promise<void> {
-    await this.secrets.store(SECRET_PREFIX + pfxPath, password);
+  /**
+   * What the language server asks for before probing an mTLS endpoint: never prompts (a background
+   * check must not pop up a password box); undefined when nothing usable is configured.
+   */
+  async payloadFor(host: string, port: number, folderUri: string): Promise<ClientCertificatePayload | undefined> {
+    const folder = folderUri ? vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(folderUri)) : undefined;
+    const target: CheckTarget = { url: `https://${host}:${port}`, host, port, connectHost: host, source: null };
+    const [t] = await this.attach([target], folder, false);
+    const c = t.clientCertificate;
+    if (!c) return undefined;
+    return {
+      pfxBase64: c.pfx?.toString('base64'), passphrase: c.passphrase,
+      certPem: c.cert?.toString(), keyPem: c.key?.toString(), label: c.label,
+      requestPath: t.requestPath, forwardClientCertHeader: t.forwardClientCertHeader,
+    };
   }
 
-  private async load(entry: ClientCertificateSetting, folder: vscode.WorkspaceFolder | undefined, interactive: boolean): Promise<ClientCertificateInput | undefined> {
-    if (entry.pfx) {
-      const file = resolvePath(entry.pfx, folder);
-      const pfx = await fs.readFile(file);
-      const passphrase = await this.passwordFor(file, pfx, interactive);
-      if (passphrase === undefined) return undefined;
-      return { pfx, passphrase, label: file };
-    }
-    if (entry.cert && entry.key) {
-      const certFile = resolvePath(entry.cert, folder);
-      const [cert, key] = await Promise.all([fs.readFile(certFile), fs.readFile(resolvePath(entry.key, folder))]);
-      return { cert, key, label: certFile };
-    }
-    return undefined;
+  /** Remembers a password (the "Create client certificate…" command knows it already). */
+  async rememberPassword(file: string, password: string): Promise<void> {
+    await this.secrets.store(SECRET_PREFIX + file, password);
   }
 
-  private async passwordFor(file: string, pfx: Buffer, interactive: boolean): Promise<string | undefined> {
-    const key = SECRET_PREFIX + file;
-    const stored = await this.secrets.get(key);
-    if (stored !== undefined && opens(pfx, stored)) return stored;
-    if (opens(pfx, '')) return '';
-    if (!interactive) {
-      this.log.info(`client certificate ${file} needs its password: run "DevCert: Check HTTPS endpoints now" to enter it`);
-      return undefined;
-    }
-    for (let attempt = 0; attempt < 3; attempt++) {
+  private async load(key: string, entry: Parameters<typeof loadClientCertificate>[0], baseDir: string, interactive: boolean): Promise<ClientCertificateInput | undefined> {
+    let asked: { file: string; password: string } | undefined;
+    let usedStored = false;
+    const getPassword = async (file: string) => {
+      const stored = usedStored ? undefined : await this.secrets.get(SECRET_PREFIX + file);
+      if (stored !== undefined) { usedStored = true; return stored; }
+      if (!interactive) return undefined;
       const password = await vscode.window.showInputBox({
-        title: vscode.l10n.t('Password for {0}', path.basename(file)),
+        title: vscode.l10n.t('Password for the client certificate {0}', file),
         prompt: vscode.l10n.t('Kept in VS Code\'s secret storage, used only to present this client certificate.'),
         password: true, ignoreFocusOut: true,
-        validateInput: v => opens(pfx, v) ? undefined : vscode.l10n.t('This password does not open the file.'),
       });
-      if (password === undefined) return undefined;
-      if (opens(pfx, password)) { await this.secrets.store(key, password); return password; }
+      if (password !== undefined) asked = { file, password };
+      return password;
+    };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const input = await loadClientCertificate(entry, { baseDir, getPassword });
+        if (asked) await this.rememberPassword(asked.file, asked.password);
+        return input;
+      } catch (err) {
+        const e = err as ClientCertificateError;
+        // A stored password that no longer opens the file (it was re-created): forget it, ask once more.
+        if (e instanceof ClientCertificateError && e.reason === 'wrong-password' && usedStored && interactive && attempt === 0) {
+          if (e.file) await this.secrets.delete(SECRET_PREFIX + e.file);
+          continue;
+        }
+        if (e instanceof ClientCertificateError && e.reason === 'password-required' && !interactive) {
+          this.log.info(`client certificate for ${key}: needs its password; run "DevCert: Check HTTPS endpoints now" to enter it`);
+        } else {
+          this.log.warn(`client certificate for ${key}: ${(err as Error).message}`);
+        }
+        return undefined;
+      }
     }
     return undefined;
   }
-}
-
-function lookup(configured: Record<string, ClientCertificateSetting>, t: CheckTarget): ClientCertificateSetting | undefined {
-  const keys = [`${t.host}:${t.port}`, `${t.connectHost}:${t.port}`, `localhost:${t.port}`, `127.0.0.1:${t.port}`];
-  for (const k of keys) if (configured[k]) return configured[k];
-  return undefined;
-}
-
-function resolvePath(p: string, folder: vscode.WorkspaceFolder | undefined): string {
-  const base = folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
-  const expanded = p.replace(/\$\{workspaceFolder\}/g, base).replace(/^~(?=\/|\\|$)/, process.env.HOME ?? '~');
-  return path.isAbsolute(expanded) ? expanded : path.join(base, expanded);
-}
-
-/** Whether `passphrase` opens the PFX: Node's own parser, no second implementation. */
-function opens(pfx: Buffer, passphrase: string): boolean {
-  try { tls.createSecureContext({ pfx, passphrase }); return true; } catch { return false; }
 }

@@ -16,6 +16,7 @@ import { withRemoteCaveat } from './notifier';
 import { confirmAndRun, runRepair, type RepairOutcome } from './repairFlow';
 import type { Services } from './services';
 import { SECTION } from './settings';
+import { targetFromSetting } from './targets';
 import { isListening, realProblems } from './verdictStore';
 import { requireWorkspaceTrust } from './workspaceTrust';
 
@@ -56,17 +57,20 @@ async function checkNow(s: Services): Promise<EndpointVerdict[]> {
     () => s.checker.checkWorkspace('command', true));
   const bad = verdicts.filter(v => realProblems(v).length > 0);
   const listening = verdicts.filter(isListening);
+  // Said, not asked: the command returns its verdicts at once; a button press is handled when it comes.
   if (verdicts.length === 0) {
     const open = vscode.l10n.t('Add an endpoint');
-    const a = await s.notifier.show('info', vscode.l10n.t('No HTTPS localhost endpoints are declared in this workspace.'), {}, open);
-    if (a === open) await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.endpoints`);
+    void s.notifier.show('info', vscode.l10n.t('No HTTPS localhost endpoints are declared in this workspace.'), {}, open).then(a => {
+      if (a === open) void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.endpoints`);
+    });
   } else if (bad.length) {
     const details = vscode.l10n.t('Show endpoints and fixes');
     const msg = bad.length === 1
       ? realProblems(bad[0]).map(p => p.message).join(' ')
       : vscode.l10n.t('{0} HTTPS endpoints have certificate problems: {1}', bad.length, bad.map(v => v.url).join(', '));
-    const a = await s.notifier.show('warning', withRemoteCaveat(msg), {}, details);
-    if (a === details) await vscode.commands.executeCommand(SHOW_ENDPOINTS);
+    void s.notifier.show('warning', withRemoteCaveat(msg), {}, details).then(a => {
+      if (a === details) void vscode.commands.executeCommand(SHOW_ENDPOINTS);
+    });
   } else if (listening.length === 0) {
     void s.notifier.show('info', vscode.l10n.t('Nothing is listening on the {0} declared HTTPS endpoint(s) yet.', verdicts.length));
   } else {
@@ -86,7 +90,7 @@ async function repair(s: Services, args?: RunFixArgs): Promise<RepairOutcome | u
   if (!(await requireWorkspaceTrust(s.notifier))) return 'restricted';
   const bad = (await known(s)).filter(v => realProblems(v).length > 0);
   if (bad.length === 0) {
-    await s.notifier.show('info', vscode.l10n.t('Nothing to repair: no endpoint has a certificate problem.'));
+    void s.notifier.show('info', vscode.l10n.t('Nothing to repair: no endpoint has a certificate problem.'));
     return 'nothing-to-do';
   }
   const v = await pickEndpoint(bad, vscode.l10n.t('Repair which endpoint?'));
@@ -101,7 +105,7 @@ export async function applyFix(s: Services, fix: FixId, url: string | undefined,
     return undefined;
   }
   if (fix === 'start-server') {
-    await s.notifier.show('info', vscode.l10n.t('Start the server for {0} (for example with F5); it is checked as soon as it listens.', url ?? ''));
+    void s.notifier.show('info', vscode.l10n.t('Start the server for {0} (for example with F5); it is checked as soon as it listens.', url ?? ''));
     return undefined;
   }
   if (fix === 'bind') return bind(s, { url, port });
@@ -111,7 +115,7 @@ export async function applyFix(s: Services, fix: FixId, url: string | undefined,
 async function fixCommand(s: Services, fix: FixId, url?: string): Promise<RepairOutcome | undefined> {
   if (!(await requireWorkspaceTrust(s.notifier))) return 'restricted';
   const all = await known(s);
-  let v = url ? all.find(x => x.url === url) ?? s.store.get(url) : undefined;
+  let v = url ? all.find(x => x.url === url) ?? s.store.get(url) ?? await probeUrl(s, url) : undefined;
   if (!url) {
     const relevant = all.filter(x => realProblems(x).some(p => p.fixes.includes(fix)));
     v = await pickEndpoint(relevant.length ? relevant : all.filter(x => x.certificate), vscode.l10n.t('For which endpoint?'));
@@ -121,7 +125,7 @@ async function fixCommand(s: Services, fix: FixId, url?: string): Promise<Repair
 
 async function bind(s: Services, args?: { url?: string; port?: number }): Promise<RepairOutcome | undefined> {
   if (!(await requireWorkspaceTrust(s.notifier))) return 'restricted';
-  let v = args?.url ? s.store.get(args.url) : undefined;
+  let v = args?.url ? s.store.get(args.url) ?? await probeUrl(s, args.url) : undefined;
   let port = args?.port || v?.port;
   if (!port) {
     const all = s.store.all();
@@ -141,7 +145,7 @@ async function bind(s: Services, args?: { url?: string; port?: number }): Promis
 
 async function untrust(s: Services): Promise<RepairOutcome | undefined> {
   if (!(await requireWorkspaceTrust(s.notifier))) return 'restricted';
-  const plan = await s.engine.planUntrust();
+  const plan = await s.engine.planUntrust(toolsOf());
   return confirmAndRun(s, plan, s.store.all().filter(isListening));
 }
 
@@ -149,7 +153,7 @@ async function showCertificate(s: Services, view: CertificateView, url?: string)
   if (!url) {
     const withCert = (await known(s)).filter(v => v.certificate);
     if (withCert.length === 0) {
-      await s.notifier.show('info', vscode.l10n.t('No endpoint has served a certificate yet. Is the server running?'));
+      void s.notifier.show('info', vscode.l10n.t('No endpoint has served a certificate yet. Is the server running?'));
       return undefined;
     }
     url = (await pickEndpoint(withCert, vscode.l10n.t('Show the certificate of which endpoint?')))?.url;
@@ -163,11 +167,17 @@ async function exportCommand(s: Services, args?: { url?: string; target?: string
   const withCert = (await known(s)).filter(v => v.certificate);
   const v = args?.url ? s.store.get(args.url) : await pickEndpoint(withCert, vscode.l10n.t('Export the certificate of which endpoint?'));
   if (!v) {
-    if (withCert.length === 0) await s.notifier.show('info', vscode.l10n.t('No endpoint has served a certificate yet. Is the server running?'));
+    if (withCert.length === 0) void s.notifier.show('info', vscode.l10n.t('No endpoint has served a certificate yet. Is the server running?'));
     return undefined;
   }
   const uri = await exportCertificate(s, v, args?.target ? vscode.Uri.file(args.target) : undefined);
   return uri?.fsPath;
+}
+
+/** A verdict for a URL nothing has checked yet (a quick fix from a file the workspace check did not cover). */
+async function probeUrl(s: Services, url: string): Promise<EndpointVerdict | undefined> {
+  const t = targetFromSetting(url);
+  return t ? (await s.checker.checkTargets([t], 0))[0] : undefined;
 }
 
 function toolsOf() {

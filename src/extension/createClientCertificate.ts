@@ -43,24 +43,19 @@ export async function createClientCertificate(s: Services, args: CreateClientCer
   });
   if (!pfxUri) return undefined;
 
-  let created;
+  let files: CreatedFiles;
   try {
-    created = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Creating client certificate…') },
-      () => s.engine.createClientCertificate({ cn: cn.trim(), days: args.days ?? 365, password }));
+    files = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Creating client certificate…') },
+      () => s.engine.createClientCertificate({ cn: cn.trim(), days: args.days ?? 365, password, pfxPath: pfxUri.fsPath }));
   } catch (err) {
-    await s.notifier.show('error', vscode.l10n.t('Could not create the client certificate: {0}', describeError(s.log, 'client certificate', err)));
+    void s.notifier.show('error', vscode.l10n.t('Could not create the client certificate: {0}', describeError(s.log, 'client certificate', err)));
     return undefined;
   }
-  const stem = pfxUri.fsPath.replace(/\.(pfx|p12)$/i, '');
-  const files: CreatedFiles = { pfx: pfxUri.fsPath, cert: `${stem}.pem`, key: `${stem}.key`, sha1: created.sha1, sha256: created.sha256 };
-  await vscode.workspace.fs.writeFile(pfxUri, created.pfx);
-  await vscode.workspace.fs.writeFile(vscode.Uri.file(files.cert), Buffer.from(created.certPem));
-  await vscode.workspace.fs.writeFile(vscode.Uri.file(files.key), Buffer.from(created.keyPem));
   await s.clientCerts.rememberPassword(files.pfx, password);
-  await vscode.env.clipboard.writeText(created.sha1);
-  s.log.info(`client certificate CN=${cn} written to ${files.pfx}; SHA-1 ${created.sha1}, SHA-256 ${created.sha256}`);
+  await vscode.env.clipboard.writeText(files.sha1);
+  s.log.info(`client certificate CN=${cn} written to ${files.pfx}; SHA-1 ${files.sha1}, SHA-256 ${files.sha256}`);
 
-  const endpoint = args.endpoint ?? await askEndpoint(s, files, created.sha1);
+  const endpoint = args.endpoint ?? await askEndpoint(s, files, files.sha1);
   if (endpoint) await configureFor(endpoint, files.pfx);
   return files;
 }

@@ -42,10 +42,8 @@ export interface GateOutcome {
 
 interface Evaluation { targets: CheckTarget[]; verdicts: EndpointVerdict[]; declared: EndpointVerdict[] }
 
-/** A decision shared by the configurations of one compound launch (asked once, not once per configuration). */
-interface SharedDecision { key: string; at: number; answer: Promise<string | undefined> }
-
-const DECISION_WINDOW_MS = GATE_CACHE_MS * 3;
+/** A question shared by the configurations of one compound launch (asked once, not once per configuration). */
+interface SharedDecision { key: string; at: number; pending: boolean; answer: Promise<string | undefined> }
 
 export class DebugGate implements vscode.DebugConfigurationProvider, vscode.Disposable {
   private last?: GateOutcome;
@@ -117,7 +115,7 @@ export class DebugGate implements vscode.DebugConfigurationProvider, vscode.Disp
     }
     const fix = vscode.l10n.t('Fix');
     const anyway = vscode.l10n.t('Launch anyway');
-    const answer = await this.sharedDecision(problems, () => this.s.notifier.show('warning',
+    const answer = await this.sharedDecision('block', problems, () => this.s.notifier.show('warning',
       vscode.l10n.t('"{0}" will use HTTPS endpoints with certificate problems.', config.name),
       { modal: true, detail: withRemoteCaveat(describeProblems(problems, badDeclared)) }, fix, anyway));
     if (answer === anyway) return launch('launched-anyway');
@@ -158,7 +156,7 @@ export class DebugGate implements vscode.DebugConfigurationProvider, vscode.Disp
       ? vscode.l10n.t('Launching "{0}": {1}', name, describeProblems(problems, declared))
       : vscode.l10n.t('Launching "{0}": {1} HTTPS endpoints have certificate problems: {2}', name, problems.length,
         problems.map(v => `${v.url} (${realProblems(v).map(p => p.code).join(', ')})`).join('; '));
-    void this.sharedDecision(problems, () => this.s.notifier.show('warning', withRemoteCaveat(message), {}, ...labels, details))
+    void this.sharedDecision('warn', problems, () => this.s.notifier.show('warning', withRemoteCaveat(message), {}, ...labels, details))
       .then(async answer => {
         if (!answer || this.decisionConsumed) return;
         this.decisionConsumed = true;
@@ -170,16 +168,24 @@ export class DebugGate implements vscode.DebugConfigurationProvider, vscode.Disp
   }
   private decisionConsumed = false;
 
-  private sharedDecision(problems: EndpointVerdict[], ask: () => Promise<string | undefined>): Promise<string | undefined> {
-    const key = problems.map(v => `${v.url}:${realProblems(v).map(p => p.code).join(',')}`).sort().join('|');
+  /**
+   * A compound launch resolves its configurations together: the same problems are asked about once.
+   * A modal's answer is shared only while it is still open (a relaunch a moment later asks again);
+   * a warning is not repeated within the gate's cache window.
+   */
+  private sharedDecision(mode: 'warn' | 'block', problems: EndpointVerdict[], ask: () => Promise<string | undefined>): Promise<string | undefined> {
+    const key = mode + '|' + problems.map(v => `${v.url}:${realProblems(v).map(p => p.code).join(',')}`).sort().join('|');
     const now = Date.now();
-    if (this.decision && this.decision.key === key && now - this.decision.at < DECISION_WINDOW_MS) {
+    const d = this.decision;
+    if (d && d.key === key && (d.pending || (mode === 'warn' && now - d.at < GATE_CACHE_MS))) {
       this.s.log.info('gate: same problems as a moment ago (compound launch): not asking again');
-      return this.decision.answer;
+      return d.answer;
     }
     this.decisionConsumed = false;
-    this.decision = { key, at: now, answer: ask() };
-    return this.decision.answer;
+    const decision: SharedDecision = { key, at: now, pending: true, answer: Promise.resolve(undefined) };
+    decision.answer = ask().finally(() => { decision.pending = false; decision.at = Date.now(); });
+    this.decision = decision;
+    return decision.answer;
   }
 
   private sessionStarted(session: vscode.DebugSession): void {

@@ -48,10 +48,11 @@ export interface ExecuteOutcome {
   manual?: string[];
 }
 
+/** Files written by "Create client certificate…" (PFX, and the PEM pair beside it) and its thumbprints. */
 export interface CreatedClientCertificate {
-  pfx: Buffer;
-  certPem: string;
-  keyPem: string;
+  pfx: string;
+  cert: string;
+  key: string;
   sha1: string;
   sha256: string;
 }
@@ -71,10 +72,10 @@ export interface Engine {
   servedChain(target: CheckTarget, timeoutMs: number): Promise<Buffer[]>;
   planRepair(request: RepairRequest): Promise<RepairPlan>;
   /** Removes exactly what the ledger says this tool added. */
-  planUntrust(): Promise<RepairPlan>;
+  planUntrust(tools: RepairRequest['tools']): Promise<RepairPlan>;
   renderPlan(plan: RepairPlan): string;
   executePlan(plan: RepairPlan, options: ExecuteOptions): Promise<ExecuteOutcome>;
-  createClientCertificate(options: { cn: string; days: number; password: string }): Promise<CreatedClientCertificate>;
+  createClientCertificate(options: { cn: string; days: number; password: string; pfxPath: string }): Promise<CreatedClientCertificate>;
 }
 
 export { createEngine } from './engineImpl';

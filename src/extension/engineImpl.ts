@@ -2,37 +2,82 @@
  * Binds the Engine seam to src/core. Pieces of core that have not landed yet throw
  * EngineUnavailableError, which the UI reports as "not available in this build" instead of crashing.
  */
-import { toPfx } from '../core/certs/formats';
-import { generateCertificate } from '../core/certs/generate';
+import * as fs from 'node:fs';
+import { certificateRef } from '../core/certs/formats';
+import { createClientCertificateFiles } from '../core/clientCertificateFiles';
 import { discoverEndpoints, endpointsFromLaunchConfiguration } from '../core/endpoints';
+import type { DeclaredEndpoint } from '../core/endpoints/types';
+import { Ledger } from '../core/ledger';
+import type { FixId } from '../core/probe/problems';
+import type { EndpointVerdict } from '../core/probe/types';
 import { renderPlan } from '../core/planRender';
 import { executePlan } from '../core/planRun';
-import type { Engine } from './engine';
-import { EngineUnavailableError } from './engine';
-
-const missing = (what: string) => async (): Promise<never> => { throw new EngineUnavailableError(what); };
+import { contiguousElevation, mergeSteps, trustedCertFile } from '../core/planSteps';
+import { planRepair, planUntrust } from '../core/repair';
+import { fetchServedChain } from '../core/servedChain';
+import type { CertificateRef } from '../core/trust/store';
+import { checkTargets as probeTargets } from '../server/probe';
+import type { CheckTarget, Engine } from './engine';
+import { extensionTrustContext, sandboxDir } from './trustContext';
 
 export function createEngine(): Engine {
   return {
     discover: folder => discoverEndpoints(folder),
     endpointsFromLaunchConfiguration: async (config, folder) =>
       endpointsFromLaunchConfiguration(config, { file: folder ? `${folder}/.vscode/launch.json` : undefined }),
-    check: missing('The TLS probe'),
+    // Through the language server's probe seam until src/core/check.ts lands (then checkEndpoints directly).
+    check: (targets, options) => probeTargets(targets.map(t => ({
+      endpoint: declaredOf(t), clientCertificate: t.clientCertificate, requestPath: t.requestPath, forwardClientCertHeader: t.forwardClientCertHeader,
+    })), { ...options, concurrency: 16 }),
     checkDeclaredCertificate: async () => undefined,
-    servedChain: missing('The TLS probe'),
-    planRepair: missing('Repair planning'),
-    planUntrust: missing('Untrust planning'),
+    servedChain: async (t, timeoutMs) => {
+      const served = await fetchServedChain(t.connectHost, t.port, 'localhost', timeoutMs);
+      if (served.error && served.chain.length === 0) throw new Error(`no certificate from ${t.url}: ${served.error}`);
+      return served.chain;
+    },
+    planRepair: async request => planRepair(request.fixes ? onlyFixes(request.verdicts, request.fixes) : request.verdicts,
+      { ctx: extensionTrustContext(request.tools) }),
+    planUntrust: async tools => {
+      // Every certificate the ledger says this tool trusted, from the copy it saved when trusting it.
+      const ctx = extensionTrustContext(tools);
+      const thumbprints = new Set(Ledger.default(ctx.env).entries().filter(e => e.kind === 'trust' && e.thumbprint).map(e => e.thumbprint!));
+      const notes: string[] = [];
+      const plans = [];
+      for (const sha1 of thumbprints) {
+        const file = trustedCertFile({ sha1 } as CertificateRef, ctx.env);
+        if (!fs.existsSync(file)) { notes.push(`The saved copy of ${sha1} (${file}) is missing: remove it by hand.`); continue; }
+        plans.push(await planUntrust(certificateRef(fs.readFileSync(file)), ctx));
+      }
+      if (thumbprints.size === 0) notes.push('DevCert Doctor has not trusted any certificate on this machine.');
+      return {
+        title: 'Remove the certificates DevCert Doctor added', platform: ctx.platform,
+        steps: contiguousElevation(mergeSteps(...plans.map(p => p.steps))), notes: [...notes, ...plans.flatMap(p => p.notes)],
+      };
+    },
     renderPlan,
     executePlan: async (plan, options) => {
       const outcome = await executePlan(plan, {
+        // In a sandbox nothing may elevate: every store points into the sandbox folder.
+        elevate: sandboxDir() ? false : undefined,
         onProgress: p => options.onProgress(p.message, p.step, p.phase === 'done' || p.phase === 'failed'),
       });
       return { ok: outcome.ok, message: outcome.summary, cancelled: outcome.cancelled, manual: outcome.manual };
     },
-    createClientCertificate: async ({ cn, days, password }) => {
-      const gen = await generateCertificate({ profile: 'client', cn, days });
-      const pfx = toPfx({ certDer: gen.certDer, key: gen.key, password, friendlyName: cn });
-      return { pfx, certPem: gen.certPem, keyPem: gen.keyPem, sha1: gen.sha1, sha256: gen.sha256 };
+    createClientCertificate: async ({ cn, days, password, pfxPath }) => {
+      const c = await createClientCertificateFiles({ cn, days, password, pfxPath, overwrite: true });
+      return { pfx: c.pfx, cert: c.cert, key: c.key, sha1: c.sha1, sha256: c.sha256 };
     },
   };
+}
+
+function declaredOf(t: CheckTarget): DeclaredEndpoint {
+  return t.declared ?? { url: t.url, host: t.host, port: t.port, loopback: true, sources: [], certificates: [], connectHost: t.connectHost };
+}
+
+/** A command that names one fix ("Trust…") plans only that: the problems it fixes, with only that fix. */
+function onlyFixes(verdicts: EndpointVerdict[], fixes: FixId[]): EndpointVerdict[] {
+  return verdicts.map(v => ({
+    ...v,
+    problems: v.problems.filter(p => p.fixes.some(f => fixes.includes(f))).map(p => ({ ...p, fixes: p.fixes.filter(f => fixes.includes(f)) })),
+  }));
 }

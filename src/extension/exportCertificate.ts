@@ -17,11 +17,11 @@ export async function exportCertificate(s: Services, v: EndpointVerdict, target?
   try {
     chain = await s.engine.servedChain(targetOfVerdict(v), readSettings().timeoutMs);
   } catch (err) {
-    await s.notifier.show('error', vscode.l10n.t('Could not read the certificate from {0}: {1}', v.url, describeError(s.log, 'export', err)));
+    void s.notifier.show('error', vscode.l10n.t('Could not read the certificate from {0}: {1}', v.url, describeError(s.log, 'export', err)));
     return undefined;
   }
   if (chain.length === 0) {
-    await s.notifier.show('warning', vscode.l10n.t('{0} did not send a certificate.', v.url));
+    void s.notifier.show('warning', vscode.l10n.t('{0} did not send a certificate.', v.url));
     return undefined;
   }
   const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.env.HOME ?? '/');

@@ -15,6 +15,7 @@ import { createLog } from './log';
 import { Notifier } from './notifier';
 import type { Services } from './services';
 import { StatusBar } from './statusBar';
+import { LanguageServerHost } from './languageServer';
 import { registerRefreshTriggers } from './triggers';
 import { VerdictStore } from './verdictStore';
 
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): DevCertDoctorApi {
   const statusBar = new StatusBar(store);
   const view = new CertificateView(store);
   const gate = new DebugGate(s);
+  const server = new LanguageServerHost(context, store, clientCerts, log, host => checker.useServer({ checkNow: () => host.checkNow() }));
 
   const updateContext = () => {
     const all = store.all();
@@ -39,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): DevCertDoctorApi {
   };
 
   context.subscriptions.push(
-    log, store, notifier, statusBar, view, gate,
+    log, store, notifier, statusBar, view, gate, server,
     store.onDidChange(updateContext),
     vscode.workspace.registerTextDocumentContentProvider(CERTIFICATE_SCHEME, view),
     // '*' so every debug type passes through the gate; Initial trigger is the default and covers F5.
@@ -51,8 +53,11 @@ export function activate(context: vscode.ExtensionContext): DevCertDoctorApi {
   const activationMs = performance.now() - t0;
   log.info(`activated in ${activationMs.toFixed(1)} ms (${vscode.env.remoteName ? `remote: ${vscode.env.remoteName}` : 'local'}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
 
-  // The first check, after activation has returned.
-  const first = setTimeout(() => void checker.checkWorkspace('startup').catch(err => log.warn(`startup check: ${err.message}`)), 0);
+  // The first check and the language server, after activation has returned.
+  const first = setTimeout(() => {
+    void checker.checkWorkspace('startup').catch(err => log.warn(`startup check: ${err.message}`));
+    void server.startWhenNeeded().catch(err => log.warn(`language server: ${err.message}`));
+  }, 0);
   context.subscriptions.push({ dispose: () => clearTimeout(first) });
 
   const testMode = context.extensionMode !== vscode.ExtensionMode.Production;

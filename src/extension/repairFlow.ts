@@ -24,7 +24,7 @@ export async function runRepair(s: Services, request: RepairRequest, title?: str
     plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('DevCert: planning the repair…') },
       () => s.engine.planRepair(request));
   } catch (err) {
-    await s.notifier.show('error', vscode.l10n.t('Could not plan the repair: {0}', describeError(s.log, 'plan', err)));
+    void s.notifier.show('error', vscode.l10n.t('Could not plan the repair: {0}', describeError(s.log, 'plan', err)));
     return 'failed';
   }
   return confirmAndRun(s, plan, request.verdicts, title);
@@ -34,7 +34,7 @@ export async function runRepair(s: Services, request: RepairRequest, title?: str
 export async function confirmAndRun(s: Services, plan: RepairPlan, verdicts: EndpointVerdict[], title?: string): Promise<RepairOutcome> {
   s.log.info(`plan "${plan.title}": ${plan.steps.length} step(s)`);
   if (plan.steps.length === 0) {
-    await s.notifier.show('info', [vscode.l10n.t('Nothing to change: {0}', plan.title), ...plan.notes].join(' '));
+    void s.notifier.show('info', [vscode.l10n.t('Nothing to change: {0}', plan.title), ...plan.notes].join(' '));
     return 'nothing-to-do';
   }
   const text = s.engine.renderPlan(plan);
@@ -50,7 +50,7 @@ export async function confirmAndRun(s: Services, plan: RepairPlan, verdicts: End
   const answer = await s.notifier.show('warning', message, { modal: true, detail }, run, copy);
   if (answer === copy) {
     await vscode.env.clipboard.writeText(commandsText(plan));
-    await s.notifier.show('info', vscode.l10n.t('The commands of "{0}" are on the clipboard.', plan.title));
+    void s.notifier.show('info', vscode.l10n.t('The commands of "{0}" are on the clipboard.', plan.title));
     return 'copied';
   }
   if (answer !== run) { s.log.info('plan cancelled'); return 'cancelled'; }
@@ -71,17 +71,17 @@ export async function confirmAndRun(s: Services, plan: RepairPlan, verdicts: End
     });
   for (const m of outcome.manual ?? []) s.log.info(`you do: ${m}`);
   if (outcome.cancelled) {
-    await s.notifier.show('info', vscode.l10n.t('Nothing was changed: the administrator prompt was declined.'));
+    void s.notifier.show('info', vscode.l10n.t('Nothing was changed: the administrator prompt was declined.'));
     return 'cancelled';
   }
   if (!outcome.ok) {
     const showLog = vscode.l10n.t('Show log');
-    const a = await s.notifier.show('error', vscode.l10n.t('The repair did not finish: {0}', outcome.message ?? ''), {}, showLog);
-    if (a === showLog) s.log.show();
+    void s.notifier.show('error', vscode.l10n.t('The repair did not finish: {0}', outcome.message ?? ''), {}, showLog)
+      .then(a => { if (a === showLog) s.log.show(); });
     return 'failed';
   }
   if (verdicts.length === 0) {
-    await s.notifier.show('info', vscode.l10n.t('Done: {0}', plan.title));
+    void s.notifier.show('info', vscode.l10n.t('Done: {0}', plan.title));
     return 'done';
   }
   return reportAfterRepair(s, verdicts);
@@ -93,13 +93,13 @@ async function reportAfterRepair(s: Services, before: EndpointVerdict[]): Promis
   const remaining = after.filter(v => realProblems(v).length > 0);
   if (remaining.length === 0) {
     const listening = after.filter(v => !v.problems.some(p => p.code === 'not-listening'));
-    await s.notifier.show('info', listening.length
+    void s.notifier.show('info', listening.length
       ? withRemoteCaveat(vscode.l10n.t('Repaired: {0} now serve(s) a trusted certificate.', listening.map(v => v.url).join(', ')))
       : vscode.l10n.t('Repaired. The endpoints will be checked again when their servers start.'));
     return 'repaired';
   }
   const lines = remaining.map(v => `${v.url}: ${realProblems(v).map(p => p.message).join(' ')}`);
-  await s.notifier.show('warning', vscode.l10n.t('The plan ran, but problems remain.'), { detail: lines.join('\n') });
+  void s.notifier.show('warning', vscode.l10n.t('The plan ran, but problems remain: {0}', lines.join(' ')));
   return 'still-problems';
 }
 

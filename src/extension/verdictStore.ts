@@ -47,20 +47,40 @@ export function summarize(verdicts: EndpointVerdict[], checking: boolean, checke
 
 export class VerdictStore implements vscode.Disposable {
   private readonly byUrl = new Map<string, { verdict: EndpointVerdict; at: number }>();
-  /** URLs the latest workspace-wide check knew about; others come and go with the gate. */
-  private workspaceUrls = new Set<string>();
+  /**
+   * Which URLs each workspace-wide source last reported ('local' for the extension's own check, a
+   * folder URI for the language server's). An endpoint no source declares any more disappears.
+   */
+  private readonly sources = new Map<string, Set<string>>();
+  private readonly transient = new Set<string>();
   private inFlight = 0;
+  private readonly serverChecking = new Set<string>();
   private checkedAt?: Date;
   private readonly changed = new vscode.EventEmitter<Summary>();
   readonly onDidChange = this.changed.event;
 
-  /** Replaces the workspace's endpoint list (endpoints no longer declared disappear). */
-  replaceWorkspace(verdicts: EndpointVerdict[]): void {
+  /** The extension's own workspace check: replaces what it reported last time. */
+  replaceWorkspace(verdicts: EndpointVerdict[]): void { this.replaceSource('local', verdicts); }
+
+  /** The language server's state for one folder. */
+  replaceFolder(folder: string, verdicts: EndpointVerdict[], checking: boolean): void {
+    if (checking) this.serverChecking.add(folder); else this.serverChecking.delete(folder);
+    this.replaceSource(folder, verdicts);
+  }
+
+  private replaceSource(key: string, verdicts: EndpointVerdict[]): void {
     const now = Date.now();
-    for (const url of this.workspaceUrls) if (!verdicts.some(v => v.url === url)) this.byUrl.delete(url);
-    this.workspaceUrls = new Set(verdicts.map(v => v.url));
+    // Endpoints only the gate or a re-probe saw (a launch configuration's own URL) last until the next
+    // workspace-wide answer: they must not linger in the status bar after that launch is long gone.
+    const before = new Set([...(this.sources.get(key) ?? []), ...this.transient]);
+    this.transient.clear();
+    const after = new Set(verdicts.map(v => v.url));
+    this.sources.set(key, after);
+    for (const url of before) {
+      if (!after.has(url) && ![...this.sources.values()].some(set => set.has(url))) this.byUrl.delete(url);
+    }
     for (const v of verdicts) this.byUrl.set(v.url, { verdict: v, at: now });
-    this.checkedAt = new Date(now);
+    if (verdicts.length) this.checkedAt = new Date(now);
     this.fire();
   }
 
@@ -68,7 +88,10 @@ export class VerdictStore implements vscode.Disposable {
   update(verdicts: EndpointVerdict[]): void {
     if (verdicts.length === 0) return;
     const now = Date.now();
-    for (const v of verdicts) this.byUrl.set(v.url, { verdict: v, at: now });
+    for (const v of verdicts) {
+      if (![...this.sources.values()].some(set => set.has(v.url))) this.transient.add(v.url);
+      this.byUrl.set(v.url, { verdict: v, at: now });
+    }
     this.checkedAt = new Date(now);
     this.fire();
   }
@@ -87,7 +110,7 @@ export class VerdictStore implements vscode.Disposable {
 
   beginCheck(): void { this.inFlight++; if (this.inFlight === 1) this.fire(); }
   endCheck(): void { this.inFlight = Math.max(0, this.inFlight - 1); if (this.inFlight === 0) this.fire(); }
-  get checking(): boolean { return this.inFlight > 0; }
+  get checking(): boolean { return this.inFlight > 0 || this.serverChecking.size > 0; }
 
   summary(): Summary { return summarize(this.all(), this.checking, this.checkedAt); }
 

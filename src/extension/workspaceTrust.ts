@@ -8,8 +8,8 @@ import type { Notifier } from './notifier';
 export async function requireWorkspaceTrust(notifier: Notifier): Promise<boolean> {
   if (vscode.workspace.isTrusted) return true;
   const manage = vscode.l10n.t('Manage Workspace Trust');
-  const answer = await notifier.show('warning',
-    vscode.l10n.t('DevCert Doctor does not repair certificates in Restricted Mode. Trust this workspace to enable repairs.'), {}, manage);
-  if (answer === manage) await vscode.commands.executeCommand('workbench.trust.manage');
+  void notifier.show('warning',
+    vscode.l10n.t('DevCert Doctor does not repair certificates in Restricted Mode. Trust this workspace to enable repairs.'), {}, manage)
+    .then(answer => { if (answer === manage) void vscode.commands.executeCommand('workbench.trust.manage'); });
   return false;
 }

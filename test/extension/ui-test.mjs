@@ -1,1 +1,128 @@
-export async function runUiTest(log) { log('UI test: not yet'); return 0; }
+// UI test: the packaged VSIX installed into code-server like a user would install it, a workspace that
+// declares one HTTPS endpoint served with an untrusted (self-signed) certificate, and headless Chromium
+// checking what a person sees: the status bar item's text, the quick pick on click, a notification.
+// Screenshots go to media/screenshots/ (the README uses them).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import tls from 'node:tls';
+import { installExtension, launchBrowser, node24, root, startCodeServer, writeUserSettings } from './host/codeServer.mjs';
+import { makeSandbox } from './host/sandbox.mjs';
+
+const UI_TIMEOUT_MS = 240_000;
+const shots = path.join(root, 'media/screenshots');
+
+function selfSignedServer(dir) {
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '30',
+    '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { cwd: dir, stdio: 'ignore' });
+  const server = tls.createServer({ cert: readFileSync(path.join(dir, 'cert.pem')), key: readFileSync(path.join(dir, 'key.pem')) },
+    s => { s.on('error', () => {}); s.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok'); });
+  server.on('tlsClientError', () => {});
+  return new Promise(res => server.listen(0, '127.0.0.1', () => res(server)));
+}
+
+function check(cond, what) { if (!cond) throw new Error(`UI: ${what}`); console.log(`  ✓ ${what}`); }
+
+export async function runUiTest(log) {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'devcert-ui-'));
+  let cs, browser, server, passed = 0, failed = 0;
+  const timer = setTimeout(() => { console.error('UI test TIMEOUT'); process.exit(124); }, UI_TIMEOUT_MS);
+  try {
+    log('UI test: packaging the VSIX');
+    const vsix = path.join(tmp, 'devcert-doctor.vsix');
+    execFileSync(node24, ['scripts/package.mjs', '--out', vsix], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+
+    mkdirSync(path.join(tmp, 'server'));
+    server = await selfSignedServer(path.join(tmp, 'server'));
+    const port = server.address().port;
+    const workspace = path.join(tmp, 'web-app');
+    mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(path.join(workspace, '.vscode/settings.json'), JSON.stringify({ 'devcertDoctor.endpoints': [`https://localhost:${port}`] }, null, 2));
+    writeFileSync(path.join(workspace, '.vscode/launch.json'), JSON.stringify({ version: '0.2.0', configurations: [] }, null, 2));
+
+    const sandbox = makeSandbox(path.join(tmp, 'sandbox'));
+    writeUserSettings(path.join(tmp, 'user'), { 'workbench.colorTheme': 'Default Dark Modern', 'window.commandCenter': false });
+    const exts = path.join(tmp, 'exts');
+    mkdirSync(exts, { recursive: true });
+    await installExtension(vsix, { tmp, extensionsDir: exts, env: sandbox.env });
+    log('UI test: VSIX installed');
+
+    cs = await startCodeServer({ tmp, extensionsDir: exts, env: sandbox.env });
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`http://127.0.0.1:${cs.port}/?folder=${encodeURIComponent(workspace)}`);
+    mkdirSync(shots, { recursive: true });
+
+    const step = async (what, fn) => {
+      try { await fn(); passed++; } catch (err) {
+        failed++; console.error(`  ✗ ${what}: ${err.message}`);
+        await page.screenshot({ path: path.join(tmp, `failed-${passed + failed}.png`) }).catch(() => {});
+      }
+    };
+
+    // The item carries our accessibility label, so it is found by what it says, not by DOM internals.
+    const item = page.locator('.statusbar-item', { has: page.locator('[aria-label^="DevCert Doctor"]') }).or(page.locator('.statusbar-item[aria-label^="DevCert Doctor"]')).first();
+    await step('status bar shows the untrusted endpoint', async () => {
+      await item.waitFor({ state: 'visible', timeout: 60_000 });
+      await page.waitForFunction(() => [...document.querySelectorAll('.statusbar-item')].some(e => /HTTPS: self-signed|HTTPS: unknown-issuer/.test(e.textContent ?? '')), null, { timeout: 30_000 });
+      const text = (await item.textContent()) ?? '';
+      check(/HTTPS: (self-signed|unknown-issuer)/.test(text), `status bar text "${text.trim()}"`);
+      await page.screenshot({ path: path.join(shots, 'status-bar-untrusted.png'), clip: { x: 0, y: 800 - 22, width: 1280, height: 22 } });
+    });
+
+    await step('tooltip shows the endpoint table', async () => {
+      await item.hover();
+      const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: `localhost:${port}` }).first();
+      await hover.waitFor({ state: 'visible', timeout: 10_000 });
+      check((await hover.textContent()).includes('Browsers'), 'tooltip has the trust columns');
+      await page.screenshot({ path: path.join(shots, 'status-bar-tooltip.png') });
+      await page.mouse.move(640, 300);
+    });
+
+    await step('click opens the endpoints quick pick', async () => {
+      await item.click();
+      const qp = page.locator('.quick-input-widget');
+      await qp.waitFor({ state: 'visible', timeout: 10_000 });
+      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: `localhost:${port}` }).first().waitFor({ timeout: 10_000 });
+      check(true, 'quick pick lists the endpoint and its fixes');
+      await page.screenshot({ path: path.join(shots, 'quick-pick.png') });
+      await page.keyboard.press('Escape');
+    });
+
+    await step('"Check HTTPS endpoints now" shows a notification', async () => {
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 10_000 });
+      await page.keyboard.type('DevCert: Check HTTPS endpoints now');
+      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Check HTTPS endpoints now' }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      const toast = page.locator('.notification-toast').filter({ hasText: `localhost:${port}` }).first();
+      await toast.waitFor({ state: 'visible', timeout: 20_000 });
+      check(/self-signed|not trust|untrusted/i.test(await toast.textContent()), 'notification names the problem');
+      await page.screenshot({ path: path.join(shots, 'notification.png') });
+    });
+
+    await step('"Show certificate details" opens a readable view', async () => {
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 10_000 });
+      await page.keyboard.type('DevCert: Show certificate details');
+      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Show certificate details' }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      await page.locator('.editor-instance .view-lines').filter({ hasText: 'SHA-256' }).first().waitFor({ timeout: 15_000 });
+      check(true, 'certificate details editor shows thumbprints');
+      await page.screenshot({ path: path.join(shots, 'certificate-details.png') });
+    });
+  } catch (err) {
+    failed++;
+    console.error(`UI test setup failed: ${err.stack ?? err}\n${cs?.output() ?? ''}`);
+  } finally {
+    clearTimeout(timer);
+    await browser?.close().catch(() => {});
+    await cs?.stop();
+    server?.close();
+    if (failed === 0) rmSync(tmp, { recursive: true, force: true }); else console.error(`UI test files kept in ${tmp}`);
+  }
+  console.log(`ui: ${passed} passed, ${failed} failed`);
+  log(`UI test exit ${failed ? 1 : 0}`);
+  return failed ? 1 : 0;
+}

@@ -4,16 +4,30 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { DevCertDoctorApi } from '../../../src/extension/api';
+import type { NotificationRecord } from '../../../src/extension/notifier';
+import * as tls from 'tls';
 import { makeCert, type CertFiles } from '../../helpers/openssl';
 import { startTlsServer, type RunningServer } from '../../helpers/servers';
 
 export const EXTENSION_ID = 'devcert-doctor.devcert-doctor';
 export const DEBUG_TYPE = 'devcert-test';
 
+let answers: (r: NotificationRecord) => string | undefined = () => undefined;
+
+/** The extension's API; notifications are recorded and answered by `answerWith` (default: dismissed). */
 export async function api(): Promise<DevCertDoctorApi> {
   const ext = vscode.extensions.getExtension<DevCertDoctorApi>(EXTENSION_ID);
   assert.ok(ext, `${EXTENSION_ID} is loaded`);
-  return ext.activate();
+  const a = await ext.activate();
+  a.setResponder?.(r => answers(r));
+  return a;
+}
+
+/** How the next notifications are answered (the item to "click"; undefined dismisses / cancels a modal). */
+export function answerWith(fn: (r: NotificationRecord) => string | undefined): void { answers = fn; }
+
+export function notificationsAbout(a: DevCertDoctorApi, text: string): NotificationRecord[] {
+  return a.notifications().filter(n => n.message.includes(text) || (n.detail ?? '').includes(text));
 }
 
 export function workspaceFolder(): vscode.WorkspaceFolder {
@@ -45,6 +59,14 @@ export async function serve(cert: CertFiles): Promise<RunningServer & { url: str
   return { ...s, url: `https://localhost:${s.port}` };
 }
 
+/** A TLS server on a given port (a server "starting" where the gate saw nothing listening). */
+export async function serveOn(port: number, cert: CertFiles): Promise<RunningServer> {
+  const server = tls.createServer({ cert: cert.certPem, key: cert.keyPem }, s => { s.on('error', () => {}); s.end(); });
+  server.on('tlsClientError', () => {});
+  await new Promise<void>((res, rej) => { server.once('error', rej); server.listen(port, '127.0.0.1', res); });
+  return { port, close: () => new Promise<void>(res => server.close(() => res())) };
+}
+
 export async function setSetting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('devcertDoctor').update(key, value, vscode.ConfigurationTarget.Workspace);
 }
@@ -63,34 +85,8 @@ export async function waitFor<T>(what: string, fn: () => T | undefined | Promise
   }
 }
 
-/** A do-nothing debug adapter speaking just enough DAP for a session to start and stop. */
-class InlineAdapter implements vscode.DebugAdapter {
-  private readonly emitter = new vscode.EventEmitter<vscode.DebugProtocolMessage>();
-  readonly onDidSendMessage = this.emitter.event;
-  private seq = 1;
-  handleMessage(message: vscode.DebugProtocolMessage): void {
-    const m = message as { type: string; seq: number; command: string };
-    if (m.type !== 'request') return;
-    const respond = (body?: unknown) => this.emitter.fire({ type: 'response', seq: this.seq++, request_seq: m.seq, success: true, command: m.command, body } as vscode.DebugProtocolMessage);
-    switch (m.command) {
-      case 'initialize': respond({ supportsConfigurationDoneRequest: true }); this.emitter.fire({ type: 'event', seq: this.seq++, event: 'initialized' } as vscode.DebugProtocolMessage); break;
-      case 'threads': respond({ threads: [] }); break;
-      case 'disconnect': case 'terminate':
-        respond(); this.emitter.fire({ type: 'event', seq: this.seq++, event: 'terminated' } as vscode.DebugProtocolMessage); break;
-      default: respond();
-    }
-  }
-  dispose(): void { this.emitter.dispose(); }
-}
-
-let adapterRegistered = false;
-export function registerTestDebugger(): void {
-  if (adapterRegistered) return;
-  adapterRegistered = true;
-  vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, {
-    createDebugAdapterDescriptor: () => new vscode.DebugAdapterInlineImplementation(new InlineAdapter()),
-  });
-}
+/** The `devcert-test` type and its inline adapter come from test/extension/fixtures/test-debugger. */
+export function registerTestDebugger(): void { /* declared and served by the fixture extension */ }
 
 /** Starts a session of the test debug type; resolves with whether it started, and stops it again. */
 export async function launch(config: Partial<vscode.DebugConfiguration> & { name: string }, keepRunningMs = 0): Promise<boolean> {

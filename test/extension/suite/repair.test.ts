@@ -1,0 +1,79 @@
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { DevCertDoctorApi } from '../../../src/extension/api';
+import type { RunningServer } from '../../helpers/servers';
+import { answerWith, api, resetSettings, selfSignedLeaf, serve, setSetting } from './helpers';
+
+/** The sandbox stores the runner set up (DEVCERT_DOCTOR_SANDBOX): what a repair may change. */
+function sandboxStores() {
+  const dir = process.env.DEVCERT_DOCTOR_SANDBOX!;
+  return {
+    systemBundle: path.join(dir, 'system/etc/ssl/certs/ca-certificates.crt'),
+    nssdb: `sql:${path.join(dir, 'home/.pki/nssdb')}`,
+  };
+}
+const pemBody = (pem: string) => pem.replace(/-----[A-Z ]+-----|\s+/g, '');
+function nssHas(sha1: string): boolean {
+  try {
+    const out = execFileSync('certutil', ['-d', sandboxStores().nssdb, '-L'], { encoding: 'utf8' });
+    return out.split('\n').some(l => l.includes(sha1.slice(0, 16).toLowerCase()) || /devcert/i.test(l));
+  } catch { return false; }
+}
+
+describe('repair (sandboxed trust stores)', () => {
+  let a: DevCertDoctorApi;
+  let srv: RunningServer & { url: string };
+  let leafPem: string;
+  before(async function () {
+    if (!process.env.DEVCERT_DOCTOR_SANDBOX) this.skip();
+    a = await api();
+    const leaf = selfSignedLeaf('repair-self-signed');
+    leafPem = leaf.certPem;
+    srv = await serve(leaf);
+    await setSetting('endpoints', [srv.url]);
+    await vscode.commands.executeCommand('devcertDoctor.checkNow');
+  });
+  after(async () => { await srv?.close(); await resetSettings(); answerWith(() => undefined); });
+
+  it('shows the plan in a modal and changes nothing on Cancel', async () => {
+    a.clearNotifications();
+    answerWith(() => undefined);
+    const before = fs.readFileSync(sandboxStores().systemBundle, 'utf8');
+    const outcome = await vscode.commands.executeCommand('devcertDoctor.repair', { fix: 'trust', url: srv.url, port: srv.port, folder: '' });
+    assert.strictEqual(outcome, 'cancelled');
+    const modal = a.notifications().find(n => n.modal)!;
+    assert.ok(modal, 'a modal was shown');
+    assert.deepStrictEqual(modal.items, ['Run', 'Copy commands']);
+    assert.ok(/Plan: /.test(modal.detail ?? '') && /update-ca-certificates/.test(modal.detail ?? ''), modal.detail);
+    assert.strictEqual(fs.readFileSync(sandboxStores().systemBundle, 'utf8'), before, 'nothing changed');
+  });
+
+  it('"Copy commands" puts the exact commands on the clipboard', async () => {
+    answerWith(r => r.modal ? 'Copy commands' : undefined);
+    const outcome = await vscode.commands.executeCommand('devcertDoctor.trust', { url: srv.url });
+    assert.strictEqual(outcome, 'copied');
+    const text = await vscode.env.clipboard.readText();
+    assert.ok(/^# /m.test(text) && /update-ca-certificates/.test(text), text);
+  });
+
+  it('Run trusts the served certificate in the sandbox system store and NSS database, then re-probes', async () => {
+    a.clearNotifications();
+    answerWith(r => r.modal ? 'Run' : undefined);
+    const outcome = await vscode.commands.executeCommand<string>('devcertDoctor.repair', { fix: 'trust', url: srv.url, port: srv.port, folder: '' });
+    assert.ok(outcome === 'repaired' || outcome === 'still-problems', `outcome ${outcome}`);
+    assert.ok(pemBody(fs.readFileSync(sandboxStores().systemBundle, 'utf8')).includes(pemBody(leafPem)), 'the system bundle now holds the certificate');
+    const after = a.notifications().filter(n => !n.modal).map(n => n.message).join('\n');
+    assert.ok(/Repaired|problems remain/.test(after), after);
+  });
+
+  it('"Remove certificates added by DevCert Doctor" removes exactly what was added', async () => {
+    answerWith(r => r.modal ? 'Run' : undefined);
+    const outcome = await vscode.commands.executeCommand<string>('devcertDoctor.untrust');
+    assert.ok(outcome && outcome !== 'failed' && outcome !== 'cancelled', `outcome ${outcome}`);
+    assert.ok(!pemBody(fs.readFileSync(sandboxStores().systemBundle, 'utf8')).includes(pemBody(leafPem)), 'the system bundle no longer holds it');
+    void nssHas;
+  });
+});
