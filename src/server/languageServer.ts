@@ -18,6 +18,7 @@ import { normalizeSettings } from './settings';
 import { Workspace, defaultCertificateUsers, type WorkspaceOptions } from './workspace';
 
 const SECTION = 'devcertDoctor';
+const SETTINGS_WAIT_MS = 2000;
 /** Typing in a config file re-parses after this pause, not on every keystroke. */
 const EDIT_DEBOUNCE_MS = 150;
 
@@ -42,6 +43,13 @@ export function startLanguageServer(connection: Connection, options: Omit<Worksp
   let canRegisterConfiguration = false;
   let canWatchFolders = false;
   let initialSettings: ServerSettings;
+  // Documents that arrive before the client's settings are read wait for them (bounded), so the first
+  // probe already uses the user's timeout and client certificates instead of probing twice.
+  let settingsRead!: () => void;
+  const ready = Promise.race([
+    new Promise<void>(res => { settingsRead = res; }),
+    new Promise<void>(res => setTimeout(res, SETTINGS_WAIT_MS)),
+  ]);
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const init = (params.initializationOptions ?? {}) as InitializationOptions;
@@ -77,6 +85,7 @@ export function startLanguageServer(connection: Connection, options: Omit<Worksp
         .catch(err => log('warn', `configuration change registration failed: ${(err as Error).message}`));
     }
     if (canPullConfiguration) await pullSettings().catch(err => log('warn', `settings could not be read: ${(err as Error).message}`));
+    settingsRead();
     if (canWatchFolders) {
       connection.workspace.onDidChangeWorkspaceFolders(guard('workspaceFolders', async () => {
         const folders = await connection.workspace.getWorkspaceFolders();
@@ -112,14 +121,21 @@ export function startLanguageServer(connection: Connection, options: Omit<Worksp
     const { uri } = e.document;
     clearTimeout(editTimers.get(uri));
     // Opening a file shows its diagnostics at once; typing waits for a pause.
-    const run = () => { editTimers.delete(uri); const doc = documents.get(uri); if (doc) void workspace.documentChanged(uri, doc.getText()); };
-    if (justOpened.delete(uri)) run(); else editTimers.set(uri, setTimeout(guard('reparse', run), EDIT_DEBOUNCE_MS));
+    const run = async () => {
+      editTimers.delete(uri);
+      await ready;
+      const doc = documents.get(uri);
+      if (doc) await workspace.documentChanged(uri, doc.getText());
+    };
+    if (justOpened.delete(uri)) return run();
+    editTimers.set(uri, setTimeout(guard('reparse', run), EDIT_DEBOUNCE_MS));
+    return undefined;
   }));
   documents.onDidClose(guard('didClose', (e: { document: TextDocument }) => {
     justOpened.delete(e.document.uri);
     clearTimeout(editTimers.get(e.document.uri));
     editTimers.delete(e.document.uri);
-    return workspace.documentClosed(e.document.uri);
+    return ready.then(() => workspace.documentClosed(e.document.uri));
   }));
 
   connection.onDidChangeWatchedFiles(guard('watchedFiles', (p: { changes: Array<{ uri: string }> }) => {

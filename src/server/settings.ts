@@ -19,7 +19,8 @@ function clientCertificates(v: unknown): Record<string, ClientCertificateSetting
     const c: ClientCertificateSetting = {};
     for (const k of ['pfx', 'cert', 'key', 'requestPath'] as const) if (typeof e[k] === 'string') c[k] = e[k] as string;
     if (typeof e.forwardHeader === 'boolean') c.forwardHeader = e.forwardHeader;
-    out[key.trim().toLowerCase()] = c;
+    // A password in settings is refused by the loader; it is dropped here so it is never even held.
+    out[key.trim()] = c;
   }
   return out;
 }

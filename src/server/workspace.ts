@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import type { DeclaredEndpoint } from '../core/endpoints/types';
 import type { ClientCertificateInput, EndpointVerdict } from '../core/probe/types';
+import { findClientCertificateConfig } from '../core/clientCertificates';
 import type { ClientCertificateParams, ClientCertificatePayload, FolderVerdicts, ServerSettings } from '../protocol';
 import { DEFAULT_SERVER_SETTINGS } from '../protocol';
 import { fileDiagnostics } from './diagnostics';
@@ -23,7 +24,7 @@ export interface WorkspaceOutputs {
   publishDiagnostics(uri: string, diagnostics: Diagnostic[], version?: number): void;
   notifyVerdicts(v: FolderVerdicts): void;
   log(level: 'info' | 'warn' | 'error', message: string): void;
-  /** Ask the client for an endpoint's client certificate; undefined when it has none (or cannot answer). */
+  /** Ask the client for an endpoint's client certificate; null/undefined when it has none (or cannot answer). */
   clientCertificate?(p: ClientCertificateParams): Promise<ClientCertificatePayload | null | undefined>;
 }
 
@@ -361,25 +362,37 @@ export class Workspace {
     return { timeoutMs: this.settings.timeoutMs, expiringSoonDays: this.settings.expiringSoonDays, concurrency: this.options.concurrency ?? 8 };
   }
 
-  /** Adds the client certificate the client holds for this endpoint, when settings configure any. */
+  /**
+   * Adds the client certificate `devcertDoctor.clientCertificates` names for this endpoint (matched the
+   * way every part of DevCert Doctor matches it). The client loads it, because PFX passwords live in its
+   * SecretStorage; when it cannot (password not known yet) the endpoint is probed without one.
+   */
   private async prepare(e: DeclaredEndpoint, folder: string): Promise<ProbeTarget> {
     const target: ProbeTarget = { endpoint: e };
-    if (!this.out.clientCertificate || Object.keys(this.settings.clientCertificates).length === 0) return target;
+    const hit = findClientCertificateConfig(this.settings.clientCertificates, e.connectHost ?? e.host, e.port);
+    if (!hit || !this.out.clientCertificate) return target;
     let timer: NodeJS.Timeout | undefined;
     try {
       const payload = await Promise.race([
         this.out.clientCertificate({ url: e.url, host: e.host, port: e.port, folder }),
         new Promise<undefined>(res => { timer = setTimeout(() => res(undefined), CLIENT_CERT_TIMEOUT_MS); }),
       ]);
-      if (!payload) return target;
+      if (!payload) {
+        this.out.log('info', `client certificate "${hit.key}" for ${e.url}: not available from the client; probing without one`);
+        return target;
+      }
       const input: ClientCertificateInput = { label: payload.label };
       if (payload.pfxBase64) input.pfx = Buffer.from(payload.pfxBase64, 'base64');
       if (payload.passphrase !== undefined) input.passphrase = payload.passphrase;
       if (payload.certPem) input.cert = payload.certPem;
       if (payload.keyPem) input.key = payload.keyPem;
-      return { ...target, clientCertificate: input, requestPath: payload.requestPath, forwardClientCertHeader: payload.forwardClientCertHeader };
+      return {
+        ...target, clientCertificate: input,
+        requestPath: payload.requestPath ?? hit.entry.requestPath,
+        forwardClientCertHeader: payload.forwardClientCertHeader ?? hit.entry.forwardHeader,
+      };
     } catch (err) {
-      this.out.log('warn', `client certificate for ${e.url} unavailable: ${(err as Error).message}`);
+      this.out.log('warn', `client certificate "${hit.key}" for ${e.url} unavailable: ${(err as Error).message}`);
       return target;
     } finally {
       clearTimeout(timer);

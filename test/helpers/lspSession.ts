@@ -12,7 +12,7 @@ import {
   createProtocolConnection, IPCMessageReader, IPCMessageWriter,
   type Diagnostic, type ProtocolConnection, type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
-import type { FolderVerdicts, InitializationOptions } from '../../src/protocol';
+import type { ClientCertificateParams, ClientCertificatePayload, FolderVerdicts, InitializationOptions } from '../../src/protocol';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -31,6 +31,9 @@ export class LspSession {
   readonly diagnostics = new Map<string, Diagnostic[]>();
   readonly verdicts: FolderVerdicts[] = [];
   readonly logs: string[] = [];
+  /** What the client answers to devcertDoctor/clientCertificate, by port; and what it was asked. */
+  readonly clientCertificates = new Map<number, ClientCertificatePayload>();
+  readonly clientCertificateAsks: ClientCertificateParams[] = [];
   configuration: Record<string, unknown>;
   private waiters: Array<() => void> = [];
   private version = new Map<string, number>();
@@ -56,7 +59,10 @@ export class LspSession {
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('workspace/workspaceFolders', () => options.folders.map(f => ({ uri: uri(f), name: path.basename(f) })));
     connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => session.configuration));
-    connection.onRequest('devcertDoctor/clientCertificate', () => null);
+    connection.onRequest('devcertDoctor/clientCertificate', (p: ClientCertificateParams) => {
+      session.clientCertificateAsks.push(p);
+      return session.clientCertificates.get(p.port) ?? null;
+    });
     connection.listen();
     child.on('exit', code => { if (code) session.logs.push(`server exited ${code}: ${stderr}`); });
     await connection.sendRequest('initialize', {

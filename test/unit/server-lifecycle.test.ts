@@ -212,4 +212,20 @@ describe('language server: over time and at the edges', function () {
     assert.equal(result.folders.length, 1);
     assert.equal(s.child.exitCode, null, 'server process exited');
   });
+
+  it('asks the client for a client certificate only for endpoints that have one configured', async () => {
+    const ws = folder('mtls');
+    const withCert = await startTlsServer({ cert: cert.certPem, key: cert.keyPem });
+    const without = await startTlsServer({ cert: cert.certPem, key: cert.keyPem });
+    cleanups.push(() => withCert.close(), () => without.close());
+    const s = await session({ folders: [ws], configuration: { clientCertificates: { [`127.0.0.1:${withCert.port}`]: { pfx: 'client.pfx' } } } });
+    const file = path.join(ws, 'Properties', 'launchSettings.json');
+    mkdirSync(path.dirname(file), { recursive: true });
+    await s.open(file, `{ "profiles": { "A": { "applicationUrl": "https://localhost:${withCert.port};https://localhost:${without.port}" } } }`);
+    await s.waitForDiagnostics(file, d => d.filter(x => x.code === 'self-signed').length === 2);
+    // The loopback spellings match: the entry says 127.0.0.1, the profile localhost.
+    assert.deepEqual(s.clientCertificateAsks.map(a => a.port), [withCert.port]);
+    assert.equal(s.clientCertificateAsks[0].folder, uri(ws));
+    assert.ok(s.logs.some(l => /not available from the client; probing without one/.test(l)), s.logs.join('\n'));
+  });
 });
