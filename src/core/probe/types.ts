@@ -53,6 +53,12 @@ export interface HandshakeResult {
   clientCertificateSent?: boolean;
   /** The HTTP status of the request made after the handshake, when `requestPath` was set. */
   httpStatus?: number;
+  /** Why no HTTP status was read (no response before the timeout, not HTTP...). */
+  httpError?: string;
+  /** The address actually connected to (127.0.0.1 or ::1 for loopback names). */
+  address?: string;
+  /** TLS 1.3: whether the server's encrypted handshake could be read (chain as sent, CertificateRequest). */
+  serverFlightRead?: boolean;
 }
 
 export interface CertificateSummary {
@@ -98,4 +104,31 @@ export interface EndpointVerdict {
   cipher?: string;
   alpn?: string;
   httpStatus?: number;
+  /** The worst severity among `problems`; 'ok' when there are none. */
+  severity?: 'ok' | 'error' | 'warning' | 'info';
+  /** The presented client certificate and what is wrong with it (mTLS), when one was configured. */
+  clientCertificate?: ClientCertificateReport;
+  /** Who trusts what, and from where (anchor sources), for the details view. */
+  trustSources?: { system: string[]; node: string[]; nss?: string };
+  /** Things worth knowing that are not problems (an optional client certificate request, HTTP status...). */
+  notes?: string[];
+  /** The low-level transport failure, when there was one (errno, TLS alert). */
+  failure?: TransportFailure;
+}
+
+export type ClientCertificateFindingCode =
+  | 'expired' | 'not-yet-valid' | 'missing-client-auth-eku' | 'issuer-not-accepted' | 'chain-not-sent'
+  | 'self-signed-revocation';
+
+export interface ClientCertificateFinding { code: ClientCertificateFindingCode; message: string }
+
+export interface ClientCertificateReport {
+  /** Where it came from (file name), never the password. */
+  label: string;
+  certificate: CertificateSummary;
+  findings: ClientCertificateFinding[];
+  /** The server asked for a certificate and this one was presented. */
+  sent?: boolean;
+  /** Issuer names the server said it accepts (CertificateRequest certificate_authorities). */
+  acceptableIssuers?: string[];
 }

@@ -1,0 +1,342 @@
+/**
+ * X.509 certificates as this project sees them: DER/PEM in, `CertificateSummary` out. Node's
+ * X509Certificate does the cryptography (issuer checks, signatures, key details); a small DER reader
+ * here covers what Node does not expose (the signature algorithm, SANs as raw names, the ASP.NET Core
+ * marker extension, names in a stable one-line form).
+ */
+import { createHash, X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
+import type { CertificateSummary } from '../probe/types';
+
+// ---------------------------------------------------------------------------------------------
+// Minimal DER reader: tag/length/value with bounds checks; anything malformed throws CertParseError.
+
+export class CertParseError extends Error {}
+
+interface Tlv { tag: number; constructed: boolean; cls: number; start: number; valueStart: number; end: number }
+
+function readTlv(buf: Buffer, offset: number, limit = buf.length): Tlv {
+  if (offset + 2 > limit) throw new CertParseError('truncated DER');
+  const first = buf[offset];
+  if ((first & 0x1f) === 0x1f) throw new CertParseError('multi-byte DER tags are not used in certificates');
+  let len = buf[offset + 1];
+  let p = offset + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4 || p + n > limit) throw new CertParseError('bad DER length');
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + buf[p + i];
+    p += n;
+  }
+  if (p + len > limit) throw new CertParseError('DER value runs past its container');
+  return { tag: first & 0x1f, constructed: (first & 0x20) !== 0, cls: first >> 6, start: offset, valueStart: p, end: p + len };
+}
+
+function children(buf: Buffer, parent: Tlv): Tlv[] {
+  const out: Tlv[] = [];
+  for (let p = parent.valueStart; p < parent.end;) {
+    const t = readTlv(buf, p, parent.end);
+    out.push(t);
+    p = t.end;
+  }
+  return out;
+}
+
+const value = (buf: Buffer, t: Tlv): Buffer => buf.subarray(t.valueStart, t.end);
+const whole = (buf: Buffer, t: Tlv): Buffer => buf.subarray(t.start, t.end);
+
+function decodeOid(bytes: Buffer): string {
+  if (bytes.length === 0) throw new CertParseError('empty OID');
+  const parts: number[] = [];
+  let acc = 0;
+  for (const b of bytes) {
+    acc = acc * 128 + (b & 0x7f);
+    if (!(b & 0x80)) { parts.push(acc); acc = 0; }
+  }
+  const first = parts.shift()!;
+  const a = first < 40 ? 0 : first < 80 ? 1 : 2;
+  return [a, first - a * 40, ...parts].join('.');
+}
+
+function decodeString(tag: number, bytes: Buffer): string {
+  if (tag === 30) { // BMPString: UCS-2 big-endian
+    const swapped = Buffer.from(bytes);
+    swapped.swap16();
+    return swapped.toString('utf16le');
+  }
+  return tag === 12 ? bytes.toString('utf8') : bytes.toString('latin1');
+}
+
+function decodeTime(tag: number, bytes: Buffer): Date {
+  const s = bytes.toString('latin1');
+  // UTCTime YYMMDDHHMMSSZ (years 50-99 are 19xx), GeneralizedTime YYYYMMDDHHMMSSZ.
+  const m = tag === 23 ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/.exec(s) : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.\d+)?Z$/.exec(s);
+  if (!m) throw new CertParseError(`unsupported time ${s}`);
+  let year = Number(m[1]);
+  if (tag === 23) year += year >= 50 ? 1900 : 2000;
+  return new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+const NAME_ATTRIBUTES: Record<string, string> = {
+  '2.5.4.3': 'CN', '2.5.4.6': 'C', '2.5.4.7': 'L', '2.5.4.8': 'ST', '2.5.4.10': 'O', '2.5.4.11': 'OU',
+  '2.5.4.5': 'SERIALNUMBER', '2.5.4.9': 'STREET', '2.5.4.17': 'PostalCode', '2.5.4.4': 'SN',
+  '2.5.4.42': 'G', '2.5.4.12': 'T', '1.2.840.113549.1.9.1': 'E',
+  '0.9.2342.19200300.100.1.25': 'DC', '0.9.2342.19200300.100.1.1': 'UID',
+};
+
+export interface NameAttribute { type: string; value: string }
+
+/** The attributes of a DER Name, in DER order (most general first). */
+export function nameAttributes(nameDer: Buffer): NameAttribute[] {
+  const top = readTlv(nameDer, 0);
+  const out: NameAttribute[] = [];
+  for (const rdn of children(nameDer, top)) {
+    for (const atv of children(nameDer, rdn)) {
+      const [oidT, valT] = children(nameDer, atv);
+      if (!oidT || !valT) throw new CertParseError('bad name attribute');
+      const oid = decodeOid(value(nameDer, oidT));
+      out.push({ type: NAME_ATTRIBUTES[oid] ?? oid, value: decodeString(valT.tag, value(nameDer, valT)) });
+    }
+  }
+  return out;
+}
+
+/**
+ * A DER Name as one line, most specific first (`CN=localhost, O=Example`), the way Windows and .NET
+ * print it. The same function formats certificate names and a CertificateRequest's issuer list, so
+ * the two compare as strings.
+ */
+export function formatName(nameDer: Buffer): string {
+  const escape = (v: string) => v.replace(/([,+"\\<>;])/g, '\\$1');
+  return nameAttributes(nameDer).reverse().map(a => `${a.type}=${escape(a.value)}`).join(', ');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Algorithms and extensions
+
+const SIGNATURE_ALGORITHMS: Record<string, string> = {
+  '1.2.840.113549.1.1.2': 'md2WithRSAEncryption',
+  '1.2.840.113549.1.1.4': 'md5WithRSAEncryption',
+  '1.2.840.113549.1.1.5': 'sha1WithRSAEncryption',
+  '1.3.14.3.2.29': 'sha1WithRSAEncryption',
+  '1.2.840.113549.1.1.11': 'sha256WithRSAEncryption',
+  '1.2.840.113549.1.1.12': 'sha384WithRSAEncryption',
+  '1.2.840.113549.1.1.13': 'sha512WithRSAEncryption',
+  '1.2.840.113549.1.1.14': 'sha224WithRSAEncryption',
+  '1.2.840.10045.4.1': 'ecdsa-with-SHA1',
+  '1.2.840.10045.4.3.1': 'ecdsa-with-SHA224',
+  '1.2.840.10045.4.3.2': 'ecdsa-with-SHA256',
+  '1.2.840.10045.4.3.3': 'ecdsa-with-SHA384',
+  '1.2.840.10045.4.3.4': 'ecdsa-with-SHA512',
+  '1.2.840.10040.4.3': 'dsa-with-SHA1',
+  '2.16.840.1.101.3.4.3.2': 'dsa-with-SHA256',
+  '1.3.101.112': 'ED25519',
+  '1.3.101.113': 'ED448',
+};
+const HASHES: Record<string, string> = {
+  '1.3.14.3.2.26': 'SHA1', '2.16.840.1.101.3.4.2.1': 'SHA256', '2.16.840.1.101.3.4.2.2': 'SHA384',
+  '2.16.840.1.101.3.4.2.3': 'SHA512', '2.16.840.1.101.3.4.2.4': 'SHA224',
+};
+const RSASSA_PSS = '1.2.840.113549.1.1.10';
+
+function signatureAlgorithmName(buf: Buffer, algId: Tlv): string {
+  const [oidT, paramsT] = children(buf, algId);
+  const oid = decodeOid(value(buf, oidT));
+  if (oid !== RSASSA_PSS) return SIGNATURE_ALGORITHMS[oid] ?? oid;
+  // RSASSA-PSS names its hash in the parameters; absent means SHA-1 (RFC 4055).
+  let hash = 'SHA1';
+  if (paramsT && paramsT.tag === 16) {
+    const hashParam = children(buf, paramsT).find(c => c.cls === 2 && c.tag === 0);
+    if (hashParam) {
+      const algo = children(buf, hashParam)[0];
+      const hashOid = decodeOid(value(buf, children(buf, algo)[0]));
+      hash = HASHES[hashOid] ?? hashOid;
+    }
+  }
+  return `rsassa-pss-${hash}`;
+}
+
+/** SHA-1 and MD5 (and MD2) signatures are refused by browsers and modern TLS stacks. */
+export function isWeakSignatureAlgorithm(name: string): boolean {
+  return /md2|md5|sha1(?![0-9])/i.test(name);
+}
+
+const EKU_NAMES: Record<string, string> = {
+  '1.3.6.1.5.5.7.3.1': 'serverAuth', '1.3.6.1.5.5.7.3.2': 'clientAuth', '1.3.6.1.5.5.7.3.3': 'codeSigning',
+  '1.3.6.1.5.5.7.3.4': 'emailProtection', '1.3.6.1.5.5.7.3.8': 'timeStamping', '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
+  '2.5.29.37.0': 'anyExtendedKeyUsage',
+};
+
+/** The ASP.NET Core HTTPS development certificate is identified by this extension, not by its name. */
+export const ASPNETCORE_DEV_CERT_OID = '1.3.6.1.4.1.311.84.1.1';
+// Version 0 of the marker (ASP.NET Core 2.x) held this ASCII text instead of a version byte.
+const ASPNETCORE_V0_VALUE = 'ASP.NET Core HTTPS development certificate';
+
+function ipFromBytes(bytes: Buffer): string {
+  if (bytes.length === 4) return [...bytes].join('.');
+  if (bytes.length === 16) {
+    const groups: string[] = [];
+    for (let i = 0; i < 16; i += 2) groups.push(bytes.readUInt16BE(i).toString(16));
+    // The URL parser compresses an IPv6 address to its canonical short form.
+    return new URL(`http://[${groups.join(':')}]/`).hostname.slice(1, -1);
+  }
+  return bytes.toString('hex');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The certificate
+
+/** A parsed certificate: Node's object for crypto plus the fields the probe and the UI read. */
+export interface ParsedCertificate {
+  der: Buffer;
+  x509: X509Certificate;
+  summary: CertificateSummary;
+  subjectDer: Buffer;
+  issuerDer: Buffer;
+  /** DER SubjectPublicKeyInfo: two certificates with the same subject and this are the same anchor. */
+  spki: Buffer;
+  notBefore: Date;
+  notAfter: Date;
+  dnsNames: string[];
+  ipAddresses: string[];
+  subjectAttributes: NameAttribute[];
+  issuerAttributes: NameAttribute[];
+}
+
+const memo = new Map<string, ParsedCertificate>();
+const MEMO_LIMIT = 2000;
+
+/** Parse one DER certificate. Throws CertParseError (a message fit for users) when it is not one. */
+export function inspectCertificate(der: Buffer): ParsedCertificate {
+  const sha256 = createHash('sha256').update(der).digest('hex').toUpperCase();
+  const cached = memo.get(sha256);
+  if (cached) return cached;
+  let x509: X509Certificate;
+  try { x509 = new X509Certificate(der); } catch (err) {
+    throw new CertParseError(`not a valid X.509 certificate (${(err as Error).message})`);
+  }
+  const cert = readTlv(der, 0);
+  const [tbs, sigAlg] = children(der, cert);
+  if (!tbs || !sigAlg) throw new CertParseError('not a certificate');
+  const fields = children(der, tbs);
+  let i = 0;
+  if (fields[i].cls === 2 && fields[i].tag === 0) i++; // [0] version
+  i++; // serialNumber
+  i++; // signature (repeated inside tbs)
+  const issuerT = fields[i++];
+  const validityT = fields[i++];
+  const subjectT = fields[i++];
+  const spkiT = fields[i++];
+  const [nbT, naT] = children(der, validityT);
+  const extensionsT = fields.slice(i).find(f => f.cls === 2 && f.tag === 3);
+
+  const dnsNames: string[] = [];
+  const ipAddresses: string[] = [];
+  const eku: string[] = [];
+  let devCertVersion: number | undefined;
+  if (extensionsT) {
+    for (const ext of children(der, children(der, extensionsT)[0])) {
+      const parts = children(der, ext);
+      const oid = decodeOid(value(der, parts[0]));
+      const octets = value(der, parts[parts.length - 1]);
+      if (oid === '2.5.29.17') {
+        for (const gn of children(octets, readTlv(octets, 0))) {
+          if (gn.cls !== 2) continue;
+          if (gn.tag === 2) dnsNames.push(value(octets, gn).toString('latin1'));
+          if (gn.tag === 7) ipAddresses.push(ipFromBytes(value(octets, gn)));
+        }
+      } else if (oid === '2.5.29.37') {
+        for (const k of children(octets, readTlv(octets, 0))) {
+          const o = decodeOid(value(octets, k));
+          eku.push(EKU_NAMES[o] ?? o);
+        }
+      } else if (oid === ASPNETCORE_DEV_CERT_OID) {
+        devCertVersion = octets.toString('latin1') === ASPNETCORE_V0_VALUE ? 0 : octets.length > 0 ? octets[0] : 0;
+      }
+    }
+  }
+
+  const subjectDer = whole(der, subjectT);
+  const issuerDer = whole(der, issuerT);
+  const notBefore = decodeTime(nbT.tag, value(der, nbT));
+  const notAfter = decodeTime(naT.tag, value(der, naT));
+  const key = x509.publicKey;
+  const details = key.asymmetricKeyDetails ?? {};
+  const keyType = key.asymmetricKeyType ?? 'unknown';
+  const keySize = details.modulusLength ?? curveBits(details.namedCurve) ?? (keyType === 'ed25519' ? 256 : keyType === 'ed448' ? 456 : undefined);
+  const selfSigned = isSelfIssued(x509);
+
+  const summary: CertificateSummary = {
+    subject: formatName(subjectDer),
+    issuer: formatName(issuerDer),
+    sha1: createHash('sha1').update(der).digest('hex').toUpperCase(),
+    sha256,
+    serialNumber: x509.serialNumber.toUpperCase(),
+    notBefore: notBefore.toISOString(),
+    notAfter: notAfter.toISOString(),
+    san: [...dnsNames, ...ipAddresses],
+    selfSigned,
+    keyType,
+    ...(keySize !== undefined ? { keySize } : {}),
+    signatureAlgorithm: signatureAlgorithmName(der, sigAlg),
+    isCa: x509.ca,
+    isAspNetCoreDevCert: devCertVersion !== undefined,
+    ...(devCertVersion !== undefined ? { aspNetCoreDevCertVersion: devCertVersion } : {}),
+    extendedKeyUsage: eku,
+  };
+  const parsed: ParsedCertificate = {
+    der, x509, summary, subjectDer, issuerDer, spki: whole(der, spkiT), notBefore, notAfter, dnsNames, ipAddresses,
+    subjectAttributes: nameAttributes(subjectDer), issuerAttributes: nameAttributes(issuerDer),
+  };
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(sha256, parsed);
+  return parsed;
+}
+
+function curveBits(curve: string | undefined): number | undefined {
+  if (!curve) return undefined;
+  const m = /(\d{3})/.exec(curve);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Issued by itself: same name and its own key verifies its signature. */
+function isSelfIssued(x: X509Certificate): boolean {
+  try { return x.checkIssued(x) && x.verify(x.publicKey); } catch { return false; }
+}
+
+/** Every certificate in a PEM text, as DER. Non-certificate blocks (keys) are skipped. */
+export function pemToDer(pem: string): Buffer[] {
+  const out: Buffer[] = [];
+  const re = /-----BEGIN (?:TRUSTED |X509 )?CERTIFICATE-----([\s\S]*?)-----END (?:TRUSTED |X509 )?CERTIFICATE-----/g;
+  for (let m; (m = re.exec(pem));) out.push(Buffer.from(m[1].replace(/[^A-Za-z0-9+/=]/g, ''), 'base64'));
+  return out;
+}
+
+export function derToPem(der: Buffer): string {
+  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
+}
+
+/** PEM text or a DER buffer → the certificates in it, DER. */
+export function certificatesIn(input: Buffer | string): Buffer[] {
+  if (typeof input !== 'string') {
+    if (input.length > 0 && input[0] === 0x30) return [input];
+    input = input.toString('latin1');
+  }
+  return pemToDer(input);
+}
+
+/** Parse a DER or PEM certificate (the first one in a PEM) into the summary the JSON and UI show. */
+export function parseCertificate(input: Buffer | string): CertificateSummary {
+  const [der] = certificatesIn(input);
+  if (!der) throw new CertParseError('no certificate found');
+  return inspectCertificate(der).summary;
+}
+
+/** Is this name an IP address (v4 or v6, brackets allowed)? */
+export function isIpAddress(name: string): boolean {
+  return isIP(name.replace(/^\[|\]$/g, '')) !== 0;
+}

@@ -1,0 +1,179 @@
+/**
+ * The check the CLI, the extension and the language server all run: probe many endpoints at once,
+ * load what each consumer trusts meanwhile, and judge every handshake. The whole run is bounded by the
+ * timeout, not by the number of endpoints: a probe holds a concurrency slot only while it is busy
+ * (a peer that accepts and never answers does not keep the rest waiting).
+ */
+import type { DeclaredEndpoint, DiscoveryResult, EndpointSource } from './endpoints/types';
+import { probeEndpoint, isLoopbackHost } from './probe/handshake';
+import { judge, endpointUrl } from './probe/judge';
+import { loadClientCertificate, type LoadedClientCertificate } from './probe/clientCertificate';
+import { loadTrustAnchors, type ConsumerAnchors } from './trust/anchors';
+import type { ClientCertificateInput, EndpointVerdict } from './probe/types';
+
+export interface CheckTarget {
+  host: string;
+  port: number;
+  servername?: string;
+  sources?: EndpointSource[];
+  url?: string;
+}
+
+export interface CheckOptions {
+  timeoutMs: number;
+  /** How many handshakes run at once; default 16. */
+  concurrency?: number;
+  expiringSoonDays?: number;
+  /** Environment the trust stores are read from (SSL_CERT_FILE, NODE_EXTRA_CA_CERTS...); default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Home whose NSS database is read; default env.HOME. */
+  homeDir?: string;
+  platform?: NodeJS.Platform;
+  clientCertificateFor?(host: string, port: number): ClientCertificateInput | undefined;
+  requestPath?: string;
+  forwardClientCertHeader?: boolean;
+  /** Anchors already loaded (the language server keeps them); otherwise loaded during the probes. */
+  anchors?: ConsumerAnchors;
+  now?: Date;
+}
+
+export const DEFAULT_CONCURRENCY = 16;
+/** After this long a probe is only waiting on the network and gives its slot to the next one. */
+const SLOT_HOLD_MS = 50;
+
+/**
+ * Probe and judge every target. Verdicts come back in the order of `targets` (duplicates of the same
+ * host:port are probed once). Throws ClientCertificateUnusableError, before any probe, when a configured client
+ * certificate cannot be opened.
+ */
+export async function checkEndpoints(targets: CheckTarget[], options: CheckOptions): Promise<EndpointVerdict[]> {
+  const unique = mergeTargets(targets);
+  const clients = new Map<CheckTarget, { input: ClientCertificateInput; loaded: LoadedClientCertificate }>();
+  for (const t of unique) {
+    const input = options.clientCertificateFor?.(t.host, t.port);
+    if (input) clients.set(t, { input, loaded: loadClientCertificate(input) });
+  }
+  const anchorsReady = options.anchors
+    ? Promise.resolve(options.anchors)
+    : loadTrustAnchors({ env: options.env, homeDir: options.homeDir, platform: options.platform });
+  // Keep a failed load from being an unhandled rejection while the probes run.
+  anchorsReady.catch(() => undefined);
+
+  const results = await runBounded(unique, options.concurrency ?? DEFAULT_CONCURRENCY, t => probeEndpoint({
+    host: t.host, port: t.port, servername: t.servername, timeoutMs: options.timeoutMs,
+    clientCertificate: clients.get(t)?.input,
+    requestPath: options.requestPath, forwardClientCertHeader: options.forwardClientCertHeader,
+  }));
+  const anchors = await anchorsReady;
+  const byKey = new Map<string, EndpointVerdict>();
+  unique.forEach((t, i) => {
+    const source = t.sources?.find(s => s.file);
+    const verdict = judge(results[i], {
+      anchors, now: options.now, expiringSoonDays: options.expiringSoonDays, platform: options.platform,
+      url: t.url ?? endpointUrl(t.host, t.port),
+      source: source ? { file: source.file, line: source.line } : null,
+      clientCertificate: clients.get(t)?.loaded,
+    });
+    const fileSources = t.sources?.filter(s => s.file) ?? [];
+    if (fileSources.length) (verdict as EndpointVerdict & { sources?: EndpointSource[] }).sources = fileSources;
+    if (t.servername) (verdict as EndpointVerdict & { servername?: string }).servername = t.servername;
+    byKey.set(targetKey(t), verdict);
+  });
+  return unique.map(t => byKey.get(targetKey(t))!);
+}
+
+const targetKey = (t: CheckTarget) => `${t.host.toLowerCase()}|${t.port}|${t.servername ?? ''}`;
+
+function mergeTargets(targets: CheckTarget[]): CheckTarget[] {
+  const out = new Map<string, CheckTarget>();
+  for (const t of targets) {
+    const k = targetKey(t);
+    const prev = out.get(k);
+    if (!prev) { out.set(k, { ...t, sources: [...(t.sources ?? [])] }); continue; }
+    prev.sources!.push(...(t.sources ?? []));
+    prev.url ??= t.url;
+  }
+  return [...out.values()];
+}
+
+/** Run `fn` over `items` with at most `limit` busy at once; a call stalled past SLOT_HOLD_MS frees its slot. */
+function runBounded<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  return new Promise((resolve, reject) => {
+    const results = new Array<R>(items.length);
+    if (items.length === 0) { resolve(results); return; }
+    let next = 0;
+    let busy = 0;
+    let done = 0;
+    const launch = () => {
+      while (busy < Math.max(1, limit) && next < items.length) {
+        const i = next++;
+        busy++;
+        let released = false;
+        const release = () => { if (!released) { released = true; busy--; launch(); } };
+        const hold = setTimeout(release, SLOT_HOLD_MS);
+        fn(items[i]).then(r => {
+          results[i] = r;
+          clearTimeout(hold);
+          release();
+          if (++done === items.length) resolve(results);
+        }, err => { clearTimeout(hold); reject(err); });
+      }
+    };
+    launch();
+  });
+}
+
+export interface ExplicitTargets {
+  /** Hosts given with --host; default localhost when ports are given. */
+  hosts?: string[];
+  ports?: number[];
+  servername?: string;
+}
+
+export interface PlannedTargets {
+  targets: CheckTarget[];
+  /** Declared endpoints on other hosts: listed, never probed unless passed explicitly. */
+  notProbed: DeclaredEndpoint[];
+}
+
+/**
+ * Which endpoints to probe: every loopback endpoint the discovery found, plus every explicit host ×
+ * port. Loopback hosts (`localhost 127.0.0.1 [::1] 0.0.0.0 * +`) are probed on this machine with SNI
+ * `localhost`; other declared hosts are reported in `notProbed`.
+ */
+export function targetsFrom(discovery: DiscoveryResult | undefined, explicit: ExplicitTargets = {}): PlannedTargets {
+  const targets: CheckTarget[] = [];
+  const notProbed: DeclaredEndpoint[] = [];
+  for (const ep of discovery?.endpoints ?? []) {
+    if (!(ep.loopback || isLoopbackHost(ep.host))) { notProbed.push(ep); continue; }
+    targets.push({
+      host: ep.host, port: ep.port, url: ep.url, sources: ep.sources,
+      ...(explicit.servername ? { servername: explicit.servername } : {}),
+    });
+  }
+  const ports = explicit.ports ?? [];
+  const hosts = explicit.hosts?.length ? explicit.hosts : ports.length ? ['localhost'] : [];
+  for (const host of hosts) {
+    for (const port of ports) {
+      targets.push({
+        host, port, url: endpointUrl(host, port),
+        sources: [{ kind: 'command-line', file: '', line: 0, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }],
+        ...(explicit.servername ? { servername: explicit.servername } : {}),
+      });
+    }
+  }
+  return { targets: dedupeLoopback(targets), notProbed };
+}
+
+/** `*`, `0.0.0.0`, `+` and `localhost` on the same port are one listener on this machine. */
+function dedupeLoopback(targets: CheckTarget[]): CheckTarget[] {
+  const wildcard = new Set(['*', '+', '0.0.0.0', '::', '[::]']);
+  const out: CheckTarget[] = [];
+  for (const t of targets) {
+    const host = wildcard.has(t.host) ? 'localhost' : t.host;
+    const same = out.find(o => o.port === t.port && o.host.toLowerCase() === host.toLowerCase() && o.servername === t.servername);
+    if (same) { same.sources = [...(same.sources ?? []), ...(t.sources ?? [])]; continue; }
+    out.push({ ...t, host, sources: [...(t.sources ?? [])] });
+  }
+  return out;
+}

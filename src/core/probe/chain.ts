@@ -1,0 +1,152 @@
+/**
+ * Path building, done here rather than inside the handshake: the probe must see every certificate,
+ * and each consumer (system, Node, browsers) trusts a different set of anchors, so one served chain
+ * is evaluated once per anchor set. A link holds when the names match, OpenSSL's issuer check passes
+ * (names, key identifiers, key usage) and the issuer's key verifies the signature. A certificate is
+ * an anchor when an anchor with the same subject and the same public key is in the set (a re-issued
+ * root with the same key is the same anchor).
+ */
+import type { ParsedCertificate } from '../certs/parse';
+
+const MAX_DEPTH = 8;
+
+const nameKey = (c: ParsedCertificate, which: 'subject' | 'issuer') => c.summary[which].toLowerCase();
+
+/** A set of trusted certificates, indexed for issuer lookup. */
+export class AnchorSet {
+  private readonly bySubject = new Map<string, ParsedCertificate[]>();
+  readonly size: number;
+
+  /**
+   * @param certificates trust anchors
+   * @param intermediates CA certificates the consumer holds but does not trust on their own: OpenSSL,
+   *   NSS and Windows all use them to complete a chain a server sent without its intermediate.
+   */
+  constructor(
+    readonly certificates: readonly ParsedCertificate[], readonly label = 'anchors',
+    readonly intermediates: readonly ParsedCertificate[] = [],
+  ) {
+    const seen = new Set<string>();
+    for (const c of certificates) {
+      if (seen.has(c.summary.sha256)) continue;
+      seen.add(c.summary.sha256);
+      const k = nameKey(c, 'subject');
+      const list = this.bySubject.get(k);
+      if (list) list.push(c); else this.bySubject.set(k, [c]);
+    }
+    this.size = seen.size;
+  }
+
+
+  /** Certificates whose subject is `name` (lower-cased one-line form). */
+  withSubject(name: string): ParsedCertificate[] { return this.bySubject.get(name) ?? []; }
+
+  /** Is `cert` itself in the set (same subject and key)? */
+  contains(cert: ParsedCertificate): boolean {
+    return this.withSubject(nameKey(cert, 'subject')).some(a => a.spki.equals(cert.spki));
+  }
+
+  /** Anchors that issued `cert`. */
+  issuersOf(cert: ParsedCertificate): ParsedCertificate[] {
+    return this.withSubject(nameKey(cert, 'issuer')).filter(a => issuedBy(cert, a));
+  }
+}
+
+/** Did `issuer` sign `child`? */
+export function issuedBy(child: ParsedCertificate, issuer: ParsedCertificate): boolean {
+  if (nameKey(child, 'issuer') !== nameKey(issuer, 'subject')) return false;
+  try { return child.x509.checkIssued(issuer.x509) && child.x509.verify(issuer.x509.publicKey); } catch { return false; }
+}
+
+export type PathEnd =
+  /** Reached a trusted anchor. */
+  | 'anchor'
+  /** Ended at a self-signed certificate that is not trusted. */
+  | 'untrusted-root'
+  /** The last certificate's issuer is nowhere: not sent, not in the pool, not an anchor. */
+  | 'issuer-not-found';
+
+export interface PathResult {
+  trusted: boolean;
+  end: PathEnd;
+  /** Leaf first; includes the anchor when trusted (the anchor may be the last certificate sent). */
+  path: ParsedCertificate[];
+  anchor?: ParsedCertificate;
+  /** Intermediates that the server did not send but were taken from the local pool. */
+  fromPool: ParsedCertificate[];
+}
+
+/**
+ * Build the best path from `leaf` through `sent` (and `pool`, known intermediates the server may have
+ * omitted) to an anchor in `anchors`. Prefers a trusted path; otherwise reports the longest one.
+ */
+export function buildPath(
+  leaf: ParsedCertificate, sent: readonly ParsedCertificate[], anchors: AnchorSet,
+  pool: readonly ParsedCertificate[] = [],
+): PathResult {
+  let best: PathResult | undefined;
+  const visit = (path: ParsedCertificate[], fromPool: ParsedCertificate[]): PathResult | undefined => {
+    const cert = path[path.length - 1];
+    if (anchors.contains(cert)) return { trusted: true, end: 'anchor', path, anchor: cert, fromPool };
+    const anchor = anchors.issuersOf(cert)[0];
+    if (anchor) return { trusted: true, end: 'anchor', path: [...path, anchor], anchor, fromPool };
+    const selfSigned = cert.summary.selfSigned;
+    const consider = (r: PathResult) => {
+      if (!best || r.path.length > best.path.length || (r.end === 'untrusted-root' && best.end !== 'untrusted-root')) best = r;
+    };
+    if (selfSigned || path.length >= MAX_DEPTH) {
+      consider({ trusted: false, end: selfSigned ? 'untrusted-root' : 'issuer-not-found', path, fromPool });
+      return undefined;
+    }
+    const inPath = (c: ParsedCertificate) => path.some(p => p.summary.sha256 === c.summary.sha256);
+    const candidates: [ParsedCertificate, boolean][] = [
+      ...sent.filter(c => !inPath(c) && issuedBy(cert, c)).map(c => [c, false] as [ParsedCertificate, boolean]),
+      ...pool.filter(c => !inPath(c) && !sent.some(s => s.summary.sha256 === c.summary.sha256) && issuedBy(cert, c))
+        .map(c => [c, true] as [ParsedCertificate, boolean]),
+    ];
+    for (const [next, isPool] of candidates) {
+      const r = visit([...path, next], isPool ? [...fromPool, next] : fromPool);
+      if (r) return r;
+    }
+    if (candidates.length === 0) consider({ trusted: false, end: 'issuer-not-found', path, fromPool });
+    return undefined;
+  };
+  return visit([leaf], []) ?? best ?? { trusted: false, end: 'issuer-not-found', path: [leaf], fromPool: [] };
+}
+
+/** Why the chain a server sent is not enough, when a trusted path exists with help. */
+export type IncompleteChainEvidence =
+  /** A later certificate the server sent chains to an anchor, but the one in between is missing. */
+  | { kind: 'gap'; missingIssuer: string; trustedFrom: ParsedCertificate }
+  /** The missing intermediate is known locally (system bundle / NSS) and completes a trusted path. */
+  | { kind: 'pool'; missing: ParsedCertificate[] }
+  /** Probable: the missing issuer belongs to the same organisation as a locally added anchor. */
+  | { kind: 'organisation'; missingIssuer: string; anchor: ParsedCertificate };
+
+/**
+ * The server's chain failed against `anchors` with 'issuer-not-found': is it because an intermediate
+ * was not sent? `isPublicRoot` excludes the bundled public roots from the organisation heuristic (a
+ * public CA's name says nothing about a private test CA).
+ */
+export function findIncompleteChain(
+  failed: PathResult, sent: readonly ParsedCertificate[], anchors: AnchorSet,
+  pool: readonly ParsedCertificate[], isPublicRoot: (c: ParsedCertificate) => boolean,
+): IncompleteChainEvidence | undefined {
+  if (failed.trusted || failed.end !== 'issuer-not-found') return undefined;
+  const last = failed.path[failed.path.length - 1];
+  const onPath = new Set(failed.path.map(c => c.summary.sha256));
+  for (const other of sent) {
+    if (onPath.has(other.summary.sha256)) continue;
+    if (buildPath(other, sent, anchors).trusted) return { kind: 'gap', missingIssuer: last.summary.issuer, trustedFrom: other };
+  }
+  const withPool = buildPath(failed.path[0], sent, anchors, pool);
+  if (withPool.trusted && withPool.fromPool.length > 0) return { kind: 'pool', missing: withPool.fromPool };
+
+  const org = (attrs: { type: string; value: string }[]) => attrs.filter(a => a.type === 'O').map(a => a.value).join('|');
+  const cn = (attrs: { type: string; value: string }[]) => attrs.filter(a => a.type === 'CN').map(a => a.value).join('|');
+  const missingOrg = org(last.issuerAttributes);
+  if (!missingOrg) return undefined;
+  const anchor = anchors.certificates.find(a => !isPublicRoot(a)
+    && org(a.subjectAttributes) === missingOrg && cn(a.subjectAttributes) !== cn(last.issuerAttributes));
+  return anchor ? { kind: 'organisation', missingIssuer: last.summary.issuer, anchor } : undefined;
+}

@@ -1,0 +1,119 @@
+/**
+ * The client certificate side of mTLS: open what the user configured (PFX or PEM pair) with errors that
+ * name the file instead of OpenSSL's "mac verify failure", and say what is wrong with the certificate
+ * itself when a server refuses it: dates, the clientAuth EKU, the issuer the server said it accepts,
+ * a chain that is not sent, and the revocation trap of self-signed client certificates.
+ */
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
+import * as tls from 'node:tls';
+import forge from 'node-forge';
+import { certificatesIn, inspectCertificate, type ParsedCertificate } from '../certs/parse';
+import type { ClientCertificateFinding, ClientCertificateInput, ClientCertificateReport, HandshakeResult } from './types';
+import { clientCertificateMessages as M } from './messages';
+
+/** A client certificate that cannot be used as given. The message names the file, never the password. */
+export class ClientCertificateUnusableError extends Error {}
+
+export interface LoadedClientCertificate {
+  /** The certificate presented, then any chain certificates included with it. */
+  certificates: ParsedCertificate[];
+  /** Options for tls.createSecureContext. */
+  contextOptions: tls.SecureContextOptions;
+  label: string;
+}
+
+const labelOf = (input: ClientCertificateInput) => input.label ?? 'the client certificate';
+
+function certificatesFromPfx(input: ClientCertificateInput): Buffer[] {
+  const label = labelOf(input);
+  let p12: forge.pkcs12.Pkcs12Pfx;
+  try {
+    p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(input.pfx!.toString('binary')), input.passphrase ?? '');
+  } catch (err) {
+    const msg = (err as Error).message ?? '';
+    if (/MAC could not be verified|Invalid password|decrypt/i.test(msg)) throw new ClientCertificateUnusableError(M.wrongPassword(label));
+    throw new ClientCertificateUnusableError(M.notPfx(label, msg));
+  }
+  const bags = p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [];
+  const ders: Buffer[] = [];
+  for (const bag of bags) {
+    // forge decodes only RSA certificates into objects; the raw ASN.1 is there for every key type.
+    const asn1 = bag.cert ? forge.pki.certificateToAsn1(bag.cert) : bag.asn1;
+    if (asn1) ders.push(Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary'));
+  }
+  if (ders.length === 0) throw new ClientCertificateUnusableError(M.noCertificate(label));
+  return ders;
+}
+
+/** Open the configured certificate; throws ClientCertificateUnusableError with a message fit for users. */
+export function loadClientCertificate(input: ClientCertificateInput): LoadedClientCertificate {
+  const label = labelOf(input);
+  let ders: Buffer[];
+  let contextOptions: tls.SecureContextOptions;
+  if (input.pfx) {
+    ders = certificatesFromPfx(input);
+    contextOptions = { pfx: input.pfx, passphrase: input.passphrase };
+  } else if (input.cert) {
+    ders = certificatesIn(input.cert);
+    if (ders.length === 0) throw new ClientCertificateUnusableError(M.noCertificate(label));
+    const keyText = input.key ?? input.cert; // a PEM file may hold both
+    let key;
+    try { key = createPrivateKey({ key: keyText, passphrase: input.passphrase }); } catch (err) {
+      const msg = (err as Error).message;
+      if (/passphrase|bad decrypt/i.test(msg)) throw new ClientCertificateUnusableError(M.wrongPassword(label));
+      throw new ClientCertificateUnusableError(M.noKey(label));
+    }
+    const certKey = new X509Certificate(ders[0]).publicKey.export({ type: 'spki', format: 'der' });
+    if (!createPublicKey(key).export({ type: 'spki', format: 'der' }).equals(certKey)) {
+      throw new ClientCertificateUnusableError(M.keyMismatch(label));
+    }
+    contextOptions = { cert: input.cert, key: keyText, passphrase: input.passphrase };
+  } else {
+    throw new ClientCertificateUnusableError(M.noCertificate(label));
+  }
+  const certificates = ders.map(d => {
+    try { return inspectCertificate(d); } catch (err) { throw new ClientCertificateUnusableError(M.unreadable(label, (err as Error).message)); }
+  });
+  // Let OpenSSL open it too, so a format only it rejects is reported here rather than mid-probe.
+  try { tls.createSecureContext(contextOptions); } catch (err) {
+    const msg = (err as Error).message;
+    throw new ClientCertificateUnusableError(/mac verify|password|decrypt/i.test(msg) ? M.wrongPassword(label) : M.unreadable(label, msg));
+  }
+  return { certificates, contextOptions, label };
+}
+
+/** What is wrong with the presented certificate, given what the server asked for. */
+export function diagnoseClientCertificate(loaded: LoadedClientCertificate, result: HandshakeResult, now = new Date()): ClientCertificateReport {
+  const [leaf, ...rest] = loaded.certificates;
+  const s = leaf.summary;
+  const findings: ClientCertificateFinding[] = [];
+  if (leaf.notAfter < now) findings.push({ code: 'expired', message: M.expired(s.notAfter) });
+  if (leaf.notBefore > now) findings.push({ code: 'not-yet-valid', message: M.notYetValid(s.notBefore) });
+  const eku = s.extendedKeyUsage;
+  if (eku.length > 0 && !eku.includes('clientAuth') && !eku.includes('anyExtendedKeyUsage')) {
+    findings.push({ code: 'missing-client-auth-eku', message: M.missingClientAuth(eku) });
+  }
+  const accepted = result.acceptableIssuers ?? [];
+  if (accepted.length > 0) {
+    // The server names the CAs it accepts; any issuer along the chain we send (or the root) will do.
+    const names = new Set(accepted.map(norm));
+    const ours = [norm(s.issuer), ...rest.flatMap(c => [norm(c.summary.subject), norm(c.summary.issuer)])];
+    if (!ours.some(n => names.has(n))) findings.push({ code: 'issuer-not-accepted', message: M.issuerNotAccepted(s.issuer, accepted) });
+  }
+  if (!s.selfSigned && !rest.some(c => norm(c.summary.subject) === norm(s.issuer))) {
+    findings.push({ code: 'chain-not-sent', message: M.chainNotSent(s.issuer) });
+  }
+  if (s.selfSigned) findings.push({ code: 'self-signed-revocation', message: M.selfSignedRevocation() });
+  return {
+    label: loaded.label, certificate: s, findings,
+    ...(result.clientCertificateSent !== undefined ? { sent: result.clientCertificateSent } : {}),
+    ...(accepted.length ? { acceptableIssuers: accepted } : {}),
+  };
+}
+
+const norm = (n: string) => n.toLowerCase();
+
+/** The DER of the certificate presented, for the X-ARR-ClientCert forwarding header. */
+export function presentedCertificateDer(loaded: LoadedClientCertificate): Buffer {
+  return loaded.certificates[0].der;
+}

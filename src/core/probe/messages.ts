@@ -1,0 +1,191 @@
+/**
+ * Every sentence the probe says to a user, in one place. A message says what the user will see (the
+ * browser's error name, what .NET or Node throw) and why; the fix ids say what would repair it.
+ */
+import type { FixId, Problem, ProblemCode, Severity } from './problems';
+
+export type Consumer = 'system' | 'node' | 'nss';
+
+const CONSUMER_NAMES: Record<Consumer, (platform: NodeJS.Platform) => string> = {
+  system: p => p === 'win32' ? 'Windows (Edge, Chrome, .NET, IIS Express)'
+    : p === 'darwin' ? 'the macOS keychain (Safari, Chrome, .NET)'
+      : 'the system store (OpenSSL, curl, .NET)',
+  node: () => 'Node.js',
+  nss: () => 'Chrome/Chromium (NSS database)',
+};
+
+export function consumerList(consumers: Consumer[], platform: NodeJS.Platform): string {
+  const names = consumers.map(c => CONSUMER_NAMES[c](platform));
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+const AUTHORITY_INVALID = "browsers show NET::ERR_CERT_AUTHORITY_INVALID; .NET HttpClient throws 'The SSL connection could not be established'; server-to-server calls (token validation against a local identity server) fail with 401";
+
+function problem(code: ProblemCode, severity: Severity, message: string, fixes: FixId[]): Problem {
+  return { code, severity, message, fixes };
+}
+
+const day = (iso: string) => iso.slice(0, 10);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export const problemMessages = {
+  selfSigned(subject: string, failing: string, trustedBy: string): Problem {
+    return problem('self-signed', 'error',
+      `The certificate (${subject}) is self-signed and not trusted by ${failing}: ${AUTHORITY_INVALID}; Node clients fail with DEPTH_ZERO_SELF_SIGNED_CERT.`
+      + (trustedBy ? ` It is trusted by ${trustedBy}.` : ''),
+      ['trust', 'regenerate']);
+  },
+
+  unknownIssuer(issuer: string, failing: string, trustedBy: string, endsAtUntrustedRoot: boolean): Problem {
+    const why = endsAtUntrustedRoot
+      ? `chains to the root ${issuer}, which ${failing} do not trust`
+      : `was issued by ${issuer}, which is not known to ${failing}`;
+    return problem('unknown-issuer', 'error',
+      `The certificate ${why}: ${AUTHORITY_INVALID}; Node clients fail with ${endsAtUntrustedRoot ? 'SELF_SIGNED_CERT_IN_CHAIN' : 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'}.`
+      + (trustedBy ? ` It is trusted by ${trustedBy}.` : ''),
+      ['trust', 'regenerate']);
+  },
+
+  incompleteChain(missing: string, sentCount: number, evidence: string, failing: string, probable: boolean, worksHereOnly: boolean): Problem {
+    const head = `The server sends ${plural(sentCount, 'certificate')} but not the intermediate ${missing}${probable ? ' (probably: ' : ' ('}${evidence}).`;
+    const effect = worksHereOnly
+      ? ` It works on this machine only because the intermediate is installed locally; other machines, containers and Node clients fail with UNABLE_TO_VERIFY_LEAF_SIGNATURE and browsers elsewhere show NET::ERR_CERT_AUTHORITY_INVALID.`
+      : ` Clients that do not already hold it fail (${failing}): browsers show NET::ERR_CERT_AUTHORITY_INVALID, Node fails with UNABLE_TO_VERIFY_LEAF_SIGNATURE, .NET HttpClient throws 'The SSL connection could not be established'.`;
+    return problem('incomplete-chain', worksHereOnly ? 'warning' : 'error',
+      `${head}${effect} Configure the server with the full chain (leaf and intermediate).`, ['bind', 'regenerate']);
+  },
+
+  expired(notAfter: string, daysAgo: number, which: string): Problem {
+    return problem('expired', 'error',
+      `The ${which} expired on ${day(notAfter)} (${plural(daysAgo, 'day')} ago): browsers show NET::ERR_CERT_DATE_INVALID; .NET and Node clients refuse it (CERT_HAS_EXPIRED).`,
+      ['regenerate', 'bind']);
+  },
+
+  notYetValid(notBefore: string, which: string): Problem {
+    return problem('not-yet-valid', 'error',
+      `The ${which} is not valid before ${notBefore.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}: browsers show NET::ERR_CERT_DATE_INVALID; Node fails with CERT_NOT_YET_VALID. Check this machine's clock, or regenerate it.`,
+      ['regenerate', 'bind']);
+  },
+
+  expiringSoon(notAfter: string, daysLeft: number): Problem {
+    return problem('expiring-soon', 'warning',
+      `The certificate expires on ${day(notAfter)}, in ${plural(daysLeft, 'day')}; after that browsers show NET::ERR_CERT_DATE_INVALID.`,
+      ['regenerate', 'bind']);
+  },
+
+  nameMismatch(host: string, sans: string[], onlyInCn: boolean, cn: string | undefined): Problem {
+    const what = onlyInCn
+      ? `${host} is only in the certificate's subject CN (CN=${cn}), which browsers, .NET and Node ignore: a certificate must list the name as a subjectAltName (DNS:${host})`
+      : sans.length === 0
+        ? `the certificate has no subjectAltName at all${cn ? ` (only CN=${cn}, which clients ignore)` : ''}, so it names no host`
+        : `the certificate names ${sans.join(', ')}, not ${host}`;
+    return problem('name-mismatch', 'error',
+      `${what[0].toUpperCase()}${what.slice(1)}: browsers show NET::ERR_CERT_COMMON_NAME_INVALID; .NET reports RemoteCertificateNameMismatch ("invalid cn"); Node fails with ERR_TLS_CERT_ALTNAME_INVALID.`,
+      ['regenerate', 'bind']);
+  },
+
+  weakSignature(which: string, algorithm: string): Problem {
+    return problem('weak-signature', 'error',
+      `The ${which} is signed with ${algorithm}: browsers show NET::ERR_CERT_WEAK_SIGNATURE_ALGORITHM and OpenSSL 3 clients (Node, curl, .NET on Linux) refuse it at their default security level.`,
+      ['regenerate']);
+  },
+
+  weakKey(which: string, bits: number): Problem {
+    return problem('weak-key', 'error',
+      `The ${which} has a ${bits}-bit RSA key; browsers and OpenSSL 3 require at least 2048 bits: Chrome shows NET::ERR_CERT_WEAK_KEY, Node and curl fail with "ee key too small".`,
+      ['regenerate']);
+  },
+
+  clientCertRequired(acceptable: string[] | undefined): Problem {
+    return problem('client-cert-required', 'error',
+      'The server requires a client certificate (mutual TLS) and none was presented, so it aborts the handshake: browsers show ERR_BAD_SSL_CLIENT_AUTH_CERT (or ask you to pick a certificate); .NET HttpClient throws \'The SSL connection could not be established\'; Node fails with a certificate_required / handshake_failure alert.'
+      + (acceptable && acceptable.length ? ` The server accepts certificates issued by: ${acceptable.join('; ')}.` : '')
+      + ' Configure a client certificate for this endpoint.',
+      ['configure-client-certificate']);
+  },
+
+  clientCertRejected(label: string, how: string, reasons: string[]): Problem {
+    return problem('client-cert-rejected', 'error',
+      `The server refused the client certificate ${label} (${how}): browsers show ERR_BAD_SSL_CLIENT_AUTH_CERT; .NET HttpClient throws 'The SSL connection could not be established'.`
+      + (reasons.length ? ` Likely why: ${reasons.join(' ')}` : ' The certificate itself looks valid: the server probably does not trust its issuer or does not allow its thumbprint.'),
+      ['configure-client-certificate']);
+  },
+
+  notListening(host: string, port: number, detail: string): Problem {
+    return problem('not-listening', 'error',
+      `Nothing is listening on ${host}:${port} (${detail}): browsers show ERR_CONNECTION_REFUSED. Start the server, or check the port it was configured with.`,
+      ['start-server']);
+  },
+
+  notTls(host: string, port: number, detail: string): Problem {
+    return problem('not-tls', 'error',
+      `${host}:${port} answers, but not with TLS (${detail}): is it an http:// endpoint, or is HTTPS not configured on it? Browsers show ERR_SSL_PROTOCOL_ERROR; .NET HttpClient throws 'The SSL connection could not be established'; Node fails with "wrong version number".`,
+      ['bind', 'start-server']);
+  },
+
+  reset(host: string, port: number, detail: string): Problem {
+    return problem('reset', 'error',
+      `The connection to ${host}:${port} was reset during the TLS handshake (${detail}): browsers show ERR_CONNECTION_RESET. For IIS Express and http.sys this usually means no certificate is bound to the port (netsh http show sslcert).`,
+      ['bind', 'regenerate']);
+  },
+
+  handshakeFailed(host: string, port: number, detail: string): Problem {
+    // No dedicated code for this in the public contract: an aborted handshake reads to users like a reset.
+    return problem('reset', 'error',
+      `The server on ${host}:${port} aborted the TLS handshake (${detail}): browsers show ERR_SSL_PROTOCOL_ERROR or ERR_SSL_VERSION_OR_CIPHER_MISMATCH.`,
+      ['bind', 'regenerate']);
+  },
+
+  timeout(host: string, port: number, ms: number, detail: string): Problem {
+    return problem('timeout', 'error',
+      `${host}:${port} accepted the connection but did not complete a TLS handshake within ${ms} ms (${detail}): the process may be hung or paused at a breakpoint, or it is not an HTTPS server. Browsers keep loading, then show ERR_TIMED_OUT.`,
+      ['start-server']);
+  },
+
+  untrustedByNode(): Problem {
+    return problem('untrusted-by-node', 'warning',
+      'The system trusts this certificate but Node.js does not (Node ignores the OS store): Node clients — dev-server proxies, fetch, npm scripts — fail with UNABLE_TO_VERIFY_LEAF_SIGNATURE or SELF_SIGNED_CERT_IN_CHAIN. Point NODE_EXTRA_CA_CERTS at the CA certificate.',
+      ['trust']);
+  },
+
+  untrustedByBrowsers(db: string | undefined): Problem {
+    return problem('untrusted-by-browsers', 'error',
+      `The system trusts this certificate but the browsers' NSS database${db ? ` (${db})` : ''} does not: Chrome, Chromium and Edge on Linux show NET::ERR_CERT_AUTHORITY_INVALID.`,
+      ['trust']);
+  },
+};
+
+/** Short phrases used inside messages. */
+export const phrases = {
+  incompleteGap: (sent: string) => `the server does send ${sent}, which chains to a trusted root`,
+  incompletePool: (where: string) => `the missing intermediate is known locally (${where}) and completes a path to a trusted root`,
+  incompleteOrganisation: (anchor: string) => `its issuer belongs to the same organisation as the locally trusted root ${anchor}`,
+  refused: 'connection refused',
+  hostNotFound: (host: string) => `${host} does not resolve`,
+  closedSilently: 'it closed the connection without answering the TLS handshake',
+  answered: (text: string) => `it answered ${JSON.stringify(text)}`,
+  nonTlsBytes: 'it answered with bytes that are not a TLS record',
+  noAnswer: 'no answer at all',
+  stalled: (bytes: number) => `the handshake stalled after ${bytes} bytes`,
+  alert: (name: string) => `TLS alert ${name}`,
+  closedAfterHandshake: 'it closed the connection right after the handshake',
+  resetAfterHandshake: 'it reset the connection right after the handshake',
+};
+
+export const clientCertificateMessages = {
+  wrongPassword: (label: string) => `Could not open ${label}: wrong password (or the file is damaged).`,
+  notPfx: (label: string, detail: string) => `Could not open ${label} as a PFX/PKCS#12 file (${detail}).`,
+  noCertificate: (label: string) => `${label} contains no certificate.`,
+  noKey: (label: string) => `Could not read the private key for ${label}: give --client-key (PEM), or a PFX that holds the key.`,
+  keyMismatch: (label: string) => `The private key given for ${label} does not belong to that certificate.`,
+  unreadable: (label: string, detail: string) => `Could not read ${label}: ${detail}`,
+  expired: (notAfter: string) => `The client certificate expired on ${notAfter.slice(0, 10)}.`,
+  notYetValid: (notBefore: string) => `The client certificate is not valid before ${notBefore.slice(0, 10)}.`,
+  missingClientAuth: (eku: string[]) => `The client certificate is not meant for client authentication: its extended key usage is ${eku.join(', ')}, without clientAuth (1.3.6.1.5.5.7.3.2).`,
+  issuerNotAccepted: (issuer: string, accepted: string[]) => `It was issued by ${issuer}, but the server accepts only certificates issued by ${accepted.join('; ')}.`,
+  chainNotSent: (issuer: string) => `Its issuer (${issuer}) is not included with it, so a server that only knows the root cannot build the chain.`,
+  selfSignedRevocation: () => 'It is self-signed: a server that checks revocation online (ASP.NET Core\'s default X509RevocationMode.Online) rejects it — development servers must set RevocationMode = NoCheck for it, and allow it by thumbprint or with AllowedCertificateTypes = SelfSigned.',
+  http: (status: number) => status === 403 || status === 401
+    ? `The TLS handshake with the client certificate succeeded; the application answered HTTP ${status}, which is an authorization decision (e.g. a thumbprint allow-list), not a TLS rejection.`
+    : `The TLS handshake with the client certificate succeeded; the application answered HTTP ${status}.`,
+};
