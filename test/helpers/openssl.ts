@@ -8,8 +8,10 @@ import * as path from 'node:path';
 
 export interface CertFiles { cert: string; key: string; certPem: string; keyPem: string }
 
-function openssl(args: string[], cwd: string): void {
-  execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+function openssl(args: string[], cwd: string, shiftDays?: number): void {
+  // OpenSSL 3.0 has no -not_before: sign under faketime to move the validity window.
+  if (shiftDays) execFileSync('faketime', ['-f', `${shiftDays > 0 ? '+' : ''}${shiftDays}d`, 'openssl', ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  else execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 export interface LeafOptions {
@@ -18,8 +20,10 @@ export interface LeafOptions {
   /** subjectAltName value, e.g. 'DNS:localhost,IP:127.0.0.1'; '' for none. */
   san?: string;
   days?: number;
-  /** Certificate validity start offset in days (negative = in the past), via -not_before where supported. */
+  /** Certificate validity start offset in days (negative = in the past), by signing under `faketime`. */
   notBeforeDays?: number;
+  /** Subject organisation (O=), placed before the CN. */
+  org?: string;
   keyBits?: number;
   digest?: string;
   /** Extra extension lines for the config (e.g. 'extendedKeyUsage=clientAuth'). */
@@ -47,7 +51,7 @@ export function makeCert(dir: string, name: string, o: LeafOptions = {}): CertFi
     ...(o.extensions ?? []),
   ];
   writeFileSync(cfg, [
-    '[req]', 'distinguished_name=dn', 'prompt=no', '[dn]', `CN=${o.cn ?? (o.ca ? `${name} CA` : 'localhost')}`,
+    '[req]', 'distinguished_name=dn', 'prompt=no', '[dn]', ...(o.org ? [`O=${o.org}`] : []), `CN=${o.cn ?? (o.ca ? `${name} CA` : 'localhost')}`,
     '[ext]', ...ext, '',
   ].join('\n'));
   openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${o.keyBits ?? 2048}`, '-out', key], dir);
@@ -55,12 +59,12 @@ export function makeCert(dir: string, name: string, o: LeafOptions = {}): CertFi
   const days = String(o.days ?? 30);
   if (!o.issuer) {
     openssl(['req', '-x509', '-new', '-key', key, '-out', cert, '-days', days, digest, '-config', cfg,
-      '-extensions', 'ext', '-set_serial', String(serial++)], dir);
+      '-extensions', 'ext', '-set_serial', String(serial++)], dir, o.notBeforeDays);
   } else {
     const csr = path.join(dir, `${name}.csr`);
     openssl(['req', '-new', '-key', key, '-out', csr, '-config', cfg], dir);
     openssl(['x509', '-req', '-in', csr, '-CA', o.issuer.cert, '-CAkey', o.issuer.key, '-out', cert,
-      '-days', days, digest, '-extfile', cfg, '-extensions', 'ext', '-set_serial', String(serial++)], dir);
+      '-days', days, digest, '-extfile', cfg, '-extensions', 'ext', '-set_serial', String(serial++)], dir, o.notBeforeDays);
   }
   const fs = require('node:fs') as typeof import('node:fs');
   return { cert, key, certPem: fs.readFileSync(cert, 'utf8'), keyPem: fs.readFileSync(key, 'utf8') };

@@ -259,15 +259,15 @@ export function inspectCertificate(der: Buffer): ParsedCertificate {
     }
   }
 
-  const subjectDer = whole(der, subjectT);
-  const issuerDer = whole(der, issuerT);
   const notBefore = decodeTime(nbT.tag, value(der, nbT));
   const notAfter = decodeTime(naT.tag, value(der, naT));
   const key = x509.publicKey;
   const details = key.asymmetricKeyDetails ?? {};
   const keyType = key.asymmetricKeyType ?? 'unknown';
   const keySize = details.modulusLength ?? curveBits(details.namedCurve) ?? (keyType === 'ed25519' ? 256 : keyType === 'ed448' ? 456 : undefined);
-  const selfSigned = isSelfIssued(x509);
+  const subjectDer = whole(der, subjectT);
+  const issuerDer = whole(der, issuerT);
+  const selfSigned = isSelfSigned(x509, subjectDer, issuerDer);
 
   const summary: CertificateSummary = {
     subject: formatName(subjectDer),
@@ -302,9 +302,13 @@ function curveBits(curve: string | undefined): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** Issued by itself: same name and its own key verifies its signature. */
-function isSelfIssued(x: X509Certificate): boolean {
-  try { return x.checkIssued(x) && x.verify(x.publicKey); } catch { return false; }
+/**
+ * Signed by itself: same name and its own key verifies the signature. Not X509Certificate.checkIssued:
+ * that also demands keyCertSign, which a self-signed leaf (dotnet dev-certs, IIS Express) does not have.
+ */
+function isSelfSigned(x: X509Certificate, subjectDer: Buffer, issuerDer: Buffer): boolean {
+  if (!subjectDer.equals(issuerDer)) return false;
+  try { return x.verify(x.publicKey); } catch { return false; }
 }
 
 /** Every certificate in a PEM text, as DER. Non-certificate blocks (keys) are skipped. */

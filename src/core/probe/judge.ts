@@ -82,6 +82,8 @@ export function judge(result: HandshakeResult, ctx: JudgeContext): EndpointVerdi
   if (result.failure) {
     const timeout = result.failure.kind === 'timeout' ? Math.round(result.handshakeMs) : 0;
     verdict.problems.push(transportProblem(result.failure, result, timeout, reasons, ctx.clientCertificate?.label ?? ''));
+  } else if (result.clientCertificateRequested && !ctx.clientCertificate && (result.httpStatus === 401 || result.httpStatus === 403)) {
+    verdict.problems.push(P.clientCertRequiredByApplication(result.httpStatus, result.acceptableIssuers));
   } else if (result.clientCertificateRequested && !ctx.clientCertificate) {
     notes.push('The server asks for a client certificate but does not require one at the TLS level; the application may still refuse requests without one.');
   }

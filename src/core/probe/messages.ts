@@ -74,13 +74,13 @@ export const problemMessages = {
   },
 
   nameMismatch(host: string, sans: string[], onlyInCn: boolean, cn: string | undefined): Problem {
-    const what = onlyInCn
-      ? `${host} is only in the certificate's subject CN (CN=${cn}), which browsers, .NET and Node ignore: a certificate must list the name as a subjectAltName (DNS:${host})`
-      : sans.length === 0
-        ? `the certificate has no subjectAltName at all${cn ? ` (only CN=${cn}, which clients ignore)` : ''}, so it names no host`
-        : `the certificate names ${sans.join(', ')}, not ${host}`;
+    const what = sans.length === 0
+      ? onlyInCn
+        ? `The name ${host} is only in the certificate's subject CN (CN=${cn}), which browsers, .NET and Node ignore: a certificate must list the name as a subjectAltName (DNS:${host})`
+        : `The certificate has no subjectAltName at all${cn ? ` (only CN=${cn}, which clients ignore)` : ''}, so it names no host`
+      : `The certificate names ${sans.join(', ')}, not ${host}${onlyInCn ? ` (${host} is only in its CN, which clients ignore)` : ''}`;
     return problem('name-mismatch', 'error',
-      `${what[0].toUpperCase()}${what.slice(1)}: browsers show NET::ERR_CERT_COMMON_NAME_INVALID; .NET reports RemoteCertificateNameMismatch ("invalid cn"); Node fails with ERR_TLS_CERT_ALTNAME_INVALID.`,
+      `${what}: browsers show NET::ERR_CERT_COMMON_NAME_INVALID; .NET reports RemoteCertificateNameMismatch ("invalid cn"); Node fails with ERR_TLS_CERT_ALTNAME_INVALID.`,
       ['regenerate', 'bind']);
   },
 
@@ -100,6 +100,14 @@ export const problemMessages = {
     return problem('client-cert-required', 'error',
       'The server requires a client certificate (mutual TLS) and none was presented, so it aborts the handshake: browsers show ERR_BAD_SSL_CLIENT_AUTH_CERT (or ask you to pick a certificate); .NET HttpClient throws \'The SSL connection could not be established\'; Node fails with a certificate_required / handshake_failure alert.'
       + (acceptable && acceptable.length ? ` The server accepts certificates issued by: ${acceptable.join('; ')}.` : '')
+      + ' Configure a client certificate for this endpoint.',
+      ['configure-client-certificate']);
+  },
+
+  clientCertRequiredByApplication(status: number, acceptable: string[] | undefined): Problem {
+    return problem('client-cert-required', 'error',
+      `The server asks for a client certificate; without one the TLS handshake succeeds but the application answers HTTP ${status}: browsers show the error page, .NET HttpClient gets ${status} (handlers that read the certificate never run).`
+      + (acceptable && acceptable.length ? ` The server names these issuers: ${acceptable.join('; ')}.` : '')
       + ' Configure a client certificate for this endpoint.',
       ['configure-client-certificate']);
   },
