@@ -32,9 +32,11 @@ export class CertificateView implements vscode.TextDocumentContentProvider, vsco
     return renderCertificateMarkdown(url, this.store.get(url));
   }
 
+  /** Opens the document and, when the built-in Markdown preview is there, shows it rendered. */
   async show(url: string): Promise<vscode.TextDocument> {
     const doc = await vscode.workspace.openTextDocument(certificateUri(url));
     await vscode.window.showTextDocument(doc, { preview: true });
+    try { await vscode.commands.executeCommand('markdown.showPreview', doc.uri); } catch { /* the text is readable as it is */ }
     return doc;
   }
 
@@ -45,7 +47,7 @@ const yes = () => vscode.l10n.t('yes');
 const no = () => vscode.l10n.t('no');
 function esc(s: string): string { return s.replace(/\|/g, '\\|').replace(/\n/g, ' '); }
 function trustCell(v: boolean | undefined): string {
-  return v === undefined ? vscode.l10n.t('not checked (no NSS database or certutil)') : v ? `✅ ${yes()}` : `❌ ${no()}`;
+  return v === undefined ? vscode.l10n.t('not checked (no NSS database or certutil)') : v ? `**${yes()}**` : `**${no()}**`;
 }
 
 function daysLeft(notAfter: string): number { return Math.floor((Date.parse(notAfter) - Date.now()) / 86_400_000); }
@@ -79,7 +81,7 @@ export function renderCertificateMarkdown(url: string, v: EndpointVerdict | unde
   }
   const caveat = remoteCaveat();
   if (caveat) out.push(`> ${caveat}`, '');
-  if (v.source) out.push(vscode.l10n.t('Declared in {0}, line {1}.', v.source.file, v.source.line), '');
+  if (v.source?.file) out.push(vscode.l10n.t('Declared in {0}, line {1}.', v.source.file, v.source.line), '');
 
   out.push(`## ${vscode.l10n.t('Verdict')}`, '');
   if (v.problems.length === 0) out.push(vscode.l10n.t('No problems: the certificate is trusted for this name.'));

@@ -71,5 +71,6 @@ export function remoteCaveat(): string | undefined {
 
 export function withRemoteCaveat(message: string): string {
   const caveat = remoteCaveat();
-  return caveat ? `${message} ${caveat}` : message;
+  if (!caveat) return message;
+  return `${/[.!?:]$/.test(message.trim()) ? message.trim() : `${message.trim()}.`} ${caveat}`;
 }

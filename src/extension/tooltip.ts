@@ -50,6 +50,8 @@ export function headline(summary: Summary): string {
     case 'no-endpoints': return vscode.l10n.t('no HTTPS endpoints declared');
     case 'not-listening': return vscode.l10n.t('nothing is listening yet');
     case 'trusted': return vscode.l10n.t('every listening endpoint serves a trusted certificate');
-    case 'problems': return vscode.l10n.t('{0} endpoint(s) with certificate problems', summary.withProblems.length);
+    case 'problems': return summary.withProblems.length === 1
+      ? vscode.l10n.t('1 endpoint with a certificate problem')
+      : vscode.l10n.t('{0} endpoints with certificate problems', summary.withProblems.length);
   }
 }

@@ -29,7 +29,8 @@ export async function runUiTest(log) {
   let cs, browser, server, passed = 0, failed = 0;
   const timer = setTimeout(() => { console.error('UI test TIMEOUT'); process.exit(124); }, UI_TIMEOUT_MS);
   try {
-    log('UI test: packaging the VSIX');
+    log('UI test: building and packaging the VSIX');
+    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
     const vsix = path.join(tmp, 'devcert-doctor.vsix');
     execFileSync(node24, ['scripts/package.mjs', '--out', vsix], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 
@@ -42,13 +43,14 @@ export async function runUiTest(log) {
     writeFileSync(path.join(workspace, '.vscode/launch.json'), JSON.stringify({ version: '0.2.0', configurations: [] }, null, 2));
 
     const sandbox = makeSandbox(path.join(tmp, 'sandbox'));
-    writeUserSettings(path.join(tmp, 'user'), { 'workbench.colorTheme': 'Default Dark Modern', 'window.commandCenter': false });
+    writeUserSettings(path.join(tmp, 'user'), { 'workbench.colorTheme': 'Default Dark Modern', 'window.commandCenter': false, 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'chat.commandCenter.enabled': false });
     const exts = path.join(tmp, 'exts');
     mkdirSync(exts, { recursive: true });
     await installExtension(vsix, { tmp, extensionsDir: exts, env: sandbox.env });
     log('UI test: VSIX installed');
 
-    cs = await startCodeServer({ tmp, extensionsDir: exts, env: sandbox.env });
+    // As a user runs it: no test driver (it changes how the workbench shows some UI).
+    cs = await startCodeServer({ tmp, extensionsDir: exts, env: sandbox.env, testDriver: false });
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`http://127.0.0.1:${cs.port}/?folder=${encodeURIComponent(workspace)}`);
@@ -76,8 +78,10 @@ export async function runUiTest(log) {
       const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: `localhost:${port}` }).first();
       await hover.waitFor({ state: 'visible', timeout: 10_000 });
       check((await hover.textContent()).includes('Browsers'), 'tooltip has the trust columns');
-      await page.screenshot({ path: path.join(shots, 'status-bar-tooltip.png') });
+      await page.screenshot({ path: path.join(shots, 'status-bar-tooltip.png'), clip: { x: 0, y: 500, width: 760, height: 300 } });
+      await page.keyboard.press('Escape');
       await page.mouse.move(640, 300);
+      await hover.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
     });
 
     await step('click opens the endpoints quick pick', async () => {
@@ -90,12 +94,17 @@ export async function runUiTest(log) {
       await page.keyboard.press('Escape');
     });
 
-    await step('"Check HTTPS endpoints now" shows a notification', async () => {
+    const palette = async (title) => {
+      await page.locator('.monaco-workbench').click({ position: { x: 660, y: 400 } });
       await page.keyboard.press('F1');
       await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 10_000 });
-      await page.keyboard.type('DevCert: Check HTTPS endpoints now');
-      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Check HTTPS endpoints now' }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.type(`DevCert: ${title}`);
+      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor({ timeout: 10_000 });
       await page.keyboard.press('Enter');
+    };
+
+    await step('"Check HTTPS endpoints now" shows a notification', async () => {
+      await palette('Check HTTPS endpoints now');
       const toast = page.locator('.notification-toast').filter({ hasText: `localhost:${port}` }).first();
       await toast.waitFor({ state: 'visible', timeout: 20_000 });
       check(/self-signed|not trust|untrusted/i.test(await toast.textContent()), 'notification names the problem');
@@ -103,13 +112,20 @@ export async function runUiTest(log) {
     });
 
     await step('"Show certificate details" opens a readable view', async () => {
-      await page.keyboard.press('F1');
-      await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 10_000 });
-      await page.keyboard.type('DevCert: Show certificate details');
-      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Show certificate details' }).first().waitFor({ timeout: 10_000 });
-      await page.keyboard.press('Enter');
-      await page.locator('.editor-instance .view-lines').filter({ hasText: 'SHA-256' }).first().waitFor({ timeout: 15_000 });
-      check(true, 'certificate details editor shows thumbprints');
+      await page.keyboard.press('Escape');
+      await palette('Show certificate details');
+      // Rendered by the built-in Markdown preview (in its iframe), or the plain document when it is absent.
+      const rendered = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame').locator('body');
+      const plain = page.locator('.monaco-editor .view-lines');
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const texts = [await plain.first().textContent({ timeout: 500 }).catch(() => ''), await rendered.first().textContent({ timeout: 500 }).catch(() => '')];
+        if (texts.some(t => t?.includes('SHA-256'))) break;
+        if (Date.now() > deadline) throw new Error('no certificate details on screen');
+        await page.waitForTimeout(250);
+      }
+      await page.waitForTimeout(500);
+      check(true, 'certificate details show the thumbprints');
       await page.screenshot({ path: path.join(shots, 'certificate-details.png') });
     });
   } catch (err) {

@@ -40,14 +40,14 @@ export function installExtension(vsix, { tmp, extensionsDir, env }) {
  * Starts the server. `env` is what the remote extension host inherits (the sandbox's HOME,
  * SSL_CERT_FILE, ...). Resolves once it listens.
  */
-export async function startCodeServer({ tmp, extensionsDir, env = {}, timeoutMs = 60_000 }) {
+export async function startCodeServer({ tmp, extensionsDir, env = {}, timeoutMs = 60_000, testDriver = true }) {
   const server = spawn(node24, [entry,
     '--auth', 'none', '--bind-addr', '127.0.0.1:0', '--config', path.join(tmp, 'config.yaml'),
     '--user-data-dir', path.join(tmp, 'user'), '--extensions-dir', extensionsDir,
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--ignore-last-opened',
     '--disable-getting-started-override',
     // The built workbench honours ?payload= (extensionDevelopmentPath, extensionTestsPath) only with this.
-    '--vscode-option', 'enable-smoke-test-driver',
+    ...(testDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
   ], { env: { ...process.env, ...env, XDG_CONFIG_HOME: tmp, XDG_DATA_HOME: tmp }, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
   let out = '';
   server.stdout.on('data', d => out += d); server.stderr.on('data', d => out += d);
