@@ -55,6 +55,8 @@ export function makeClientCert(dir: string, name: string, o: ClientCertOptions =
 /** Every certificate an mTLS case needs, in one temp dir. */
 export interface MtlsCertSet {
   dir: string;
+  /** Issues the servers' certificate; a test trusts it (SSL_CERT_FILE, NODE_EXTRA_CA_CERTS) so the only problems left are mTLS ones. */
+  serverCa: CertFiles;
   server: CertFiles;
   /** The CA the rejecting servers trust for client certificates. */
   clientCa: CertFiles;
@@ -70,11 +72,12 @@ export interface MtlsCertSet {
 }
 
 export function makeMtlsCertSet(dir: string): MtlsCertSet {
-  const server = makeCert(dir, 'server');
+  const serverCa = makeCert(dir, 'server-ca', { ca: true, days: 365 });
+  const server = makeCert(dir, 'server', { issuer: serverCa });
   const clientCa = makeCert(dir, 'client-ca', { ca: true, days: 365 });
   const otherCa = makeCert(dir, 'other-ca', { ca: true, days: 365 });
   return {
-    dir, server, clientCa, otherCa,
+    dir, serverCa, server, clientCa, otherCa,
     good: makeClientCert(dir, 'good-client', { issuer: clientCa }),
     wrong: makeClientCert(dir, 'wrong-client', { issuer: otherCa }),
     expired: makeClientCert(dir, 'expired-client', { issuer: clientCa, madeAt: '2020-01-01 00:00:00' }),

@@ -1,0 +1,97 @@
+/**
+ * `node dist/cli.js check --host localhost --port N --json --client-cert … --request-path /` against
+ * real mTLS servers: no certificate, the right one, one from another CA, an expired one, one without
+ * clientAuth — each told apart as required / rejected / accepted-but-403 / accepted-200.
+ * Needs `npm run build` first (it grades the shipped bundle, as a user runs it).
+ */
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { makeMtlsCertSet, type MtlsCertSet } from '../helpers/clientCerts';
+import { MtlsServerPool, assertOutcome, caseTitle, clientFiles, mtlsCases, type VerdictLike } from '../helpers/mtlsCases';
+import { makeTempDir } from '../helpers/sandbox';
+
+const CLI = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
+
+export interface CliRun { code: number; stdout: string; stderr: string }
+
+/** Asynchronous on purpose: the servers live in this process and must keep answering meanwhile. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+  return new Promise(resolve => {
+    execFile(process.execPath, [CLI, ...args], { env, encoding: 'utf8', timeout: 30_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A process environment that trusts only the test server CA (system and Node) and has no NSS database. */
+export function sandboxEnv(set: MtlsCertSet, home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH, HOME: home, DEVCERT_DOCTOR_HOME: path.join(home, 'config'),
+    SSL_CERT_FILE: set.serverCa.cert, SSL_CERT_DIR: '', NODE_EXTRA_CA_CERTS: set.serverCa.cert, ...extra,
+  };
+}
+
+describe('check --client-cert against real mTLS servers (dist/cli.js)', function () {
+  this.timeout(60000);
+  let tmp: ReturnType<typeof makeTempDir>;
+  let set: MtlsCertSet;
+  let pool: MtlsServerPool;
+  let env: NodeJS.ProcessEnv;
+
+  before(function () {
+    if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
+    tmp = makeTempDir('mtls-cli-');
+    set = makeMtlsCertSet(tmp.dir);
+    pool = new MtlsServerPool(set);
+    env = sandboxEnv(set, tmp.dir);
+  });
+  after(async () => { await pool?.close(); tmp?.cleanup(); });
+
+  async function check(port: number, extra: string[]): Promise<{ run: CliRun; verdict: VerdictLike }> {
+    const run = await runCli(['check', '--host', 'localhost', '--port', String(port), '--json', '--timeout', '4000', '--request-path', '/', ...extra], env);
+    let doc: { endpoints: VerdictLike[] };
+    try { doc = JSON.parse(run.stdout); } catch { throw new Error(`no JSON (exit ${run.code}): ${run.stderr}`); }
+    assert.equal(doc.endpoints.length, 1);
+    return { run, verdict: doc.endpoints[0] };
+  }
+
+  for (const c of mtlsCases()) {
+    const test = c.knownIssue ? it.skip : it;
+    test(caseTitle(c) + (c.knownIssue ? ` [known issue: ${c.knownIssue}]` : ''), async () => {
+      const port = await pool.port(c.server, c.tls);
+      const files = clientFiles(set, c.client);
+      const args = files ? ['--client-cert', files.cert, '--client-key', files.key] : [];
+      if (files && c.server === 'forwarded') args.push('--forward-client-cert');
+      const { run, verdict } = await check(port, args);
+      assertOutcome(verdict, c);
+      // Exit status: 0 only when nothing is wrong; a TLS-level refusal is a problem.
+      if (c.expect === 'ok') assert.equal(run.code, 0, run.stderr);
+      if (c.expect === 'required' || c.expect === 'rejected') assert.equal(run.code, 1, run.stderr);
+    });
+  }
+
+  it('forwarded-header server without --forward-client-cert: the certificate never reaches the app → 403', async () => {
+    const port = await pool.port('forwarded', 'TLSv1.3');
+    const { verdict } = await check(port, ['--client-cert', set.good.cert, '--client-key', set.good.key]);
+    assertOutcome(verdict, { server: 'forwarded', tls: 'TLSv1.3', client: 'good', expect: 'forbidden' });
+  });
+
+  it('a PFX with its password from --client-cert-password-env is presented (200); a wrong password is a clear error', async () => {
+    const pfx = path.join(tmp.dir, 'good.pfx');
+    await new Promise<void>((res, rej) => execFile('openssl', ['pkcs12', '-export', '-in', set.good.cert, '-inkey', set.good.key,
+      '-out', pfx, '-passout', 'pass:pfx-pw'], err => (err ? rej(err) : res())));
+    const port = await pool.port('tls-reject', 'TLSv1.3');
+    const ok = await runCli(['check', '--host', 'localhost', '--port', String(port), '--json', '--request-path', '/',
+      '--client-cert', pfx, '--client-cert-password-env', 'MY_PFX_PASSWORD'], { ...env, MY_PFX_PASSWORD: 'pfx-pw' });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(JSON.parse(ok.stdout).endpoints[0].httpStatus, 200);
+    const bad = await runCli(['check', '--host', 'localhost', '--port', String(port), '--json',
+      '--client-cert', pfx, '--client-cert-password-env', 'MY_PFX_PASSWORD'], { ...env, MY_PFX_PASSWORD: 'nope' });
+    assert.notEqual(bad.code, 0);
+    assert.ok(bad.stderr.includes(`wrong password for ${pfx}`), bad.stderr);
+    assert.doesNotMatch(bad.stderr + bad.stdout, /nope/, 'the password is never echoed');
+  });
+});
