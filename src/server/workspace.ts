@@ -141,7 +141,8 @@ export class Workspace {
   async checkNow(folderUri?: string): Promise<FolderVerdicts[]> {
     const states = folderUri ? [this.folders.get(folderUri)].filter((s): s is FolderState => !!s) : [...this.folders.values()];
     await Promise.all(states.map(s => this.discover(s)));
-    await this.refresh(states, 0);
+    // Asked for after a repair too: the trust stores are read again, not taken from the last check.
+    await this.refresh(states, 0, true);
     return states.map(s => this.folderVerdicts(s));
   }
 
@@ -174,13 +175,13 @@ export class Workspace {
    * Render what is known now, probe what is stale in these folders, render again. Probe failures are
    * logged, never thrown: callers are event handlers.
    */
-  private async refresh(states: FolderState[], maxAgeMs = this.options.ttlMs ?? DEFAULT_TTL_MS): Promise<void> {
+  private async refresh(states: FolderState[], maxAgeMs = this.options.ttlMs ?? DEFAULT_TTL_MS, reloadAnchors = false): Promise<void> {
     this.forgetUndeclared();
     const endpoints = uniqueListeners(states.flatMap(s => s.endpoints().filter(e => e.loopback)));
     const folderOf = new Map<string, string>();
     for (const s of states) for (const e of s.endpoints()) if (!folderOf.has(listenerKey(e))) folderOf.set(listenerKey(e), s.uri);
     const probing = endpoints.length
-      ? this.cache.probe(endpoints, this.checkSettings(), maxAgeMs, e => this.prepare(e, folderOf.get(listenerKey(e)) ?? ''))
+      ? this.cache.probe(endpoints, this.checkSettings(reloadAnchors), maxAgeMs, e => this.prepare(e, folderOf.get(listenerKey(e)) ?? ''))
       : Promise.resolve([]);
     // Rendered after probe() has marked what is in flight, so "checking" reaches the client at once.
     this.renderAll();
@@ -358,8 +359,8 @@ export class Workspace {
 
   private allStates(): FolderState[] { return [...this.folders.values(), this.orphan]; }
 
-  private checkSettings(): CheckSettings {
-    return { timeoutMs: this.settings.timeoutMs, expiringSoonDays: this.settings.expiringSoonDays, concurrency: this.options.concurrency ?? 8 };
+  private checkSettings(reloadAnchors = false): CheckSettings {
+    return { timeoutMs: this.settings.timeoutMs, expiringSoonDays: this.settings.expiringSoonDays, concurrency: this.options.concurrency ?? 8, reloadAnchors };
   }
 
   /**
