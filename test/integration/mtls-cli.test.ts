@@ -11,28 +11,7 @@ import * as path from 'node:path';
 import { makeMtlsCertSet, type MtlsCertSet } from '../helpers/clientCerts';
 import { MtlsServerPool, assertOutcome, caseTitle, clientFiles, mtlsCases, type VerdictLike } from '../helpers/mtlsCases';
 import { makeTempDir } from '../helpers/sandbox';
-
-const CLI = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
-
-export interface CliRun { code: number; stdout: string; stderr: string }
-
-/** Asynchronous on purpose: the servers live in this process and must keep answering meanwhile. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
-  return new Promise(resolve => {
-    execFile(process.execPath, [CLI, ...args], { env, encoding: 'utf8', timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** A process environment that trusts only the test server CA (system and Node) and has no NSS database. */
-export function sandboxEnv(set: MtlsCertSet, home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH, HOME: home, DEVCERT_DOCTOR_HOME: path.join(home, 'config'),
-    SSL_CERT_FILE: set.serverCa.cert, SSL_CERT_DIR: '', NODE_EXTRA_CA_CERTS: set.serverCa.cert, ...extra,
-  };
-}
+import { CLI, runCli, sandboxEnv, type CliRun } from '../helpers/mtlsCli';
 
 describe('check --client-cert against real mTLS servers (dist/cli.js)', function () {
   this.timeout(60000);
