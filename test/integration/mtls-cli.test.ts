@@ -8,7 +8,8 @@ import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeMtlsCertSet, type MtlsCertSet } from '../helpers/clientCerts';
+import { makeClientCert, makeMtlsCertSet, type MtlsCertSet } from '../helpers/clientCerts';
+import { makeCert } from '../helpers/openssl';
 import { MtlsServerPool, assertOutcome, caseTitle, clientFiles, mtlsCases, type VerdictLike } from '../helpers/mtlsCases';
 import { makeTempDir } from '../helpers/sandbox';
 import { CLI, runCli, sandboxEnv, type CliRun } from '../helpers/mtlsCli';
@@ -56,6 +57,22 @@ describe('check --client-cert against real mTLS servers (dist/cli.js)', function
     const port = await pool.port('forwarded', 'TLSv1.3');
     const { verdict } = await check(port, ['--client-cert', set.good.cert, '--client-key', set.good.key]);
     assertOutcome(verdict, { server: 'forwarded', tls: 'TLSv1.3', client: 'good', expect: 'forbidden' });
+  });
+
+  it('a certificate under an intermediate CA: without the intermediate it is rejected (chain not sent); with it, 200', async () => {
+    const intermediate = makeCert(tmp.dir, 'client-int', { ca: true, issuer: set.clientCa, days: 365 });
+    const leaf = makeClientCert(tmp.dir, 'leaf-under-int', { issuer: intermediate });
+    const withChain = path.join(tmp.dir, 'leaf-with-chain.pem');
+    fs.writeFileSync(withChain, leaf.certPem + intermediate.certPem);
+    // The server knows only the root, as Kestrel does with the root in its store.
+    const port = await pool.port('tls-reject', 'TLSv1.3');
+    const bare = await check(port, ['--client-cert', leaf.cert, '--client-key', leaf.key]);
+    assert.deepEqual(bare.verdict.problems.map(p => p.code), ['client-cert-rejected']);
+    assert.ok((bare.verdict.clientCertificate?.findings ?? []).some(f => f.code === 'chain-not-sent'), JSON.stringify(bare.verdict.clientCertificate));
+    assert.match(bare.verdict.problems[0].message, /client-int CA/, 'names the issuer that was not sent');
+    const chained = await check(port, ['--client-cert', withChain, '--client-key', leaf.key]);
+    assert.equal(chained.verdict.httpStatus, 200);
+    assert.deepEqual(chained.verdict.problems, []);
   });
 
   it('a PFX with its password from --client-cert-password-env is presented (200); a wrong password is a clear error', async () => {

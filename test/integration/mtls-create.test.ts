@@ -39,7 +39,7 @@ describe('client-cert create → accepted by the server that pins it (dist/cli.j
     return JSON.parse(r.stdout) as Created;
   }
 
-  async function check(port: number, args: string[]): Promise<{ code: number; verdict: { httpStatus?: number; problems: { code: string }[] } }> {
+  async function check(port: number, args: string[]): Promise<{ code: number; verdict: { httpStatus?: number; problems: { code: string; message: string }[] } }> {
     const r = await runCli(['check', '--host', 'localhost', '--port', String(port), '--json', '--request-path', '/api/values', ...args], env);
     assert.ok(r.stdout, r.stderr);
     return { code: r.code, verdict: JSON.parse(r.stdout).endpoints[0] };
@@ -90,6 +90,8 @@ describe('client-cert create → accepted by the server that pins it (dist/cli.j
     const refused = await check(s.port, ['--client-cert', selfSigned.pfx, '--client-cert-password-env', 'CLIENT_PFX_PASSWORD']);
     assert.deepEqual(refused.verdict.problems.map(p => p.code), ['client-cert-rejected']);
     assert.equal(refused.code, 1);
+    // The hint the seed article's readers needed: self-signed + online revocation checking never works.
+    assert.match(refused.verdict.problems[0].message, /RevocationMode/);
   });
 
   it('behind a forwarding proxy: --forward-client-cert carries the created certificate in X-ARR-ClientCert → 200', async () => {
