@@ -17,6 +17,10 @@ export interface CheckTarget {
   servername?: string;
   sources?: EndpointSource[];
   url?: string;
+  /** Per-endpoint mTLS settings (the language server's `devcertDoctor.clientCertificates`); override the options. */
+  clientCertificate?: ClientCertificateInput;
+  requestPath?: string;
+  forwardClientCertHeader?: boolean;
 }
 
 export interface CheckOptions {
@@ -50,7 +54,7 @@ export async function checkEndpoints(targets: CheckTarget[], options: CheckOptio
   const unique = mergeTargets(targets);
   const clients = new Map<CheckTarget, { input: ClientCertificateInput; loaded: LoadedClientCertificate }>();
   for (const t of unique) {
-    const input = options.clientCertificateFor?.(t.host, t.port);
+    const input = t.clientCertificate ?? options.clientCertificateFor?.(t.host, t.port);
     if (input) clients.set(t, { input, loaded: loadClientCertificate(input) });
   }
   const anchorsReady = options.anchors
@@ -62,7 +66,8 @@ export async function checkEndpoints(targets: CheckTarget[], options: CheckOptio
   const results = await runBounded(unique, options.concurrency ?? DEFAULT_CONCURRENCY, t => probeEndpoint({
     host: t.host, port: t.port, servername: t.servername, timeoutMs: options.timeoutMs,
     clientCertificate: clients.get(t)?.input,
-    requestPath: options.requestPath, forwardClientCertHeader: options.forwardClientCertHeader,
+    requestPath: t.requestPath ?? options.requestPath,
+    forwardClientCertHeader: t.forwardClientCertHeader ?? options.forwardClientCertHeader,
   }));
   const anchors = await anchorsReady;
   const byKey = new Map<string, EndpointVerdict>();

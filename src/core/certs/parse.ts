@@ -110,8 +110,12 @@ export function nameAttributes(nameDer: Buffer): NameAttribute[] {
  * the two compare as strings.
  */
 export function formatName(nameDer: Buffer): string {
+  return formatAttributes(nameAttributes(nameDer));
+}
+
+function formatAttributes(attrs: NameAttribute[]): string {
   const escape = (v: string) => v.replace(/([,+"\\<>;])/g, '\\$1');
-  return nameAttributes(nameDer).reverse().map(a => `${a.type}=${escape(a.value)}`).join(', ');
+  return [...attrs].reverse().map(a => `${a.type}=${escape(a.value)}`).join(', ');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -206,14 +210,33 @@ export interface ParsedCertificate {
   issuerAttributes: NameAttribute[];
 }
 
-const memo = new Map<string, ParsedCertificate>();
+interface MemoEntry { parsed: ParsedCertificate; signatureChecked: boolean }
+const memo = new Map<string, MemoEntry>();
 const MEMO_LIMIT = 2000;
 
+export interface InspectOptions {
+  /**
+   * How `selfSigned` is decided. 'verify' (default) checks the signature with the certificate's own
+   * key — right for what a server sends. 'key-id' trusts the names and key identifiers instead, which
+   * is what store certificates need: a system bundle holds hundreds of roots, and verifying each
+   * (ECDSA P-384 roots especially) costs ~0.5 ms apiece for an answer the identifiers already give.
+   */
+  selfSigned?: 'verify' | 'key-id';
+}
+
 /** Parse one DER certificate. Throws CertParseError (a message fit for users) when it is not one. */
-export function inspectCertificate(der: Buffer): ParsedCertificate {
+export function inspectCertificate(der: Buffer, options: InspectOptions = {}): ParsedCertificate {
   const sha256 = createHash('sha256').update(der).digest('hex').toUpperCase();
+  const verify = options.selfSigned !== 'key-id';
   const cached = memo.get(sha256);
-  if (cached) return cached;
+  if (cached) {
+    if (verify && !cached.signatureChecked) {
+      const p = cached.parsed;
+      p.summary.selfSigned = isSelfSigned(p.x509, p.subjectDer, p.issuerDer);
+      cached.signatureChecked = true;
+    }
+    return cached.parsed;
+  }
   let x509: X509Certificate;
   try { x509 = new X509Certificate(der); } catch (err) {
     throw new CertParseError(`not a valid X.509 certificate (${(err as Error).message})`);
@@ -233,6 +256,8 @@ export function inspectCertificate(der: Buffer): ParsedCertificate {
   const [nbT, naT] = children(der, validityT);
   const extensionsT = fields.slice(i).find(f => f.cls === 2 && f.tag === 3);
 
+  let subjectKeyId: Buffer | undefined;
+  let authorityKeyId: Buffer | undefined;
   const dnsNames: string[] = [];
   const ipAddresses: string[] = [];
   const eku: string[] = [];
@@ -248,6 +273,11 @@ export function inspectCertificate(der: Buffer): ParsedCertificate {
           if (gn.tag === 2) dnsNames.push(value(octets, gn).toString('latin1'));
           if (gn.tag === 7) ipAddresses.push(ipFromBytes(value(octets, gn)));
         }
+      } else if (oid === '2.5.29.14') {
+        subjectKeyId = value(octets, readTlv(octets, 0));
+      } else if (oid === '2.5.29.35') {
+        const keyId = children(octets, readTlv(octets, 0)).find(c => c.cls === 2 && c.tag === 0);
+        if (keyId) authorityKeyId = value(octets, keyId);
       } else if (oid === '2.5.29.37') {
         for (const k of children(octets, readTlv(octets, 0))) {
           const o = decodeOid(value(octets, k));
@@ -267,11 +297,15 @@ export function inspectCertificate(der: Buffer): ParsedCertificate {
   const keySize = details.modulusLength ?? curveBits(details.namedCurve) ?? (keyType === 'ed25519' ? 256 : keyType === 'ed448' ? 456 : undefined);
   const subjectDer = whole(der, subjectT);
   const issuerDer = whole(der, issuerT);
-  const selfSigned = isSelfSigned(x509, subjectDer, issuerDer);
+  const selfSigned = verify
+    ? isSelfSigned(x509, subjectDer, issuerDer)
+    : subjectDer.equals(issuerDer) && (!subjectKeyId || !authorityKeyId || subjectKeyId.equals(authorityKeyId));
 
+  const subjectAttributes = nameAttributes(subjectDer);
+  const issuerAttributes = nameAttributes(issuerDer);
   const summary: CertificateSummary = {
-    subject: formatName(subjectDer),
-    issuer: formatName(issuerDer),
+    subject: formatAttributes(subjectAttributes),
+    issuer: formatAttributes(issuerAttributes),
     sha1: createHash('sha1').update(der).digest('hex').toUpperCase(),
     sha256,
     serialNumber: x509.serialNumber.toUpperCase(),
@@ -289,10 +323,10 @@ export function inspectCertificate(der: Buffer): ParsedCertificate {
   };
   const parsed: ParsedCertificate = {
     der, x509, summary, subjectDer, issuerDer, spki: whole(der, spkiT), notBefore, notAfter, dnsNames, ipAddresses,
-    subjectAttributes: nameAttributes(subjectDer), issuerAttributes: nameAttributes(issuerDer),
+    subjectAttributes, issuerAttributes,
   };
   if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(sha256, parsed);
+  memo.set(sha256, { parsed, signatureChecked: verify });
   return parsed;
 }
 

@@ -57,7 +57,7 @@ function parseAll(data: Buffer, warnings: string[], where: string): ParsedCertif
   let ders: Buffer[];
   try { ders = certificatesIn(data); } catch { return out; }
   for (const der of ders) {
-    try { out.push(inspectCertificate(der)); } catch (err) {
+    try { out.push(inspectCertificate(der, { selfSigned: 'key-id' })); } catch (err) {
       if (err instanceof CertParseError) warnings.push(`${where}: skipped a certificate that could not be read (${err.message})`);
       else throw err;
     }
@@ -170,7 +170,7 @@ async function windowsSystem(env: NodeJS.ProcessEnv, warnings: string[]): Promis
       const m = /^(\S+)\s+([A-Za-z0-9+/=]+)$/.exec(line.trim());
       if (!m) continue;
       try {
-        const c = inspectCertificate(Buffer.from(m[2], 'base64'));
+        const c = inspectCertificate(Buffer.from(m[2], 'base64'), { selfSigned: 'key-id' });
         (m[1].endsWith('Root') ? anchors : intermediates).push(c);
       } catch { /* not a certificate we can read */ }
     }
