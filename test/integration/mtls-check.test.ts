@@ -57,6 +57,20 @@ describe('checkEndpoints with configured client certificates against real mTLS s
     });
   }
 
+  it('a server that names acceptable CAs but lets any certificate through: 403, with the issuer mismatch explained', async () => {
+    const s = await startThumbprintServer({
+      certPem: set.server.certPem, keyPem: set.server.keyPem, allow: [thumbprints(set.good.certPem).sha1], advertiseCa: set.clientCa.certPem,
+    });
+    try {
+      const input = await fromSettings({ [`localhost:${s.port}`]: { cert: 'wrong-client.pem', key: 'wrong-client.key' } }, 'localhost', s.port);
+      const [v] = await checkEndpoints([{ host: 'localhost', port: s.port }], { ...base, clientCertificateFor: () => input });
+      assertOutcome(v as unknown as VerdictLike, { server: 'thumbprint', tls: 'TLSv1.3', client: 'wrong', expect: 'forbidden', findings: ['issuer-not-accepted'] });
+      assert.deepEqual(s.requests.map(r => r.status), [403]);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('one check, several mTLS endpoints: each gets the certificate its settings key names', async () => {
     const allow = [thumbprints(set.good.certPem).sha1];
     const id = { certPem: set.server.certPem, keyPem: set.server.keyPem };
