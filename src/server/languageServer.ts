@@ -15,6 +15,7 @@ import { codeActionsFor } from './codeActions';
 import { hoverAt } from './hover';
 import { checkNowType, clientCertificateType, probeType, verdictsForType, verdictsType } from './protocolTypes';
 import { normalizeSettings } from './settings';
+import { warmUpTrustAnchors } from './probe';
 import { Workspace, defaultCertificateUsers, type WorkspaceOptions } from './workspace';
 
 const SECTION = 'devcertDoctor';
@@ -65,6 +66,7 @@ export function startLanguageServer(connection: Connection, options: Omit<Worksp
       clientCertificate: p => connection.sendRequest(clientCertificateType, p),
     }, { ...options, remoteName });
     workspace.setInitialSettings(initialSettings);
+    if (!options.check) warmUpTrustAnchors();
     const folders = params.workspaceFolders?.map(f => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspace.setFolders(folders);
     return {

@@ -44,6 +44,11 @@ function trustAnchors(reload: boolean): Promise<ConsumerAnchors> {
   return anchors.value;
 }
 
+/** Start reading the trust stores now, so the first document opened pays only for its handshake. */
+export function warmUpTrustAnchors(): void {
+  trustAnchors(false).catch(() => { /* the first check reports it */ });
+}
+
 export const checkTargets: CheckFn = async (targets, settings) => {
   const loaded = await trustAnchors(!!settings.reloadAnchors);
   const verdicts = new Array<EndpointVerdict>(targets.length);

@@ -15,6 +15,7 @@ import {
 import type { ClientCertificateParams, ClientCertificatePayload, FolderVerdicts, InitializationOptions } from '../../src/protocol';
 
 const REPO = path.resolve(__dirname, '..', '..');
+export const BUNDLE = path.join(REPO, 'dist', 'server.js');
 
 export interface SessionOptions {
   folders: string[];
@@ -23,6 +24,8 @@ export interface SessionOptions {
   configuration?: Record<string, unknown>;
   /** A client with none of the optional capabilities (no configuration pull, no folder events, no registration). */
   bareCapabilities?: boolean;
+  /** Run the bundle the extension ships (dist/server.js, from `npm run build`) instead of the sources. */
+  bundled?: boolean;
   /** Extra environment for the server process. */
   env?: NodeJS.ProcessEnv;
 }
@@ -43,7 +46,8 @@ export class LspSession {
   }
 
   static async start(options: SessionOptions): Promise<LspSession> {
-    const child = spawn(process.execPath, ['-r', 'esbuild-register', path.join(REPO, 'src/server/server.ts'), '--node-ipc'], {
+    const entry = options.bundled ? [BUNDLE] : ['-r', 'esbuild-register', path.join(REPO, 'src/server/server.ts')];
+    const child = spawn(process.execPath, [...entry, '--node-ipc'], {
       cwd: REPO, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, ...options.env },
     });
     let stderr = '';

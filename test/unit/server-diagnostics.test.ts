@@ -5,13 +5,13 @@
  */
 import * as assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CodeAction, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol/node';
 import { makeCert, type CertFiles } from '../helpers/openssl';
 import { makeTempDir } from '../helpers/sandbox';
 import { startTlsServer, type RunningServer } from '../helpers/servers';
-import { LspSession, slice, uri } from '../helpers/lspSession';
+import { BUNDLE, LspSession, slice, uri } from '../helpers/lspSession';
 import type { RunFixArgs } from '../../src/protocol';
 
 const launchSettings = (port: number) => `{
@@ -187,5 +187,20 @@ describe('language server: diagnostics, code actions, hovers', function () {
     session.configuration = {};
     await session.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
     await session.waitForDiagnostics(file(), d => d.some(isCode('self-signed')));
+  });
+
+  it('is what the bundled dist/server.js does too (the file the extension starts)', async function () {
+    if (!existsSync(BUNDLE)) this.skip(); // `npm test` builds first; a bare mocha run may not have
+    const bundled = await LspSession.start({ folders: [workspace], bundled: true });
+    try {
+      const text = launchSettings(server.port);
+      const started = Date.now();
+      await bundled.open(file(), text);
+      const diags = await bundled.waitForDiagnostics(file(), d => d.some(isCode('self-signed')));
+      console.log(`      bundled server: didOpen → diagnostics ${Date.now() - started} ms`);
+      assert.equal(slice(text, diags.find(isCode('self-signed'))!.range), `https://localhost:${server.port}`);
+    } finally {
+      await bundled.stop();
+    }
   });
 });
