@@ -61,7 +61,6 @@ export class Workspace {
   }
 
   get remoteName(): string | undefined { return this.options.remoteName; }
-  get currentSettings(): ServerSettings { return this.settings; }
 
   // ------------------------------------------------------------------------------------------
   // Inputs
@@ -82,7 +81,8 @@ export class Workspace {
   private removeFolder(uri: string): void {
     const state = this.folders.get(uri);
     this.folders.delete(uri);
-    if (state) for (const f of state.files()) this.clearPublished(f.uri);
+    if (state) for (const u of this.publishedBy(state)) this.clearPublished(u);
+    if (state) this.ownership.delete(state);
     this.notified.delete(uri);
   }
 
