@@ -80,7 +80,12 @@ function connectTcp(host: string, port: number, deadline: number): Promise<Conne
       const address = addresses[index];
       const socket = net.connect({ host: address, port, noDelay: true });
       current = socket;
-      socket.once('connect', () => { clearTimeout(timer); socket.removeAllListeners('error'); resolve({ socket, address }); });
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.removeAllListeners('error');
+        socket.on('error', () => { /* the session attaches its own handler; never an unhandled error */ });
+        resolve({ socket, address });
+      });
       socket.once('error', (err: NodeJS.ErrnoException) => {
         socket.destroy();
         firstError ??= err;

@@ -1,0 +1,70 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as tls from 'node:tls';
+import { loadTrustAnchors, parseCertutilList } from '../../src/core/trust/anchors';
+import { makeCert, type CertFiles } from '../helpers/openssl';
+import { makeTempDir } from '../helpers/sandbox';
+
+describe('trust anchors per consumer (sandboxed)', function () {
+  this.timeout(30000);
+  const tmp = makeTempDir('devcert-anchors-');
+  let root: CertFiles, int: CertFiles, other: CertFiles;
+  const home = () => path.join(tmp.dir, 'home');
+  before(() => {
+    root = makeCert(tmp.dir, 'root', { ca: true, cn: 'Anchor Root', days: 365 });
+    int = makeCert(tmp.dir, 'int', { ca: true, cn: 'Anchor Int', issuer: root, days: 365 });
+    other = makeCert(tmp.dir, 'other', { ca: true, cn: 'Dir Root', days: 365 });
+    mkdirSync(home());
+  });
+  after(() => tmp.cleanup());
+
+  it('system = SSL_CERT_FILE + every file in SSL_CERT_DIR (hash links read once); roots are anchors, intermediates the pool', async () => {
+    const bundle = path.join(tmp.dir, 'bundle.pem');
+    writeFileSync(bundle, root.certPem + int.certPem);
+    const dir = path.join(tmp.dir, 'certdir');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'other.pem'), other.certPem);
+    symlinkSync(path.join(dir, 'other.pem'), path.join(dir, 'abcdef12.0'));
+    const a = await loadTrustAnchors({ env: { SSL_CERT_FILE: bundle, SSL_CERT_DIR: dir }, homeDir: home(), platform: 'linux' });
+    assert.deepEqual(a.system.certificates.map(c => c.summary.subject).sort(), ['CN=Anchor Root', 'CN=Dir Root']);
+    assert.deepEqual(a.system.intermediates.map(c => c.summary.subject), ['CN=Anchor Int']);
+    assert.deepEqual(a.knownIntermediates.map(c => c.summary.subject), ['CN=Anchor Int']);
+    assert.deepEqual(a.sources.system, [bundle, dir]);
+    assert.equal(a.nss, undefined, 'no NSS database in the sandbox HOME');
+  });
+
+  it('node = the bundled roots + NODE_EXTRA_CA_CERTS; the public roots are recognised', async () => {
+    const a = await loadTrustAnchors({ env: { SSL_CERT_FILE: root.cert, SSL_CERT_DIR: '', NODE_EXTRA_CA_CERTS: other.cert }, homeDir: home(), platform: 'linux' });
+    assert.equal(a.node.size, tls.rootCertificates.length + 1);
+    assert.ok(a.node.certificates.some(c => c.summary.subject === 'CN=Dir Root'));
+    assert.equal(a.isPublicRoot(a.node.certificates[0]), true);
+    assert.equal(a.isPublicRoot(a.system.certificates[0]), false);
+  });
+
+  it('a file that changes is read again (cache by mtime and size); a missing one is a warning', async () => {
+    const file = path.join(tmp.dir, 'changing.pem');
+    writeFileSync(file, root.certPem);
+    const env = { SSL_CERT_FILE: file, SSL_CERT_DIR: '' };
+    assert.equal((await loadTrustAnchors({ env, homeDir: home(), platform: 'linux' })).system.size, 1);
+    writeFileSync(file, root.certPem + other.certPem);
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    assert.equal((await loadTrustAnchors({ env, homeDir: home(), platform: 'linux' })).system.size, 2);
+    const missing = await loadTrustAnchors({ env: { SSL_CERT_FILE: path.join(tmp.dir, 'nope.pem'), SSL_CERT_DIR: '' }, homeDir: home(), platform: 'linux' });
+    assert.equal(missing.system.size, 0);
+    assert.match(missing.warnings.join('\n'), /SSL_CERT_FILE names .*nope\.pem/);
+  });
+
+  it('reads certutil -L listings: nickname (spaces allowed) and the SSL trust column', () => {
+    const out = [
+      '', 'Certificate Nickname                                         Trust Attributes',
+      '                                                             SSL,S/MIME,JAR/XPI', '',
+      'devcert doctor CA                                            C,,  ',
+      'some intermediate                                            ,,   ',
+      'trusted peer                                                 P,,  ',
+    ].join('\n');
+    assert.deepEqual(parseCertutilList(out), [
+      { nickname: 'devcert doctor CA', ssl: 'C' }, { nickname: 'some intermediate', ssl: '' }, { nickname: 'trusted peer', ssl: 'P' },
+    ]);
+  });
+});
