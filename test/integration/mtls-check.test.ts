@@ -50,9 +50,11 @@ describe('checkEndpoints with configured client certificates against real mTLS s
         : {};
       const input = await fromSettings(map, 'localhost', port);
       assert.equal(!!input, !!files);
-      const [verdict] = await checkEndpoints([{ host: 'localhost', port }], {
-        ...base, clientCertificateFor: () => input, forwardClientCertHeader: !!findClientCertificateConfig(map, 'localhost', port)?.entry.forwardHeader,
-      });
+      // Per-target settings, as the language server passes them.
+      const entry = findClientCertificateConfig(map, 'localhost', port)?.entry;
+      const [verdict] = await checkEndpoints([{
+        host: 'localhost', port, clientCertificate: input, requestPath: entry?.requestPath, forwardClientCertHeader: entry?.forwardHeader,
+      }], base);
       assertOutcome(verdict as unknown as VerdictLike, c);
     });
   }
