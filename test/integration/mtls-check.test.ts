@@ -98,6 +98,7 @@ describe('checkEndpoints with configured client certificates against real mTLS s
       assert.deepEqual(verdicts[1].problems.map(p => p.code), ['client-cert-rejected']);
       assert.equal(strict.requests.length, 0);
       assert.equal(verdicts[2].httpStatus, 401);
+      assert.deepEqual(verdicts[2].problems.map(p => p.code), ['client-cert-required']);
       assert.deepEqual(open.requests.map(r => r.sha1), [undefined]);
     } finally {
       await Promise.all([pinned.close(), strict.close(), open.close()]);
