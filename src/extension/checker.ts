@@ -95,7 +95,8 @@ export class Checker {
         this.clientCerts.attach(await this.targetsFor(f), f, interactive)));
       const targets = mergeTargets(...lists);
       this.log.info(`check (${reason}): ${targets.length} endpoint(s)`);
-      const verdicts = await this.probe(targets, 0);
+      // "Check now" is when a user expects changes made outside (a terminal, another tool) to show.
+      const verdicts = await this.probe(targets, 0, interactive);
       this.store.replaceWorkspace(verdicts);
       return verdicts;
     } finally {
@@ -107,15 +108,15 @@ export class Checker {
    * Verdicts for these targets, in order. A verdict younger than `maxAgeMs` (or a probe in flight) is
    * reused; the rest are probed together in one call.
    */
-  async checkTargets(targets: CheckTarget[], maxAgeMs: number): Promise<EndpointVerdict[]> {
-    const verdicts = await this.probe(targets, maxAgeMs);
+  async checkTargets(targets: CheckTarget[], maxAgeMs: number, reloadTrust = false): Promise<EndpointVerdict[]> {
+    const verdicts = await this.probe(targets, maxAgeMs, reloadTrust);
     this.store.update(verdicts);
     return verdicts;
   }
 
-  private async probe(targets: CheckTarget[], maxAgeMs: number): Promise<EndpointVerdict[]> {
+  private async probe(targets: CheckTarget[], maxAgeMs: number, reloadTrust = false): Promise<EndpointVerdict[]> {
     const settings = readSettings();
-    const options = { timeoutMs: settings.timeoutMs, expiringSoonDays: settings.expiringSoonDays };
+    const options = { timeoutMs: settings.timeoutMs, expiringSoonDays: settings.expiringSoonDays, reloadTrust };
     const pending: CheckTarget[] = [];
     const results = new Map<string, Promise<EndpointVerdict>>();
     for (const t of targets) {

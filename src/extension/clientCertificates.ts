@@ -4,9 +4,10 @@
  * and kept in SecretStorage, never in settings; background checks never prompt.
  */
 import * as vscode from 'vscode';
-import {
-  ClientCertificateError, findClientCertificateConfig, loadClientCertificate, type ClientCertificateMap,
-} from '../core/clientCertificates';
+import type { ClientCertificateEntry, ClientCertificateMap } from '../core/clientCertificates';
+
+/** The loader pulls in the certificate parsers: loaded only when a client certificate is configured. */
+const core = () => require('../core/clientCertificates') as typeof import('../core/clientCertificates');
 import type { ClientCertificateInput } from '../core/probe/types';
 import type { ClientCertificatePayload } from '../protocol';
 import type { CheckTarget } from './engine';
@@ -24,6 +25,7 @@ export class ClientCertificates {
     if (!map || Object.keys(map).length === 0) return targets;
     const baseDir = folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
     return Promise.all(targets.map(async t => {
+      const { findClientCertificateConfig } = core();
       const found = findClientCertificateConfig(map, t.host, t.port) ?? findClientCertificateConfig(map, t.connectHost, t.port);
       if (!found) return t;
       const input = await this.load(found.key, found.entry, baseDir, interactive);
@@ -54,7 +56,8 @@ export class ClientCertificates {
     await this.secrets.store(SECRET_PREFIX + file, password);
   }
 
-  private async load(key: string, entry: Parameters<typeof loadClientCertificate>[0], baseDir: string, interactive: boolean): Promise<ClientCertificateInput | undefined> {
+  private async load(key: string, entry: ClientCertificateEntry, baseDir: string, interactive: boolean): Promise<ClientCertificateInput | undefined> {
+    const { loadClientCertificate, ClientCertificateError } = core();
     let asked: { file: string; password: string } | undefined;
     let usedStored = false;
     const getPassword = async (file: string) => {
@@ -75,7 +78,7 @@ export class ClientCertificates {
         if (asked) await this.rememberPassword(asked.file, asked.password);
         return input;
       } catch (err) {
-        const e = err as ClientCertificateError;
+        const e = err as InstanceType<typeof ClientCertificateError>;
         // A stored password that no longer opens the file (it was re-created): forget it, ask once more.
         if (e instanceof ClientCertificateError && e.reason === 'wrong-password' && usedStored && interactive && attempt === 0) {
           if (e.file) await this.secrets.delete(SECRET_PREFIX + e.file);

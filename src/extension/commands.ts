@@ -66,7 +66,7 @@ async function checkNow(s: Services): Promise<EndpointVerdict[]> {
   } else if (bad.length) {
     const details = vscode.l10n.t('Show endpoints and fixes');
     const msg = bad.length === 1
-      ? realProblems(bad[0]).map(p => p.message).join(' ')
+      ? `${bad[0].url}: ${realProblems(bad[0]).map(p => p.message).join(' ')}`
       : vscode.l10n.t('{0} HTTPS endpoints have certificate problems: {1}', bad.length, bad.map(v => v.url).join(', '));
     void s.notifier.show('warning', withRemoteCaveat(msg), {}, details).then(a => {
       if (a === details) void vscode.commands.executeCommand(SHOW_ENDPOINTS);

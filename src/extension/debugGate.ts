@@ -207,7 +207,7 @@ export class DebugGate implements vscode.DebugConfigurationProvider, vscode.Disp
 function describeProblems(problems: EndpointVerdict[], declared: EndpointVerdict[]): string {
   return problems.map(v => {
     const prefix = declared.includes(v) ? vscode.l10n.t('(not started yet; the certificate it is configured to serve) ') : '';
-    return prefix + realProblems(v).map(p => p.message).join(' ');
+    return `${v.url}: ${prefix}${realProblems(v).map(p => p.message).join(' ')}`;
   }).join('\n');
 }
 

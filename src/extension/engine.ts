@@ -22,7 +22,12 @@ export interface CheckTarget {
   forwardClientCertHeader?: boolean;
 }
 
-export interface CheckOptions { timeoutMs: number; expiringSoonDays: number }
+export interface CheckOptions {
+  timeoutMs: number;
+  expiringSoonDays: number;
+  /** Re-read the trust stores first (right after a repair changed them). */
+  reloadTrust?: boolean;
+}
 
 export interface RepairRequest {
   verdicts: EndpointVerdict[];
@@ -78,4 +83,12 @@ export interface Engine {
   createClientCertificate(options: { cn: string; days: number; password: string; pfxPath: string }): Promise<CreatedClientCertificate>;
 }
 
-export { createEngine } from './engineImpl';
+/**
+ * The engine, loaded on first use: activation must not pay for parsing and evaluating the certificate,
+ * trust and repair code (node-forge among it) before anything asks for a check.
+ */
+export function createEngine(): Engine {
+  let impl: Engine | undefined;
+  const load = (): Engine => impl ??= (require('./engineImpl') as typeof import('./engineImpl')).createEngine();
+  return new Proxy({} as Engine, { get: (_t, key: keyof Engine) => (...args: unknown[]) => (load()[key] as (...a: unknown[]) => unknown)(...args) });
+}

@@ -3,7 +3,10 @@
  * EngineUnavailableError, which the UI reports as "not available in this build" instead of crashing.
  */
 import * as fs from 'node:fs';
-import { certificateRef } from '../core/certs/formats';
+import { certificateRef, readCertificateFile } from '../core/certs/formats';
+import { judge } from '../core/probe/judge';
+import type { HandshakeResult } from '../core/probe/types';
+import { loadTrustAnchors } from '../core/trust/anchors';
 import { createClientCertificateFiles } from '../core/clientCertificateFiles';
 import { discoverEndpoints, endpointsFromLaunchConfiguration } from '../core/endpoints';
 import type { DeclaredEndpoint } from '../core/endpoints/types';
@@ -25,11 +28,20 @@ export function createEngine(): Engine {
     discover: folder => discoverEndpoints(folder),
     endpointsFromLaunchConfiguration: async (config, folder) =>
       endpointsFromLaunchConfiguration(config, { file: folder ? `${folder}/.vscode/launch.json` : undefined }),
-    // Through the language server's probe seam until src/core/check.ts lands (then checkEndpoints directly).
+    // Through the same seam to checkEndpoints as the language server (trust anchors kept briefly, mTLS grouping).
     check: (targets, options) => probeTargets(targets.map(t => ({
       endpoint: declaredOf(t), clientCertificate: t.clientCertificate, requestPath: t.requestPath, forwardClientCertHeader: t.forwardClientCertHeader,
-    })), { ...options, concurrency: 16 }),
-    checkDeclaredCertificate: async () => undefined,
+    })), { timeoutMs: options.timeoutMs, expiringSoonDays: options.expiringSoonDays, concurrency: 16, reloadAnchors: options.reloadTrust }),
+    checkDeclaredCertificate: async (t, options) => {
+      // The server is not up yet: judge the certificate its configuration names, as if it had served it.
+      const declared = t.declared?.certificates.find(c => c.path);
+      if (!declared?.path) return undefined;
+      let bundle;
+      try { bundle = readCertificateFile(declared.path, { password: '', keyFile: declared.keyPath }); } catch { return undefined; }
+      const anchors = await loadTrustAnchors({ env: process.env });
+      const served: HandshakeResult = { host: t.connectHost, port: t.port, servername: 'localhost', chain: [bundle.certDer, ...bundle.chainDer], handshakeMs: 0 };
+      return judge(served, { anchors, expiringSoonDays: options.expiringSoonDays, url: t.url, source: t.source });
+    },
     servedChain: async (t, timeoutMs) => {
       const served = await fetchServedChain(t.connectHost, t.port, 'localhost', timeoutMs);
       if (served.error && served.chain.length === 0) throw new Error(`no certificate from ${t.url}: ${served.error}`);

@@ -7,11 +7,13 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { FolderVerdicts } from '../protocol';
-import { checkNow, onVerdicts, serveClientCertificates, startLanguageClient } from './languageClient';
 import type { ClientCertificates } from './clientCertificates';
 import type { Log } from './log';
 import { DISCOVERY_GLOB } from './triggers';
 import type { VerdictStore } from './verdictStore';
+
+/** vscode-languageclient is loaded when the server starts, not when the extension activates. */
+const languageClient = () => require('./languageClient') as typeof import('./languageClient');
 
 export class LanguageServerHost implements vscode.Disposable {
   private client?: LanguageClient;
@@ -46,6 +48,7 @@ export class LanguageServerHost implements vscode.Disposable {
     this.starting ??= (async () => {
       const t0 = Date.now();
       try {
+        const { startLanguageClient, onVerdicts, serveClientCertificates } = languageClient();
         const client = await startLanguageClient(this.context, this.log);
         this.subs.push(
           onVerdicts(client, fv => this.accept(fv)),
@@ -66,7 +69,7 @@ export class LanguageServerHost implements vscode.Disposable {
   /** Re-discover and probe every folder through the server; undefined when it is not running. */
   async checkNow(): Promise<FolderVerdicts[] | undefined> {
     if (!this.client) return undefined;
-    const result = await checkNow(this.client, {});
+    const result = await languageClient().checkNow(this.client, {});
     return result.folders;
   }
 

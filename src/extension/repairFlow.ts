@@ -89,7 +89,7 @@ export async function confirmAndRun(s: Services, plan: RepairPlan, verdicts: End
 
 /** Probes the repaired endpoints again (fresh handshakes) and says what is true now. */
 async function reportAfterRepair(s: Services, before: EndpointVerdict[]): Promise<RepairOutcome> {
-  const after = await s.checker.checkTargets(before.map(targetOfVerdict), 0);
+  const after = await s.checker.checkTargets(before.map(targetOfVerdict), 0, true);
   const remaining = after.filter(v => realProblems(v).length > 0);
   if (remaining.length === 0) {
     const listening = after.filter(v => !v.problems.some(p => p.code === 'not-listening'));
