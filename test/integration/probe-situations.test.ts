@@ -277,7 +277,9 @@ describe('probe: every situation against real servers', function () {
       const took = performance.now() - t0;
       assert.deepEqual(codes(v), ['timeout']);
       assert.ok(took >= timeoutMs - 5, `returned early: ${took} ms`);
-      assert.ok(took < timeoutMs + 200, `took ${took.toFixed(1)} ms for a ${timeoutMs} ms timeout`);
+      // The probe's own timer fires at timeoutMs (measured overhead ≈ 1 ms); the margin is for a busy
+      // machine running other suites at the same time, not for the probe.
+      assert.ok(took < timeoutMs + 400, `took ${took.toFixed(1)} ms for a ${timeoutMs} ms timeout`);
     });
 
     it('a loopback name falls back to ::1 when nothing listens on 127.0.0.1', async function () {
