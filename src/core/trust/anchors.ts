@@ -82,8 +82,27 @@ async function readCertFile(file: string, warnings: string[], st?: Stats): Promi
   }
 }
 
+interface DirEntry { mtimeMs: number; at: number; certs: ParsedCertificate[] }
+const dirCache = new Map<string, DirEntry>();
+/**
+ * A directory whose own mtime has not changed still holds the same links (update-ca-certificates and
+ * c_rehash replace links, which changes it); files edited in place are caught by a full re-read at
+ * most this often. Without it every check would stat a few hundred files in /etc/ssl/certs.
+ */
+const DIR_REVALIDATE_MS = 10_000;
+
 /** Every certificate file in a directory (hash links included; the same file is read once). */
 async function readCertDir(dir: string, warnings: string[]): Promise<ParsedCertificate[] | undefined> {
+  let dirStat: Stats;
+  try { dirStat = await fs.stat(dir); } catch { return undefined; }
+  const hit = dirCache.get(dir);
+  if (hit && hit.mtimeMs === dirStat.mtimeMs && Date.now() - hit.at < DIR_REVALIDATE_MS) return hit.certs;
+  const certs = await readCertDirFiles(dir, warnings);
+  if (certs) dirCache.set(dir, { mtimeMs: dirStat.mtimeMs, at: Date.now(), certs });
+  return certs;
+}
+
+async function readCertDirFiles(dir: string, warnings: string[]): Promise<ParsedCertificate[] | undefined> {
   let names: string[];
   try { names = await fs.readdir(dir); } catch { return undefined; }
   const seenInodes = new Set<string>();
