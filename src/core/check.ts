@@ -7,7 +7,7 @@
 import type { DeclaredEndpoint, DiscoveryResult, EndpointSource } from './endpoints/types';
 import { probeEndpoint, isLoopbackHost } from './probe/handshake';
 import { judge, endpointUrl } from './probe/judge';
-import { loadClientCertificate, type LoadedClientCertificate } from './probe/clientCertificate';
+import { openClientCertificate, type LoadedClientCertificate } from './probe/clientCertificate';
 import { loadTrustAnchors, type ConsumerAnchors } from './trust/anchors';
 import type { ClientCertificateInput, EndpointVerdict } from './probe/types';
 
@@ -55,7 +55,7 @@ export async function checkEndpoints(targets: CheckTarget[], options: CheckOptio
   const clients = new Map<CheckTarget, { input: ClientCertificateInput; loaded: LoadedClientCertificate }>();
   for (const t of unique) {
     const input = t.clientCertificate ?? options.clientCertificateFor?.(t.host, t.port);
-    if (input) clients.set(t, { input, loaded: loadClientCertificate(input) });
+    if (input) clients.set(t, { input, loaded: openClientCertificate(input) });
   }
   const anchorsReady = options.anchors
     ? Promise.resolve(options.anchors)

@@ -3,20 +3,8 @@
  * how it is normalised, and which hosts mean "this machine".
  */
 
-/** Hosts that mean "this machine". Wildcard listeners (`*`, `+`, `0.0.0.0`, `[::]`) include loopback. */
-const WILDCARD_HOSTS = new Set(['*', '+', '0.0.0.0', '[::]']);
-const LOOPBACK_NAMES = new Set(['localhost', '[::1]']);
-
-export function isWildcardHost(host: string): boolean {
-  return WILDCARD_HOSTS.has(host.toLowerCase());
-}
-
-/** localhost, 127.0.0.0/8, [::1], and the wildcards a server binds to (they listen on loopback too). */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase();
-  if (LOOPBACK_NAMES.has(h) || WILDCARD_HOSTS.has(h)) return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
+import { isLoopbackHost, isWildcardHost } from '../hosts';
+export { isLoopbackHost, isWildcardHost };
 
 /** Whether a value is (or contains) something a tool substitutes later: not a literal we can probe. */
 export function hasVariable(value: string): boolean {

@@ -6,7 +6,7 @@
  */
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import * as tls from 'node:tls';
-import forge from 'node-forge';
+import { CertificateFormatError, parsePfx } from '../certs/formats';
 import { certificatesIn, inspectCertificate, type ParsedCertificate } from '../certs/parse';
 import type { ClientCertificateFinding, ClientCertificateInput, ClientCertificateReport, HandshakeResult } from './types';
 import { clientCertificateMessages as M } from './messages';
@@ -24,29 +24,22 @@ export interface LoadedClientCertificate {
 
 const labelOf = (input: ClientCertificateInput) => input.label ?? 'the client certificate';
 
+/** The certificates inside a PFX, the one that goes with the key first (the repair engine's reader). */
 function certificatesFromPfx(input: ClientCertificateInput): Buffer[] {
   const label = labelOf(input);
-  let p12: forge.pkcs12.Pkcs12Pfx;
   try {
-    p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(input.pfx!.toString('binary')), input.passphrase ?? '');
+    const bundle = parsePfx(input.pfx!, input.passphrase ?? '', label);
+    return [bundle.certDer, ...bundle.chainDer];
   } catch (err) {
-    const msg = (err as Error).message ?? '';
-    if (/MAC could not be verified|Invalid password|decrypt/i.test(msg)) throw new ClientCertificateUnusableError(M.wrongPassword(label));
-    throw new ClientCertificateUnusableError(M.notPfx(label, msg));
+    if (!(err instanceof CertificateFormatError)) throw err;
+    if (/^wrong password/.test(err.message)) throw new ClientCertificateUnusableError(M.wrongPassword(label));
+    if (/holds no certificate/.test(err.message)) throw new ClientCertificateUnusableError(M.noCertificate(label));
+    throw new ClientCertificateUnusableError(M.notPfx(label, err.message));
   }
-  const bags = p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [];
-  const ders: Buffer[] = [];
-  for (const bag of bags) {
-    // forge decodes only RSA certificates into objects; the raw ASN.1 is there for every key type.
-    const asn1 = bag.cert ? forge.pki.certificateToAsn1(bag.cert) : bag.asn1;
-    if (asn1) ders.push(Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary'));
-  }
-  if (ders.length === 0) throw new ClientCertificateUnusableError(M.noCertificate(label));
-  return ders;
 }
 
 /** Open the configured certificate; throws ClientCertificateUnusableError with a message fit for users. */
-export function loadClientCertificate(input: ClientCertificateInput): LoadedClientCertificate {
+export function openClientCertificate(input: ClientCertificateInput): LoadedClientCertificate {
   const label = labelOf(input);
   let ders: Buffer[];
   let contextOptions: tls.SecureContextOptions;

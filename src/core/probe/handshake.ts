@@ -12,31 +12,20 @@ import * as tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { ServerFlightReader, ALERT_NAMES, type SealedRecord } from './serverFlight';
 import { readTls13ServerHandshake, serverHandshakeSecretFrom } from './tls13';
+import { isLoopbackHost, defaultServername } from '../hosts';
 import { TappedSocket } from './tap';
-import { loadClientCertificate, presentedCertificateDer, type LoadedClientCertificate } from './clientCertificate';
+import { openClientCertificate, presentedCertificateDer, type LoadedClientCertificate } from './clientCertificate';
 import { phrases } from './messages';
 import type { ClientCertificateInput, HandshakeResult, ProbeOptions, TransportFailure } from './types';
 
-/** Hosts that mean "this machine". Probed on 127.0.0.1, then ::1, with SNI `localhost`. */
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0', '::', '[::]', '*', '+']);
-
-export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK_HOSTS.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host) || /\.localhost\.?$/i.test(host);
-}
-
-/** SNI / the name checked against the certificate: `localhost` for the loopback wildcards. */
-export function defaultServername(host: string): string {
-  const h = host.toLowerCase();
-  if (LOOPBACK_HOSTS.has(h) || /^127\./.test(h)) return 'localhost';
-  return host.replace(/^\[|\]$/g, '');
-}
+export { isLoopbackHost, defaultServername } from '../hosts';
 
 function connectAddresses(host: string): string[] {
   const h = host.toLowerCase();
   if (h === '::1' || h === '[::1]' || h === '::' || h === '[::]') return ['::1', '127.0.0.1'];
   if (/^127\.\d+\.\d+\.\d+$/.test(h)) return [h];
   // Dev servers bound to `localhost` may listen on ::1 only (Node ≥ 17 resolves it to ::1 first).
-  if (LOOPBACK_HOSTS.has(h)) return ['127.0.0.1', '::1'];
+  if (isLoopbackHost(h)) return ['127.0.0.1', '::1'];
   return [host.replace(/^\[|\]$/g, '')];
 }
 
@@ -57,7 +46,7 @@ function contextFor(input: ClientCertificateInput | undefined) {
   if (!input) return { context: (plainContext ??= tls.createSecureContext(PROBE_CONTEXT_OPTIONS)), loaded: undefined };
   let hit = clientContexts.get(input);
   if (!hit) {
-    const loaded = loadClientCertificate(input); // throws ClientCertificateUnusableError with a message naming the file
+    const loaded = openClientCertificate(input); // throws ClientCertificateUnusableError with a message naming the file
     hit = { loaded, context: tls.createSecureContext({ ...PROBE_CONTEXT_OPTIONS, ...loaded.contextOptions }) };
     clientContexts.set(input, hit);
   }
