@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { probeEndpoint } from '../../src/core/probe/handshake';
 import { judge } from '../../src/core/probe/judge';
-import { ClientCertificateUnusableError, loadClientCertificate } from '../../src/core/probe/clientCertificate';
+import { ClientCertificateUnusableError, openClientCertificate } from '../../src/core/probe/clientCertificate';
 import type { ClientCertificateInput, EndpointVerdict, HandshakeResult } from '../../src/core/probe/types';
 import { loadTrustAnchors, type ConsumerAnchors } from '../../src/core/trust/anchors';
 import type { CertFiles } from '../helpers/openssl';
@@ -51,7 +51,7 @@ describe('probe: client certificates (mTLS)', function () {
       host: 'localhost', port, timeoutMs: 5000, clientCertificate: cert,
       requestPath: extra.requestPath, forwardClientCertHeader: extra.forward,
     });
-    return { r, v: judge(r, { anchors, clientCertificate: cert ? loadClientCertificate(cert) : undefined }) };
+    return { r, v: judge(r, { anchors, clientCertificate: cert ? openClientCertificate(cert) : undefined }) };
   }
 
   for (const maxVersion of ['TLSv1.2', 'TLSv1.3'] as const) {
@@ -161,12 +161,12 @@ describe('probe: client certificates (mTLS)', function () {
     const pfx = path.join(tmp.dir, 'good.pfx');
     execFileSync('openssl', ['pkcs12', '-export', '-in', set.good.cert, '-inkey', set.good.key, '-out', pfx, '-passout', 'pass:right']);
     const bad: ClientCertificateInput = { pfx: readFileSync(pfx), passphrase: 'wrong', label: pfx };
-    assert.throws(() => loadClientCertificate(bad), (err: Error) => err instanceof ClientCertificateUnusableError && err.message.includes(pfx) && /wrong password/.test(err.message));
+    assert.throws(() => openClientCertificate(bad), (err: Error) => err instanceof ClientCertificateUnusableError && err.message.includes(pfx) && /wrong password/.test(err.message));
     return assert.rejects(probeEndpoint({ host: 'localhost', port: 1, timeoutMs: 100, clientCertificate: bad }), ClientCertificateUnusableError);
   });
 
   it('a key that does not belong to the certificate is refused before any connection', () => {
-    assert.throws(() => loadClientCertificate({ cert: set.good.certPem, key: set.wrong.keyPem, label: 'mixed.pem' }), /does not belong/);
+    assert.throws(() => openClientCertificate({ cert: set.good.certPem, key: set.wrong.keyPem, label: 'mixed.pem' }), /does not belong/);
   });
 
   it('a PFX with the right password is presented', async () => {
