@@ -41,6 +41,11 @@ export async function runUiTest(log) {
     mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
     writeFileSync(path.join(workspace, '.vscode/settings.json'), JSON.stringify({ 'devcertDoctor.endpoints': [`https://localhost:${port}`] }, null, 2));
     writeFileSync(path.join(workspace, '.vscode/launch.json'), JSON.stringify({ version: '0.2.0', configurations: [] }, null, 2));
+    // An ASP.NET Core project file declaring the same endpoint: the language server's diagnostic sits on its URL.
+    mkdirSync(path.join(workspace, 'Api/Properties'), { recursive: true });
+    writeFileSync(path.join(workspace, 'Api/Properties/launchSettings.json'), JSON.stringify({
+      profiles: { Api: { commandName: 'Project', launchBrowser: true, applicationUrl: `https://localhost:${port};http://localhost:5080`,
+        environmentVariables: { ASPNETCORE_ENVIRONMENT: 'Development' } } } }, null, 2));
 
     const sandbox = makeSandbox(path.join(tmp, 'sandbox'));
     writeUserSettings(path.join(tmp, 'user'), { 'workbench.colorTheme': 'Default Dark Modern', 'window.commandCenter': false, 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'chat.commandCenter.enabled': false });
@@ -108,7 +113,27 @@ export async function runUiTest(log) {
       const toast = page.locator('.notification-toast').filter({ hasText: `localhost:${port}` }).first();
       await toast.waitFor({ state: 'visible', timeout: 20_000 });
       check(/self-signed|not trust|untrusted/i.test(await toast.textContent()), 'notification names the problem');
+      await page.waitForTimeout(800); // the toast fades in; a screenshot taken at once is half transparent
       await page.screenshot({ path: path.join(shots, 'notification.png') });
+    });
+
+    await step('the endpoint\'s line in launchSettings.json carries the diagnostic', async () => {
+      await page.keyboard.press('Escape');
+      await page.locator('.monaco-workbench').click({ position: { x: 660, y: 400 } });
+      await page.keyboard.press('Control+P');
+      await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 10_000 });
+      await page.keyboard.type('launchSettings.json');
+      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'launchSettings.json' }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      const squiggle = page.locator('.monaco-editor .squiggly-error').first();
+      await squiggle.waitFor({ state: 'attached', timeout: 30_000 });
+      await squiggle.hover({ force: true });
+      const hover = page.locator('.monaco-hover').filter({ hasText: 'DevCert Doctor' }).first();
+      await hover.waitFor({ state: 'visible', timeout: 10_000 });
+      check(/self-signed|not trust/i.test(await hover.textContent()), 'hover on the URL explains the problem');
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(shots, 'diagnostic.png') });
+      await page.keyboard.press('Escape');
     });
 
     await step('"Show certificate details" opens a readable view', async () => {
