@@ -59,6 +59,18 @@ describe('check --client-cert against real mTLS servers (dist/cli.js)', function
     assertOutcome(verdict, { server: 'forwarded', tls: 'TLSv1.3', client: 'good', expect: 'forbidden' });
   });
 
+  it('--client-cert without --request-path requests / (issue 5): a thumbprint server\'s 403 is reported, not hidden', async () => {
+    const port = await pool.port('forwarded', 'TLSv1.3');
+    const run = await runCli(['check', '--host', 'localhost', '--port', String(port), '--json', '--timeout', '4000',
+      '--client-cert', set.good.cert, '--client-key', set.good.key], env);
+    const verdict = JSON.parse(run.stdout).endpoints[0] as VerdictLike;
+    assert.equal(verdict.httpStatus, 403, run.stdout);
+    assertOutcome(verdict, { server: 'forwarded', tls: 'TLSv1.3', client: 'good', expect: 'forbidden' });
+    // Without a client certificate nothing is requested after the handshake.
+    const plain = await runCli(['check', '--host', 'localhost', '--port', String(port), '--json', '--timeout', '4000'], env);
+    assert.equal(JSON.parse(plain.stdout).endpoints[0].httpStatus, undefined);
+  });
+
   it('a certificate under an intermediate CA: without the intermediate it is rejected (chain not sent); with it, 200', async () => {
     const intermediate = makeCert(tmp.dir, 'client-int', { ca: true, issuer: set.clientCa, days: 365 });
     const leaf = makeClientCert(tmp.dir, 'leaf-under-int', { issuer: intermediate });

@@ -42,7 +42,7 @@ Client certificates (mTLS):
   --client-cert-password-env VAR
                           read the PFX / key password from environment variable VAR
   --request-path /p       after the handshake, send GET /p and report the HTTP status
-                          (403 = the application refused, not TLS)
+                          (403 = the application refused, not TLS); default / with --client-cert
   --forward-client-cert   also send the certificate as X-ARR-ClientCert (hex of its DER bytes)
 
 Exit status: 0 every endpoint checked is fine (or there was nothing to check), 1 a problem was found,
@@ -78,9 +78,10 @@ export const checkCommand: CliCommand = {
     const timeoutMs = options.timeout !== undefined ? parseIntOption('timeout', options.timeout as string, 1, 600_000) : DEFAULT_TIMEOUT_MS;
     const expiringSoonDays = options['expiring-days'] !== undefined ? parseIntOption('expiring-days', options['expiring-days'] as string, 0, 3650) : DEFAULT_EXPIRING_SOON_DAYS;
     const concurrency = options.concurrency !== undefined ? parseIntOption('concurrency', options.concurrency as string, 1, 1024) : DEFAULT_CONCURRENCY;
-    const requestPath = options['request-path'] as string | undefined;
-    if (requestPath !== undefined && !requestPath.startsWith('/')) throw new UsageError(`--request-path must start with /, got "${requestPath}"`);
     const clientCertFile = options['client-cert'] as string | undefined;
+    // With a client certificate, one request tells an application's 403 from a TLS refusal (issue 5: path defaults to /).
+    const requestPath = (options['request-path'] as string | undefined) ?? (clientCertFile ? '/' : undefined);
+    if (requestPath !== undefined && !requestPath.startsWith('/')) throw new UsageError(`--request-path must start with /, got "${requestPath}"`);
     if (!clientCertFile && (options['client-key'] || options['client-cert-password-env'] || options['forward-client-cert'])) {
       throw new UsageError('--client-key, --client-cert-password-env and --forward-client-cert need --client-cert');
     }
