@@ -19,7 +19,7 @@ import { contiguousElevation, mergeSteps, trustedCertFile } from '../core/planSt
 import { planRepair, planUntrust } from '../core/repair';
 import { fetchServedChain } from '../core/servedChain';
 import type { CertificateRef } from '../core/trust/store';
-import { checkTargets as probeTargets } from '../server/probe';
+import { checkTargets as probeTargets } from '../core/checkService';
 import type { CheckTarget, Engine } from './engine';
 import { extensionTrustContext, sandboxDir } from './trustContext';
 

@@ -15,7 +15,7 @@ import { codeActionsFor } from './codeActions';
 import { hoverAt } from './hover';
 import { checkNowType, clientCertificateType, probeType, verdictsForType, verdictsType } from './protocolTypes';
 import { normalizeSettings } from './settings';
-import { warmUpTrustAnchors } from './probe';
+import { warmUpTrustAnchors } from '../core/checkService';
 import { Workspace, defaultCertificateUsers, type WorkspaceOptions } from './workspace';
 
 const SECTION = 'devcertDoctor';

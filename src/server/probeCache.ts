@@ -6,7 +6,7 @@
 import { endpointKey } from '../core/endpoints';
 import type { DeclaredEndpoint } from '../core/endpoints/types';
 import type { EndpointVerdict } from '../core/probe/types';
-import type { CheckFn, CheckSettings, ProbeTarget } from './probe';
+import type { CheckFn, CheckSettings, ProbeTarget } from '../core/checkService';
 
 export interface CachedVerdict { verdict: EndpointVerdict; at: number }
 

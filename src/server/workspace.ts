@@ -16,7 +16,7 @@ import { fileDiagnostics } from './diagnostics';
 import { discoverFolder, parserFor } from './discovery';
 import { FolderState, type FileView } from './folderState';
 import { DEFAULT_TTL_MS, ProbeCache, listenerKey } from './probeCache';
-import { checkTargets, type CheckFn, type CheckSettings, type ProbeTarget } from './probe';
+import { checkTargets, type CheckFn, type CheckSettings, type ProbeTarget } from '../core/checkService';
 import { DEFAULT_BACKOFF, ReprobeScheduler, type BackoffOptions } from './reprobe';
 import { isInside, uriToPath } from './uris';
 

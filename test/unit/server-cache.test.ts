@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { DeclaredEndpoint } from '../../src/core/endpoints/types';
 import type { EndpointVerdict } from '../../src/core/probe/types';
-import type { CheckFn } from '../../src/server/probe';
+import type { CheckFn } from '../../src/core/checkService';
 import { ProbeCache } from '../../src/server/probeCache';
 import { ReprobeScheduler } from '../../src/server/reprobe';
 

@@ -1,0 +1,71 @@
+/**
+ * The long-running hosts' seam to the probe engine (`checkEndpoints`): the language server and the
+ * extension both call `checkTargets` with the endpoints to handshake with and get a verdict per endpoint,
+ * in order. Their caches, backoff and diagnostics only know this signature.
+ *
+ * What it adds to `checkEndpoints`: the trust anchors (system, Node, NSS) are kept between checks for a
+ * short while, because reading them (CA bundles, `certutil`) costs more than a loopback handshake; and
+ * a configured client certificate that cannot be opened does not cost every other endpoint its verdict.
+ * Per-endpoint mTLS settings (client certificate, request path, forwarding header) go to the engine
+ * with each target.
+ */
+import { checkEndpoints, type CheckTarget } from './check';
+import type { DeclaredEndpoint } from './endpoints/types';
+import { ClientCertificateUnusableError } from './probe/clientCertificate';
+import type { ClientCertificateInput, EndpointVerdict } from './probe/types';
+import { loadTrustAnchors, type ConsumerAnchors } from './trust/anchors';
+
+export interface ProbeTarget {
+  endpoint: DeclaredEndpoint;
+  clientCertificate?: ClientCertificateInput;
+  requestPath?: string;
+  forwardClientCertHeader?: boolean;
+}
+
+export interface CheckSettings {
+  timeoutMs: number;
+  expiringSoonDays: number;
+  concurrency: number;
+  /** Re-read the trust stores now (a repair may just have changed them). */
+  reloadAnchors?: boolean;
+}
+
+export type CheckFn = (targets: ProbeTarget[], settings: CheckSettings) => Promise<EndpointVerdict[]>;
+
+/** How long trust anchors are reused. A repair re-checks with `reloadAnchors`, so this only bounds staleness. */
+const ANCHORS_TTL_MS = 30_000;
+let anchors: { at: number; value: Promise<ConsumerAnchors> } | undefined;
+
+function trustAnchors(reload: boolean): Promise<ConsumerAnchors> {
+  if (reload || !anchors || Date.now() - anchors.at > ANCHORS_TTL_MS) {
+    const value = loadTrustAnchors({ env: process.env });
+    anchors = { at: Date.now(), value };
+    value.catch(() => { if (anchors?.value === value) anchors = undefined; });
+  }
+  return anchors.value;
+}
+
+/** Start reading the trust stores now, so the first check pays only for its handshakes. */
+export function warmUpTrustAnchors(): void {
+  trustAnchors(false).catch(() => { /* the first check reports it */ });
+}
+
+export const checkTargets: CheckFn = async (targets, settings) => {
+  const loaded = await trustAnchors(!!settings.reloadAnchors);
+  const run = (withClientCertificates: boolean) => checkEndpoints(targets.map((t): CheckTarget => ({
+    host: t.endpoint.connectHost ?? t.endpoint.host, port: t.endpoint.port, url: t.endpoint.url, sources: t.endpoint.sources,
+    clientCertificate: withClientCertificates ? t.clientCertificate : undefined,
+    requestPath: t.requestPath, forwardClientCertHeader: t.forwardClientCertHeader,
+  })), { timeoutMs: settings.timeoutMs, concurrency: settings.concurrency, expiringSoonDays: settings.expiringSoonDays, anchors: loaded });
+  let verdicts: EndpointVerdict[];
+  try {
+    verdicts = await run(true);
+  } catch (err) {
+    // A client certificate that cannot be opened must not cost the other endpoints their verdict.
+    if (!(err instanceof ClientCertificateUnusableError)) throw err;
+    verdicts = await run(false);
+  }
+  // The engine merges duplicate host:port targets; callers rarely send any, but keep one verdict per target.
+  return verdicts.length === targets.length ? verdicts
+    : targets.map(t => verdicts.find(v => v.port === t.endpoint.port && v.host === (t.endpoint.connectHost ?? t.endpoint.host)) ?? verdicts.find(v => v.port === t.endpoint.port)!);
+};
