@@ -23,6 +23,32 @@ export interface CheckTarget {
   forwardClientCertHeader?: boolean;
 }
 
+/**
+ * A verdict as checkEndpoints returns it: the `check --json` object, plus where the endpoint was
+ * declared (every file source; repairs choose how to bind a new certificate from their kinds) and
+ * the SNI name when one was given.
+ */
+export type CheckedVerdict = EndpointVerdict & { sources?: EndpointSource[]; servername?: string };
+
+// The exact DER chain each verdict's handshake saw, for a repair that must trust or replace it. Kept
+// beside the verdict, not in it: the JSON contract stays as documented, and a verdict that crossed a
+// process boundary (the language server) simply has none, so the repair probes again.
+const servedChains = new WeakMap<EndpointVerdict, Buffer[]>();
+
+/** The chain (leaf first, DER, as sent) behind a verdict from checkEndpoints in this process. */
+export function servedChainOf(verdict: EndpointVerdict): Buffer[] | undefined {
+  return servedChains.get(verdict);
+}
+
+/**
+ * The chain a server sends, from one probe (`probeEndpoint`, nothing verified): for exporting a
+ * certificate, or trusting one when the verdict came without its chain.
+ */
+export async function fetchServedChain(target: Pick<CheckTarget, 'host' | 'port' | 'servername'>, timeoutMs = 5000): Promise<{ chain: Buffer[]; error?: string }> {
+  const r = await probeEndpoint({ host: target.host, port: target.port, servername: target.servername, timeoutMs });
+  return r.failure && r.chain.length === 0 ? { chain: [], error: `${r.failure.kind}: ${r.failure.detail}` } : { chain: r.chain };
+}
+
 export interface CheckOptions {
   timeoutMs: number;
   /** How many handshakes run at once; default 16. */
@@ -33,6 +59,8 @@ export interface CheckOptions {
   /** Home whose NSS database is read; default env.HOME. */
   homeDir?: string;
   platform?: NodeJS.Platform;
+  /** certutil executable for reading NSS (machine-scoped setting); default `certutil` on PATH. */
+  certutil?: string;
   clientCertificateFor?(host: string, port: number): ClientCertificateInput | undefined;
   requestPath?: string;
   forwardClientCertHeader?: boolean;
@@ -50,7 +78,7 @@ const SLOT_HOLD_MS = 50;
  * host:port are probed once). Throws ClientCertificateUnusableError, before any probe, when a configured client
  * certificate cannot be opened.
  */
-export async function checkEndpoints(targets: CheckTarget[], options: CheckOptions): Promise<EndpointVerdict[]> {
+export async function checkEndpoints(targets: CheckTarget[], options: CheckOptions): Promise<CheckedVerdict[]> {
   const unique = mergeTargets(targets);
   const clients = new Map<CheckTarget, { input: ClientCertificateInput; loaded: LoadedClientCertificate }>();
   for (const t of unique) {
@@ -59,7 +87,7 @@ export async function checkEndpoints(targets: CheckTarget[], options: CheckOptio
   }
   const anchorsReady = options.anchors
     ? Promise.resolve(options.anchors)
-    : loadTrustAnchors({ env: options.env, homeDir: options.homeDir, platform: options.platform });
+    : loadTrustAnchors({ env: options.env, homeDir: options.homeDir, platform: options.platform, certutil: options.certutil });
   // Keep a failed load from being an unhandled rejection while the probes run.
   anchorsReady.catch(() => undefined);
 
@@ -70,18 +98,19 @@ export async function checkEndpoints(targets: CheckTarget[], options: CheckOptio
     forwardClientCertHeader: t.forwardClientCertHeader ?? options.forwardClientCertHeader,
   }));
   const anchors = await anchorsReady;
-  const byKey = new Map<string, EndpointVerdict>();
+  const byKey = new Map<string, CheckedVerdict>();
   unique.forEach((t, i) => {
     const source = t.sources?.find(s => s.file);
-    const verdict = judge(results[i], {
+    const verdict: CheckedVerdict = judge(results[i], {
       anchors, now: options.now, expiringSoonDays: options.expiringSoonDays, platform: options.platform,
       url: t.url ?? endpointUrl(t.host, t.port),
       source: source ? { file: source.file, line: source.line } : null,
       clientCertificate: clients.get(t)?.loaded,
     });
     const fileSources = t.sources?.filter(s => s.file) ?? [];
-    if (fileSources.length) (verdict as EndpointVerdict & { sources?: EndpointSource[] }).sources = fileSources;
-    if (t.servername) (verdict as EndpointVerdict & { servername?: string }).servername = t.servername;
+    if (fileSources.length) verdict.sources = fileSources;
+    if (t.servername) verdict.servername = t.servername;
+    servedChains.set(verdict, results[i].chain);
     byKey.set(targetKey(t), verdict);
   });
   return unique.map(t => byKey.get(targetKey(t))!);

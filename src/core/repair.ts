@@ -14,13 +14,16 @@ import { generatedCertsDir } from './paths';
 import type { Platform, PlanStep, RepairPlan } from './plan';
 import { contiguousElevation, mergeSteps, trustedCertFileStep, writeFileStep } from './planSteps';
 import type { EndpointVerdict } from './probe/types';
-import { fetchServedChain } from './servedChain';
+import { fetchServedChain, servedChainOf, type CheckedVerdict } from './check';
 import { trustStoresFor } from './trust/index';
 import type { CertificateRef, TrustContext, TrustStore, TrustStoreId } from './trust/store';
 
 export interface RepairOptions {
   ctx: TrustContext;
-  /** Served chains (DER, leaf first) by verdict url; fetched with a handshake when absent. */
+  /**
+   * Served chains (DER, leaf first) by verdict url. By default the chain checkEndpoints saw for the
+   * verdict; probed again only for a verdict that came without one (from another process).
+   */
   chains?: Record<string, Buffer[]>;
   /** Profile for regenerated certificates (default local-ca; aspnetcore when the served one was a dev cert). */
   profile?: CertProfileId;
@@ -88,7 +91,16 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
     const fixes = new Set(v.problems.flatMap(p => p.fixes));
     if (fixes.has('start-server')) notes.push(`${v.url}: nothing is listening — start the server, then run repair again.`);
     if (fixes.has('configure-client-certificate')) notes.push(`${v.url}: the server wants a client certificate — see \`devcert-doctor client-cert create\`.`);
-    const regenerate = fixes.has('regenerate') && v.problems.some(p => ['expired', 'not-yet-valid', 'name-mismatch', 'weak-key', 'weak-signature', 'expiring-soon', 'incomplete-chain'].includes(p.code));
+    let regenerate = fixes.has('regenerate') && v.problems.some(p => ['expired', 'not-yet-valid', 'name-mismatch', 'weak-key', 'weak-signature', 'expiring-soon', 'incomplete-chain'].includes(p.code));
+    if (!regenerate && fixes.has('trust')) {
+      const chain = options.chains?.[v.url] ?? servedChainOf(v) ?? (await fetchServedChain({ host: v.host, port: v.port, servername: (v as CheckedVerdict).servername })).chain;
+      const anchor = anchorFor(chain, ca);
+      if (!('problem' in anchor)) { addTrust(anchor, storesNeeded(v, stores)); continue; }
+      if (!fixes.has('regenerate')) { notes.push(`${v.url}: ${anchor.problem}.`); continue; }
+      // What issued it is not in hand to trust: a certificate that can be trusted replaces it.
+      notes.push(`${v.url}: the certificate that issued the served one is not sent, so it cannot be trusted; a new certificate replaces it.`);
+      regenerate = true;
+    }
     if (regenerate) {
       const profile = options.profile ?? (v.certificate?.isAspNetCoreDevCert ? 'aspnetcore' : 'local-ca');
       const gen = await generateCertificate({ profile, env: ctx.env, ca: profile === 'local-ca' ? await ensureCa() : undefined });
@@ -103,14 +115,7 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
         },
       ]);
       addTrust(gen.trustAnchor, stores);
-      continue;
     }
-    if (!fixes.has('trust') && v.trusted) continue;
-    if (!fixes.has('trust')) continue;
-    const chain = options.chains?.[v.url] ?? (await fetchServedChain(v.host, v.port)).chain;
-    const anchor = anchorFor(chain, ca);
-    if ('problem' in anchor) { notes.push(`${v.url}: ${anchor.problem}.`); continue; }
-    addTrust(anchor, storesNeeded(v, stores));
   }
 
   for (const { anchor, stores: need } of trustJobs.values()) {

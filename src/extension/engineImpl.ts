@@ -17,8 +17,8 @@ import { renderPlan } from '../core/planRender';
 import { executePlan } from '../core/planRun';
 import { contiguousElevation, mergeSteps, trustedCertFile } from '../core/planSteps';
 import { planRepair, planUntrust } from '../core/repair';
-import { fetchServedChain } from '../core/servedChain';
 import type { CertificateRef } from '../core/trust/store';
+import { fetchServedChain } from '../core/check';
 import { checkTargets as probeTargets } from '../core/checkService';
 import type { CheckTarget, Engine } from './engine';
 import { extensionTrustContext, sandboxDir } from './trustContext';
@@ -43,7 +43,7 @@ export function createEngine(): Engine {
       return judge(served, { anchors, expiringSoonDays: options.expiringSoonDays, url: t.url, source: t.source });
     },
     servedChain: async (t, timeoutMs) => {
-      const served = await fetchServedChain(t.connectHost, t.port, 'localhost', timeoutMs);
+      const served = await fetchServedChain({ host: t.connectHost, port: t.port }, timeoutMs);
       if (served.error && served.chain.length === 0) throw new Error(`no certificate from ${t.url}: ${served.error}`);
       return served.chain;
     },

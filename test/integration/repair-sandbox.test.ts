@@ -3,6 +3,7 @@
  * when a step fails half-way through a real plan.
  */
 import * as assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -13,7 +14,8 @@ import { cli } from './cliRunner';
 import { Ledger } from '../../src/core/ledger';
 import { executePlan } from '../../src/core/plan';
 import { planRepair } from '../../src/core/repair';
-import { interimVerdict } from '../../src/core/servedChain';
+import { checkEndpoints, servedChainOf } from '../../src/core/check';
+import { anchorContextFor } from '../../src/core/trust/anchors';
 import { linuxSystemStore, prepareLinuxSandbox, sandboxPaths } from '../../src/core/trust/linuxSystem';
 import { nssStore } from '../../src/core/trust/nss';
 import type { TrustContext } from '../../src/core/trust/store';
@@ -68,8 +70,10 @@ describe('repair in a sandbox', function () {
     fs.writeFileSync(failing, '#!/bin/sh\ncase "$1" in -A) echo "SEC_ERROR_READ_ONLY: database is read-only" >&2; exit 255;; esac\nexec certutil "$@"\n', { mode: 0o755 });
     const ctx: TrustContext = { platform: 'linux', homeDir: path.join(tmp.dir, 'sb', 'home'), env, linuxSandboxRoot: system, tools: { certutil: failing } };
     const bundleBefore = fs.readFileSync(bundle, 'utf8');
-    const verdict = await interimVerdict('localhost', server.port, env, bundle);
+    const [verdict] = await checkEndpoints([{ host: 'localhost', port: server.port }], { timeoutMs: 5000, ...anchorContextFor(ctx) });
     assert.equal(verdict.trusted, false);
+    // The repair works from the chain this handshake saw (no second handshake).
+    assert.equal(servedChainOf(verdict)?.[0].toString('base64'), new X509Certificate(leaf.certPem).raw.toString('base64'));
     const plan = await planRepair([verdict], { ctx, stores: [linuxSystemStore, nssStore] });
     const ledger = new Ledger(path.join(tmp.dir, 'config', 'ledger.json'));
     const out = await executePlan(plan, { ledger, elevate: false });

@@ -17,8 +17,9 @@ import { isInstalled, run } from '../../core/exec';
 import { Ledger } from '../../core/ledger';
 import { executePlan, renderPlan } from '../../core/plan';
 import { nodeBundleFile } from '../../core/paths';
+import { checkEndpoints } from '../../core/check';
 import { planRepair, planUntrust } from '../../core/repair';
-import { interimVerdict } from '../../core/servedChain';
+import { anchorContextFor } from '../../core/trust/anchors';
 import { linuxSystemStore, prepareLinuxSandbox, sandboxPaths } from '../../core/trust/linuxSystem';
 import { nodeStore } from '../../core/trust/node';
 import { nssStore } from '../../core/trust/nss';
@@ -118,12 +119,16 @@ export const demoCommand: CliCommand = {
       const url = `https://localhost:${port}/`;
       say(`   listening on ${url}`);
 
+      // The real engine, reading the sandbox: its system bundle (SSL_CERT_FILE), NSS under its HOME, NODE_EXTRA_CA_CERTS.
+      const check = async (): Promise<EndpointVerdict> => (await checkEndpoints([{ host: 'localhost', port }], { timeoutMs: 5000, ...anchorContextFor(ctx) }))[0];
       const probe = async (label: string, wantTrusted: boolean): Promise<EndpointVerdict> => {
-        const v = await interimVerdict('localhost', port, env, bundle);
-        say(`   ${label}: system ${v.trust.system ? 'trusts' : 'rejects'} it, Node ${v.trust.node ? 'trusts' : 'rejects'} it`);
+        const v = await check();
+        const nss = v.trust.nss === undefined ? '' : `, browsers (NSS) ${v.trust.nss ? 'trust' : 'reject'} it`;
+        say(`   ${label}: system ${v.trust.system ? 'trusts' : 'rejects'} it, Node ${v.trust.node ? 'trusts' : 'rejects'} it${nss}`);
         for (const p of v.problems) say(`   [${p.code}] ${p.message}`);
         if (stores.includes(linuxSystemStore)) expect(v.trust.system === wantTrusted, `system ${wantTrusted ? 'trusts' : 'rejects'} it`);
         expect(v.trust.node === wantTrusted, `Node ${wantTrusted ? 'trusts' : 'rejects'} it`);
+        if (v.trust.nss !== undefined) expect(v.trust.nss === wantTrusted, `browsers (NSS) ${wantTrusted ? 'trust' : 'reject'} it`);
         return v;
       };
       const browser = async (want: boolean) => {
@@ -162,7 +167,7 @@ export const demoCommand: CliCommand = {
       await browser(true);
 
       step(7, 'Run the same repair again: nothing left to do');
-      const again = await planRepair([await interimVerdict('localhost', port, env, bundle)], { ctx, stores });
+      const again = await planRepair([await check()], { ctx, stores });
       say(`   ${again.steps.length} step(s)`);
       expect(again.steps.filter(s => s.action.type !== 'manual').length === 0, 'a second repair changes nothing');
 

@@ -11,6 +11,8 @@ import * as tls from 'node:tls';
 import { run } from '../exec';
 import { certificatesIn, CertParseError, inspectCertificate, type ParsedCertificate } from '../certs/parse';
 import { AnchorSet } from '../probe/chain';
+import { sandboxPaths } from './linuxSystem';
+import type { TrustContext } from './store';
 
 export interface AnchorContext {
   platform?: NodeJS.Platform;
@@ -315,6 +317,23 @@ async function nssStore(ctx: Required<Pick<AnchorContext, 'env' | 'homeDir'>> & 
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * What a probe must read to see the stores a repair in `ctx` changes: a sandbox's system bundle (and
+ * its certificate folder, not the machine's), the NSS database under the sandbox HOME, the certutil the
+ * user configured; NODE_EXTRA_CA_CERTS as `ctx.env` has it. A context rendered for another platform
+ * (`--dry-run --platform`) says nothing about this machine: the probe reads this machine's defaults.
+ */
+export function anchorContextFor(ctx: TrustContext): AnchorContext {
+  if (ctx.platform !== process.platform) return {};
+  const env = { ...ctx.env };
+  if (ctx.linuxSandboxRoot) {
+    const sandbox = sandboxPaths(ctx.linuxSandboxRoot);
+    env.SSL_CERT_FILE = sandbox.bundle;
+    env.SSL_CERT_DIR = sandbox.etccertsdir;
+  }
+  return { platform: ctx.platform, env, homeDir: ctx.homeDir, ...(ctx.tools?.certutil ? { certutil: ctx.tools.certutil } : {}) };
+}
 
 /** Load the anchor sets for every consumer that applies on this platform. */
 export async function loadTrustAnchors(ctx: AnchorContext = {}): Promise<ConsumerAnchors> {
