@@ -67,14 +67,23 @@ export function trustedCertFileStep(cert: CertificateRef, ctx?: PathContext | No
   });
 }
 
-/** Concatenate step lists, dropping repeats of the same id (the first one stays). */
+/**
+ * Concatenate step lists. A repeat of a file write already planned (same id, same step: the saved copy
+ * several stores ask for) is dropped; any other step whose id is taken keeps its place under a new id
+ * (`id-2`...), so two certificates planned into the same store never lose a step to a name clash.
+ */
 export function mergeSteps(...lists: (PlanStep | undefined)[][]): PlanStep[] {
-  const seen = new Set<string>();
+  const byId = new Map<string, PlanStep>();
   const out: PlanStep[] = [];
   for (const s of lists.flat()) {
-    if (!s || seen.has(s.id)) continue;
-    seen.add(s.id);
-    out.push(s);
+    if (!s) continue;
+    const first = byId.get(s.id);
+    if (first && s.action.type === 'write-file' && JSON.stringify(first) === JSON.stringify(s)) continue;
+    let id = s.id;
+    for (let n = 2; byId.has(id); n++) id = `${s.id}-${n}`;
+    const step = id === s.id ? s : { ...s, id };
+    byId.set(id, step);
+    out.push(step);
   }
   return out;
 }

@@ -1,21 +1,24 @@
 /**
  * From the probe's verdicts to one RepairPlan: which certificate to trust (the one actually served, or
  * the local CA that issued it), in which stores (those the verdict says do not trust it), whether to
- * regenerate, and what only the user can do (start the server, point it at new files). Each store's own
- * `check` runs first, so a plan for something already in place is empty.
+ * regenerate — and then where the new certificate is bound (repairBind.ts: http.sys, Kestrel, a dev
+ * server) — and what only the user can do (start the server, restart it). Each store's own `check`
+ * runs first, so a plan for something already in place is empty.
  */
 import * as crypto from 'node:crypto';
-import * as path from 'node:path';
+import type { Runner } from './bind/types';
 import { certificateRef } from './certs/formats';
 import { generateCertificate, type CertProfileId } from './certs/generate';
 import { createLocalCa, loadLocalCa, type LocalCa } from './certs/localCa';
 import { privateKeyPem } from './certs/keys';
-import { generatedCertsDir } from './paths';
 import type { Platform, PlanStep, RepairPlan } from './plan';
 import { contiguousElevation, mergeSteps, trustedCertFileStep, writeFileStep } from './planSteps';
+import type { FixId, ProblemCode } from './probe/problems';
 import type { EndpointVerdict } from './probe/types';
 import { fetchServedChain, servedChainOf, type CheckedVerdict } from './check';
-import { trustStoresFor } from './trust/index';
+import { bindDestinationFor, destinationKey, planBindSteps, profileFor, type BindDestination } from './repairBind';
+import { queryRunnerFor, trustStoresFor } from './trust/index';
+import type { WindowsCertificateRef } from './trust/windows';
 import type { CertificateRef, TrustContext, TrustStore, TrustStoreId } from './trust/store';
 
 export interface RepairOptions {
@@ -33,7 +36,17 @@ export interface RepairOptions {
   stores?: TrustStore[];
   /** The CA to issue regenerated leaves (default: the local CA in the config dir). */
   ca?: LocalCa;
+  /**
+   * Only these fixes (a command that names one). Naming `regenerate` or `bind` asks for a new certificate,
+   * bound where the endpoint is declared, also where no problem calls for it.
+   */
+  fixes?: FixId[];
+  /** How read-only queries of platform tools run (netsh http show sslcert, PowerShell Cert:); tests pass captured output. */
+  runner?: Runner;
 }
+
+/** Problems a new certificate fixes (a trusted one would still be expired, misnamed or weak). */
+const REPLACE_CODES: ProblemCode[] = ['expired', 'not-yet-valid', 'name-mismatch', 'weak-key', 'weak-signature', 'expiring-soon', 'incomplete-chain'];
 
 const SYSTEM_STORES: TrustStoreId[] = ['linux-system', 'darwin-keychain', 'windows-root'];
 
@@ -66,6 +79,7 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
   const { ctx } = options;
   const platform: Platform = ctx.platform;
   const stores = options.stores ?? trustStoresFor(platform);
+  const runner = options.runner ?? queryRunnerFor(platform);
   const notes: string[] = [];
   const groups: (PlanStep | undefined)[][] = [];
   let ca = options.ca ?? loadLocalCa(ctx.env);
@@ -86,14 +100,22 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
     need.forEach(s => job.stores.add(s));
     trustJobs.set(anchor.sha1, job);
   };
+  /** Endpoints that get a new certificate, by where it is bound: one certificate per destination. */
+  const regenerations = new Map<string, { destination: BindDestination; verdicts: CheckedVerdict[] }>();
+  const asked = (fix: FixId) => options.fixes?.includes(fix) ?? false;
 
-  for (const v of verdicts) {
-    const fixes = new Set(v.problems.flatMap(p => p.fixes));
+  for (const v of verdicts as CheckedVerdict[]) {
+    const fixes = new Set(v.problems.flatMap(p => p.fixes).filter(f => !options.fixes || options.fixes.includes(f)));
     if (fixes.has('start-server')) notes.push(`${v.url}: nothing is listening — start the server, then run repair again.`);
     if (fixes.has('configure-client-certificate')) notes.push(`${v.url}: the server wants a client certificate — see \`devcert-doctor client-cert create\`.`);
-    let regenerate = fixes.has('regenerate') && v.problems.some(p => ['expired', 'not-yet-valid', 'name-mismatch', 'weak-key', 'weak-signature', 'expiring-soon', 'incomplete-chain'].includes(p.code));
+    const destination = bindDestinationFor(v, platform);
+    // http.sys resets the handshake when no certificate is bound to the port: binding one is the fix.
+    const replaceable = destination.kind === 'httpsys' ? [...REPLACE_CODES, 'reset'] : REPLACE_CODES;
+    // A command that names regenerate or bind ("Regenerate…", "Bind certificate to port…") asks for it outright.
+    let regenerate = asked('regenerate') || asked('bind')
+      || ((fixes.has('regenerate') || fixes.has('bind')) && v.problems.some(p => replaceable.includes(p.code)));
     if (!regenerate && fixes.has('trust')) {
-      const chain = options.chains?.[v.url] ?? servedChainOf(v) ?? (await fetchServedChain({ host: v.host, port: v.port, servername: (v as CheckedVerdict).servername })).chain;
+      const chain = options.chains?.[v.url] ?? servedChainOf(v) ?? (await fetchServedChain({ host: v.host, port: v.port, servername: v.servername })).chain;
       const anchor = anchorFor(chain, ca);
       if (!('problem' in anchor)) { addTrust(anchor, storesNeeded(v, stores)); continue; }
       if (!fixes.has('regenerate')) { notes.push(`${v.url}: ${anchor.problem}.`); continue; }
@@ -101,21 +123,22 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
       notes.push(`${v.url}: the certificate that issued the served one is not sent, so it cannot be trusted; a new certificate replaces it.`);
       regenerate = true;
     }
-    if (regenerate) {
-      const profile = options.profile ?? (v.certificate?.isAspNetCoreDevCert ? 'aspnetcore' : 'local-ca');
-      const gen = await generateCertificate({ profile, env: ctx.env, ca: profile === 'local-ca' ? await ensureCa() : undefined });
-      const dir = options.outDir ?? generatedCertsDir(ctx.env);
-      const base = path.join(dir, `localhost-${v.port}`);
-      groups.push([
-        writeFileStep({ id: `regenerate-${v.port}-key`, title: `Write a new private key for ${v.url}`, path: `${base}-key.pem`, contents: privateKeyPem(gen.key), mode: 0o600, record: { kind: 'file', target: `${base}-key.pem` } }),
-        writeFileStep({ id: `regenerate-${v.port}-cert`, title: `Write a new ${profile} certificate for ${v.url} (valid until ${gen.notAfter.toISOString().slice(0, 10)})`, path: `${base}.pem`, contents: gen.certPem + (gen.issuerPem ?? ''), record: { kind: 'file', target: `${base}.pem`, thumbprint: gen.sha1 } }),
-        {
-          id: `bind-${v.port}`, title: `Serve the new certificate on ${v.url}`, elevated: false, changes: 'your server configuration (by you)',
-          action: { type: 'manual', instructions: `Point the server on port ${v.port} at ${base}.pem (certificate) and ${base}-key.pem (key), then restart it.` },
-        },
-      ]);
-      addTrust(gen.trustAnchor, stores);
-    }
+    if (!regenerate) continue;
+    const key = destinationKey(destination, v.port);
+    const group = regenerations.get(key) ?? { destination, verdicts: [] };
+    group.verdicts.push(v);
+    regenerations.set(key, group);
+  }
+
+  for (const { destination, verdicts: served } of regenerations.values()) {
+    const profile = options.profile ?? profileFor(destination, served);
+    const gen = await generateCertificate({ profile, env: ctx.env, ca: profile === 'local-ca' ? await ensureCa() : undefined });
+    const bound = await planBindSteps(destination, gen, served, { ctx, runner, outDir: options.outDir });
+    groups.push(bound.steps);
+    notes.push(...bound.notes);
+    // A self-signed leaf is its own anchor; Windows shows it under its profile's friendly name.
+    const anchor: WindowsCertificateRef = gen.issuerPem ? gen.trustAnchor : { ...gen.trustAnchor, friendlyName: gen.friendlyName };
+    addTrust(anchor, stores);
   }
 
   for (const { anchor, stores: need } of trustJobs.values()) {
@@ -129,7 +152,7 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
   }
   const steps = contiguousElevation(mergeSteps(caSteps, ...groups));
   const title = verdicts.length === 1 ? `Repair ${verdicts[0].url}` : `Repair ${verdicts.length} endpoints`;
-  return { title, platform, steps, notes };
+  return { title, platform, steps, notes: [...new Set(notes)] };
 }
 
 /** A plan that trusts `cert` in the given stores (the `trust` command, the demo). */

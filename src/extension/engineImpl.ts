@@ -4,14 +4,13 @@
  */
 import * as fs from 'node:fs';
 import { certificateRef, readCertificateFile } from '../core/certs/formats';
-import { judge } from '../core/probe/judge';
+import { endpointUrl, judge } from '../core/probe/judge';
 import type { HandshakeResult } from '../core/probe/types';
 import { loadTrustAnchors } from '../core/trust/anchors';
 import { createClientCertificateFiles } from '../core/clientCertificateFiles';
 import { discoverEndpoints, endpointsFromLaunchConfiguration } from '../core/endpoints';
 import type { DeclaredEndpoint } from '../core/endpoints/types';
 import { Ledger } from '../core/ledger';
-import type { FixId } from '../core/probe/problems';
 import type { EndpointVerdict } from '../core/probe/types';
 import { renderPlan } from '../core/planRender';
 import { executePlan } from '../core/planRun';
@@ -47,8 +46,8 @@ export function createEngine(): Engine {
       if (served.error && served.chain.length === 0) throw new Error(`no certificate from ${t.url}: ${served.error}`);
       return served.chain;
     },
-    planRepair: async request => planRepair(request.fixes ? onlyFixes(request.verdicts, request.fixes) : request.verdicts,
-      { ctx: extensionTrustContext(request.tools) }),
+    planRepair: async request => planRepair(request.verdicts.length || !request.port ? request.verdicts : [unprobedPort(request.port)],
+      { ctx: extensionTrustContext(request.tools), fixes: request.fixes }),
     planUntrust: async tools => {
       // Every certificate the ledger says this tool trusted, from the copy it saved when trusting it.
       const ctx = extensionTrustContext(tools);
@@ -86,10 +85,8 @@ function declaredOf(t: CheckTarget): DeclaredEndpoint {
   return t.declared ?? { url: t.url, host: t.host, port: t.port, loopback: true, sources: [], certificates: [], connectHost: t.connectHost };
 }
 
-/** A command that names one fix ("Trust…") plans only that: the problems it fixes, with only that fix. */
-function onlyFixes(verdicts: EndpointVerdict[], fixes: FixId[]): EndpointVerdict[] {
-  return verdicts.map(v => ({
-    ...v,
-    problems: v.problems.filter(p => p.fixes.some(f => fixes.includes(f))).map(p => ({ ...p, fixes: p.fixes.filter(f => fixes.includes(f)) })),
-  }));
+/** "Bind certificate to port…" for a port no check has seen: planned from the port alone. */
+function unprobedPort(port: number): EndpointVerdict {
+  const url = endpointUrl('localhost', port);
+  return { url, host: 'localhost', port, source: null, trusted: false, trust: { system: false, node: false }, problems: [], certificate: null, handshakeMs: 0 };
 }

@@ -42,7 +42,8 @@ export function relativeForConfig(fromDir: string, target: string): string {
   return posix === '..' || posix.startsWith('../') ? posix : `./${posix}`;
 }
 
-function gitignoreNote(projectDir: string): string[] {
+/** A reminder to keep the private key out of git, unless .gitignore already does. */
+export function gitignoreNote(projectDir: string): string[] {
   const gi = readExisting(path.join(projectDir, '.gitignore'))?.bytes.toString('utf8');
   if (gi !== undefined && /^\/?\.devcert\/?\s*$/m.test(gi)) return [];
   return [`Add "${DEVCERT_DIR}/" to .gitignore: it holds a private key.`];

@@ -2,7 +2,7 @@
  * The trust stores that apply to a platform, in the order a plan adds to them: the system store first
  * (elevated where needed: one prompt), then the per-user ones.
  */
-import type { ExecResult } from '../exec';
+import { run, type ExecResult } from '../exec';
 import type { Platform } from '../plan';
 import { createDarwinKeychainStore, darwinKeychainStore } from './darwin';
 import { linuxSystemStore } from './linuxSystem';
@@ -20,6 +20,11 @@ async function foreignRunner(command: string, args: readonly string[]): Promise<
   const empty = { command, args: [...args], stdout: '', durationMs: 0, timedOut: false };
   if (command === 'security') return { ...empty, code: 1, stderr: 'No Trust Settings were found.' };
   return { ...empty, code: 0, stderr: '' };
+}
+
+/** How read-only queries of a platform's tools run (netsh show, PowerShell Cert:, security): here, or as an empty machine would answer when rendering another platform's plan. */
+export function queryRunnerFor(platform: Platform): typeof run {
+  return platform !== process.platform ? foreignRunner as typeof run : run;
 }
 
 export function trustStoresFor(platform: Platform): TrustStore[] {
