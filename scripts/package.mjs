@@ -21,7 +21,9 @@ const outIdx = process.argv.indexOf('--out');
 const packagePath = outIdx > 0 ? path.resolve(process.argv[outIdx + 1]) : path.join(root, `${name}-${version}.vsix`);
 const vsce = require('@vscode/vsce');
 // Everything is bundled into dist/: node_modules stays out of the VSIX.
-await vsce.createVSIX({ cwd: root, packagePath, dependencies: false, allowMissingRepository: true, skipLicense: false });
+// Relative links stay relative: VS Code shows the README from the installed extension folder, where
+// media/screenshots/ is (there is no public repository to point absolute links at).
+await vsce.createVSIX({ cwd: root, packagePath, dependencies: false, allowMissingRepository: true, skipLicense: false, rewriteRelativeLinks: false });
 const size = statSync(packagePath).size;
 console.log(`VSIX: ${packagePath}`);
 console.log(`size: ${(size / 1024).toFixed(1)} KiB (${size} bytes)`);

