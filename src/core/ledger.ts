@@ -14,6 +14,10 @@ export interface LedgerEntry {
   previous?: string;
   /** The plan step that undoes this entry, recorded as it was planned. */
   undo?: import('./plan').PlanAction;
+  /** SHA-256 (hex) of the bytes this tool wrote: a file changed since is not restored over someone's edits. */
+  written?: string;
+  /** The change was made with administrator rights, so its undo needs them too. */
+  elevated?: boolean;
   addedAt: string;
 }
 

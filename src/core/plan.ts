@@ -46,6 +46,11 @@ export interface PlanStep {
   changes: string;
   /** What the ledger records when this step succeeds (so untrust/clean can remove exactly it). */
   record?: Omit<import('./ledger').LedgerEntry, 'addedAt'>;
+  /**
+   * Ledger entries this step makes untrue (a clean removing what they record): forgotten when the step
+   * succeeds, recorded again when it is undone.
+   */
+  forget?: import('./ledger').LedgerEntry[];
   /** How to undo it; absent when nothing needs undoing (a read, a manual note). */
   undo?: PlanAction;
   /**

@@ -197,7 +197,8 @@ export async function executePlan(plan: RepairPlan, opts: ExecutePlanOptions = {
     outcome.steps.push(ok ? { id: u.step.id, ok, output: out } : { id: u.step.id, ok, error: out });
     if (!ok) { progress({ phase: 'failed', step: u.step, index, message: out }); return; }
     completed.push(u.step);
-    if (u.step.record && ledger) ledger.add({ ...u.step.record, addedAt: new Date().toISOString() });
+    if (u.step.record && ledger) ledger.add({ ...u.step.record, ...(u.step.elevated ? { elevated: true } : {}), addedAt: new Date().toISOString() });
+    if (u.step.forget && ledger) ledger.remove(e => u.step.forget!.some(f => sameLedgerEntry(e, f)));
     progress({ phase: u.step.action.type === 'manual' ? 'manual' : 'done', step: u.step, index, message: u.step.title });
   }, count => progress({ phase: 'elevating', message: `asking for administrator rights once for ${count} step(s)` }));
 
@@ -245,6 +246,7 @@ async function rollback(completed: PlanStep[], opts: ExecutePlanOptions, ledger:
       if (ok) {
         outcome.rolledBack.push(u.step.id);
         if (u.step.record && ledger) ledger.remove(e => sameLedgerEntry(e, u.step.record!));
+        if (u.step.forget && ledger) ledger.add(...u.step.forget);
         progress({ phase: 'undone', step: u.step, message: `undone: ${u.step.title}` });
       } else {
         outcome.notUndone.push({ id: u.step.id, reason: out });

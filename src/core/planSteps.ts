@@ -4,6 +4,7 @@ import type { LedgerEntry } from './ledger';
 import type { PlanAction, PlanStep } from './plan';
 import { pathFor, trustedCertsDir, type PathContext } from './paths';
 import type { CertificateRef } from './trust/store';
+import { sha256 } from './bind/fileStep';
 
 export interface FileStepOptions {
   id: string;
@@ -36,7 +37,9 @@ export function writeFileStep(o: FileStepOptions): PlanStep | undefined {
     id: o.id, title: o.title, elevated: !!o.elevated,
     action: { type: 'write-file', path: o.path, contents: isText ? (o.contents as string) : data.toString('base64'), ...(isText ? {} : { encoding: 'base64' as const }), ...(o.mode !== undefined ? { mode: o.mode } : {}) },
     changes: o.changes ?? (previous ? `replaces ${o.path}` : `creates ${o.path}`),
-    undo, record: o.record,
+    undo,
+    // A file record carries its undo and what was written, as the binding targets' file steps do (bind/fileStep.ts).
+    record: o.record?.kind === 'file' ? { undo, written: sha256(data), ...o.record } : o.record,
   };
 }
 
@@ -64,6 +67,8 @@ export function trustedCertFileStep(cert: CertificateRef, ctx?: PathContext | No
   return writeFileStep({
     id: `save-${cert.sha1.slice(0, 12)}`, title: `Save a copy of ${cert.subject} for the trust stores`, path: file,
     contents: cert.pem, mode: 0o644, changes: `creates ${file} (this tool's own folder)`,
+    // Recorded so a clean removes it once no store it was trusted in needs it.
+    record: { kind: 'file', target: file, thumbprint: cert.sha1 },
   });
 }
 

@@ -169,10 +169,3 @@ export async function planTrust(cert: CertificateRef, ctx: TrustContext, stores:
   }
   return { title: `Trust ${cert.subject} (SHA-1 ${cert.sha1})`, platform: ctx.platform, steps: contiguousElevation(mergeSteps(...groups)), notes };
 }
-
-/** A plan that removes `cert` from the given stores — only where this tool's own entries are. */
-export async function planUntrust(cert: CertificateRef, ctx: TrustContext, stores: TrustStore[] = trustStoresFor(ctx.platform)): Promise<RepairPlan> {
-  const groups: PlanStep[][] = [];
-  for (const s of stores) groups.push(await s.remove(cert, ctx));
-  return { title: `Untrust ${cert.subject} (SHA-1 ${cert.sha1})`, platform: ctx.platform, steps: contiguousElevation(mergeSteps(...groups)), notes: [] };
-}

@@ -2,21 +2,18 @@
  * Binds the Engine seam to src/core. Pieces of core that have not landed yet throw
  * EngineUnavailableError, which the UI reports as "not available in this build" instead of crashing.
  */
-import * as fs from 'node:fs';
-import { certificateRef, readCertificateFile } from '../core/certs/formats';
+import { readCertificateFile } from '../core/certs/formats';
 import { endpointUrl, judge } from '../core/probe/judge';
 import type { HandshakeResult } from '../core/probe/types';
 import { loadTrustAnchors } from '../core/trust/anchors';
 import { createClientCertificateFiles } from '../core/clientCertificateFiles';
 import { discoverEndpoints, endpointsFromLaunchConfiguration } from '../core/endpoints';
 import type { DeclaredEndpoint } from '../core/endpoints/types';
-import { Ledger } from '../core/ledger';
 import type { EndpointVerdict } from '../core/probe/types';
 import { renderPlan } from '../core/planRender';
 import { executePlan } from '../core/planRun';
-import { contiguousElevation, mergeSteps, trustedCertFile } from '../core/planSteps';
-import { planRepair, planUntrust } from '../core/repair';
-import type { CertificateRef } from '../core/trust/store';
+import { planClean } from '../core/clean';
+import { planRepair } from '../core/repair';
 import { fetchServedChain } from '../core/check';
 import { checkTargets as probeTargets } from '../core/checkService';
 import type { CheckTarget, Engine } from './engine';
@@ -48,23 +45,8 @@ export function createEngine(): Engine {
     },
     planRepair: async request => planRepair(request.verdicts.length || !request.port ? request.verdicts : [unprobedPort(request.port)],
       { ctx: extensionTrustContext(request.tools), fixes: request.fixes }),
-    planUntrust: async tools => {
-      // Every certificate the ledger says this tool trusted, from the copy it saved when trusting it.
-      const ctx = extensionTrustContext(tools);
-      const thumbprints = new Set(Ledger.default(ctx.env).entries().filter(e => e.kind === 'trust' && e.thumbprint).map(e => e.thumbprint!));
-      const notes: string[] = [];
-      const plans = [];
-      for (const sha1 of thumbprints) {
-        const file = trustedCertFile({ sha1 } as CertificateRef, ctx.env);
-        if (!fs.existsSync(file)) { notes.push(`The saved copy of ${sha1} (${file}) is missing: remove it by hand.`); continue; }
-        plans.push(await planUntrust(certificateRef(fs.readFileSync(file)), ctx));
-      }
-      if (thumbprints.size === 0) notes.push('DevCert Doctor has not trusted any certificate on this machine.');
-      return {
-        title: 'Remove the certificates DevCert Doctor added', platform: ctx.platform,
-        steps: contiguousElevation(mergeSteps(...plans.map(p => p.steps))), notes: [...notes, ...plans.flatMap(p => p.notes)],
-      };
-    },
+    // The same plan as `devcert-doctor untrust`: everything the ledger records, each entry forgotten once undone.
+    planUntrust: async tools => planClean({ ctx: extensionTrustContext(tools) }),
     renderPlan,
     executePlan: async (plan, options) => {
       const outcome = await executePlan(plan, {

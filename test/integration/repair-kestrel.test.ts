@@ -2,7 +2,8 @@
  * Kestrel for real on Linux: an endpoint declared in appsettings.Development.json serves a misnamed
  * certificate; `planRepair` regenerates it, writes the PEM pair, points Kestrel:Certificates:Default at it
  * in that file (comments and the rest kept) and trusts the local CA in a sandbox; a real TLS server
- * started on the declared port with the files the config now names is trusted by checkEndpoints.
+ * started on the declared port with the files the config now names is trusted by checkEndpoints; then
+ * the clean puts everything back (the file byte for byte, the sandbox bundle, an empty ledger).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -15,13 +16,14 @@ import { makeCert } from '../helpers/openssl';
 import { makeTempDir } from '../helpers/sandbox';
 import { startTlsServer, type RunningServer } from '../helpers/servers';
 import { checkEndpoints, targetsFrom } from '../../src/core/check';
+import { planClean } from '../../src/core/clean';
 import { discoverEndpoints } from '../../src/core/endpoints';
 import { Ledger } from '../../src/core/ledger';
 import { executePlan } from '../../src/core/plan';
 import { nodeBundleFile } from '../../src/core/paths';
 import { planRepair } from '../../src/core/repair';
 import { anchorContextFor } from '../../src/core/trust/anchors';
-import { linuxSystemStore, prepareLinuxSandbox } from '../../src/core/trust/linuxSystem';
+import { linuxSystemStore, prepareLinuxSandbox, sandboxPaths } from '../../src/core/trust/linuxSystem';
 import { nodeStore } from '../../src/core/trust/node';
 import type { TrustContext } from '../../src/core/trust/store';
 
@@ -67,10 +69,12 @@ describe('repair binds a Kestrel endpoint (appsettings.Development.json) and the
     assert.ok(before[0].problems.some(p => p.code === 'name-mismatch'), JSON.stringify(before[0].problems));
     assert.deepEqual(before[0].sources?.map(s => [s.kind, s.file]), [['appsettings.json', devSettings]]);
 
+    const bundleBefore = fs.readFileSync(sandboxPaths(system).bundle, 'utf8');
     const plan = await planRepair(before, { ctx, stores: [linuxSystemStore, nodeStore] });
     const edit = plan.steps.find(s => s.id === 'kestrel-config');
     assert.ok(edit && edit.action.type === 'write-file' && edit.action.path === devSettings, JSON.stringify(plan.steps.map(s => s.id)));
-    const outcome = await executePlan(plan, { ledger: new Ledger(path.join(tmp.dir, 'config', 'ledger.json')), elevate: false });
+    const ledger = new Ledger(path.join(tmp.dir, 'config', 'ledger.json'));
+    const outcome = await executePlan(plan, { ledger, elevate: false });
     assert.equal(outcome.ok, true, outcome.summary);
 
     // Edited in place: comments and every other member as they were; Default now names the PEM pair.
@@ -91,6 +95,18 @@ describe('repair binds a Kestrel endpoint (appsettings.Development.json) and the
     const after = await check();
     assert.deepEqual(after[0].problems, []);
     assert.deepEqual(after[0].trust, { system: true, node: true });
+
+    // Clean: everything the repair added goes, the edited file is put back byte for byte, the ledger is empty.
+    const clean = await planClean({ ctx, ledger, stores: [linuxSystemStore, nodeStore] });
+    const cleaned = await executePlan(clean, { ledger, elevate: false });
+    assert.equal(cleaned.ok, true, cleaned.summary);
+    assert.equal(fs.readFileSync(devSettings, 'utf8'), original);
+    assert.equal(fs.existsSync(path.join(api, '.devcert', 'localhost-key.pem')), false);
+    assert.equal(fs.existsSync(path.join(tmp.dir, 'config', 'ca', 'rootCA-key.pem')), false, 'the local CA the repair created');
+    assert.equal(fs.readFileSync(sandboxPaths(system).bundle, 'utf8'), bundleBefore);
+    assert.deepEqual(ledger.entries(), []);
+    assert.deepEqual((await planClean({ ctx, ledger, stores: [linuxSystemStore, nodeStore] })).steps, [], 'a second clean changes nothing');
+    assert.equal((await check())[0].trust.system, false);
   });
 });
 

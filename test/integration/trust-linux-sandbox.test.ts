@@ -37,6 +37,7 @@ describe('trust / untrust against a sandboxed update-ca-certificates tree', func
     const bundle = sandboxPaths(path.join(sandbox, 'system')).bundle;
     server = await startOpensslServer(['-cert', leaf.cert, '-key', leaf.key]);
     assert.equal(sClientVerifies(server.port, bundle), false);
+    const bundleBefore = fs.readFileSync(bundle, 'utf8');
 
     const dry = cli(['trust', ca.cert, '--sandbox', sandbox, '--store', 'linux-system', '--dry-run'], env);
     assert.equal(dry.code, 0, dry.stderr);
@@ -48,7 +49,7 @@ describe('trust / untrust against a sandboxed update-ca-certificates tree', func
     assert.equal(sClientVerifies(server.port, bundle), true);
     assert.match(execFileSync('openssl', ['verify', '-CAfile', bundle, leaf.cert], { encoding: 'utf8' }), /OK/);
     const ledger = JSON.parse(fs.readFileSync(path.join(tmp.dir, 'config', 'ledger.json'), 'utf8'));
-    assert.deepEqual(ledger.entries.map((e: { target: string }) => e.target), [`linux-system:${path.join(sandbox, 'system')}`]);
+    assert.deepEqual(ledger.entries.filter((e: { kind: string }) => e.kind === 'trust').map((e: { target: string }) => e.target), [`linux-system:${path.join(sandbox, 'system')}`]);
 
     const again = cli(['trust', ca.cert, '--sandbox', sandbox, '--store', 'linux-system', '--yes'], env);
     assert.equal(again.code, 0);
@@ -59,7 +60,9 @@ describe('trust / untrust against a sandboxed update-ca-certificates tree', func
     assert.equal(sClientVerifies(server.port, bundle), false);
     assert.deepEqual(JSON.parse(fs.readFileSync(path.join(tmp.dir, 'config', 'ledger.json'), 'utf8')).entries, []);
     assert.deepEqual(fs.readdirSync(sandboxPaths(path.join(sandbox, 'system')).localcertsdir), []);
-    const u2 = cli(['untrust', '--sandbox', sandbox, '--yes'], env);
+    assert.equal(fs.readFileSync(bundle, 'utf8'), bundleBefore, 'the system bundle is back to what it was');
+    assert.deepEqual(fs.readdirSync(path.join(tmp.dir, 'config', 'trusted')), [], 'the saved copy went with the last store entry');
+    const u2 = cli(['untrust', '--all', '--sandbox', sandbox, '--yes'], env);
     assert.match(u2.stdout, /Nothing to change/);
   });
 

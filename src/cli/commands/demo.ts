@@ -18,7 +18,8 @@ import { Ledger } from '../../core/ledger';
 import { executePlan, renderPlan } from '../../core/plan';
 import { nodeBundleFile } from '../../core/paths';
 import { checkEndpoints } from '../../core/check';
-import { planRepair, planUntrust } from '../../core/repair';
+import { planClean } from '../../core/clean';
+import { planRepair } from '../../core/repair';
 import { anchorContextFor } from '../../core/trust/anchors';
 import { linuxSystemStore, prepareLinuxSandbox, sandboxPaths } from '../../core/trust/linuxSystem';
 import { nodeStore } from '../../core/trust/node';
@@ -171,12 +172,13 @@ export const demoCommand: CliCommand = {
       say(`   ${again.steps.length} step(s)`);
       expect(again.steps.filter(s => s.action.type !== 'manual').length === 0, 'a second repair changes nothing');
 
-      step(8, 'Untrust (exactly what was added) and probe again');
-      const untrust = await planUntrust(leaf.trustAnchor, ctx, stores);
+      step(8, 'Untrust (exactly what the ledger says was added) and probe again');
+      const untrust = await planClean({ ctx, ledger, stores });
       say(renderPlan(untrust).trimEnd().split('\n').map(l => `   ${l}`).join('\n'));
       const undone = await executePlan(untrust, { ledger, elevate: false });
       say(`   ${undone.summary}`);
       expect(undone.ok, 'untrust ran');
+      expect(ledger.entries().length === 0, 'the ledger records nothing any more');
       await probe('after untrust', false);
       await opensslVerify(false);
       await browser(false);

@@ -3,9 +3,12 @@
  * back, or the file is removed when there was none. Writing the same bytes again plans nothing, so
  * running a repair twice changes nothing. Planning reads; it never writes.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { LedgerEntryKind } from '../ledger';
 import type { PlanAction, PlanStep } from '../plan';
+
+export const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 export interface ExistingFile { bytes: Buffer; mode: number }
 
@@ -53,7 +56,7 @@ export function fileWriteStep(o: FileStepOptions): PlanStep | undefined {
     changes: o.changes ?? (existing ? `file ${o.file} (edited; the previous contents are kept for undo)` : `file ${o.file} (new)`),
     undo,
     record: existing
-      ? { kind: o.kind, target: o.target ?? o.file, previous: existing.bytes.toString('base64'), undo }
-      : { kind: 'file', target: o.file, undo },
+      ? { kind: o.kind, target: o.target ?? o.file, previous: existing.bytes.toString('base64'), undo, written: sha256(bytes) }
+      : { kind: 'file', target: o.file, undo, written: sha256(bytes) },
   };
 }

@@ -1,0 +1,89 @@
+/**
+ * planClean: the ledger → one plan that undoes what DevCert Doctor added, each entry forgotten when its
+ * step succeeds and recorded again when a rollback puts the change back.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { sha256 } from '../../src/core/bind/fileStep';
+import { planClean } from '../../src/core/clean';
+import { Ledger, type LedgerEntry } from '../../src/core/ledger';
+import { executePlan, renderPlan } from '../../src/core/plan';
+import type { TrustContext } from '../../src/core/trust/store';
+import { makeTempDir } from '../helpers/sandbox';
+
+const APP_ID = '{214124cd-d05b-4309-9af9-9caa44b2b74a}';
+const OLD = '7A1E5C2B9F3D4E6A8B0C1D2E3F4A5B6C7D8E9F01';
+const NEW = 'ABCDEF0123456789ABCDEF0123456789ABCDEF01';
+const at = new Date(0).toISOString();
+
+describe('planClean (ledger → plan)', () => {
+  let tmp: ReturnType<typeof makeTempDir>;
+  let ledger: Ledger;
+  beforeEach(() => { tmp = makeTempDir(); ledger = new Ledger(path.join(tmp.dir, 'ledger.json')); });
+  afterEach(() => tmp.cleanup());
+
+  /** A config file edited by the tool: `before` was there, `after` was written. */
+  function edited(name: string, before: string, after: string): LedgerEntry {
+    const file = path.join(tmp.dir, name);
+    fs.writeFileSync(file, after);
+    return {
+      kind: 'config-edit', target: `kestrel:${file}`, previous: Buffer.from(before).toString('base64'), written: sha256(Buffer.from(after)),
+      undo: { type: 'write-file', path: file, contents: Buffer.from(before).toString('base64'), encoding: 'base64', mode: 0o644 }, addedAt: at,
+    };
+  }
+
+  it('Windows: an http.sys binding is put back with its recorded netsh command, elevated', async () => {
+    const binding: LedgerEntry = {
+      kind: 'binding', target: 'httpsys:0.0.0.0:44312', thumbprint: NEW, previous: JSON.stringify({ certHash: OLD, appId: APP_ID }), elevated: true, addedAt: at,
+      undo: { type: 'command', command: 'netsh', args: ['http', 'update', 'sslcert', 'ipport=0.0.0.0:44312', `certhash=${OLD}`, `appid=${APP_ID}`] },
+    };
+    ledger.add(binding);
+    const ctx: TrustContext = { platform: 'win32', homeDir: 'C:\\Users\\dev', env: { DEVCERT_DOCTOR_HOME: 'C:\\Users\\dev\\AppData\\Roaming\\devcert-doctor' } };
+    const runner = async (command: string, args: readonly string[]) => ({ command, args: [...args], code: 0, stdout: '', stderr: '', durationMs: 1, timedOut: false });
+    const plan = await planClean({ ctx, ledger, runner });
+    assert.equal(plan.steps.length, 1);
+    assert.deepEqual(plan.steps[0].action, binding.undo);
+    assert.equal(plan.steps[0].elevated, true);
+    assert.deepEqual(plan.steps[0].forget, [binding]);
+    assert.match(renderPlan(plan), new RegExp(`run: +netsh http update sslcert ipport=0\\.0\\.0\\.0:44312 certhash=${OLD}`));
+  });
+
+  it('restores edited files and removes written ones; the ledger is then empty and a second clean has nothing to do', async () => {
+    const config = edited('appsettings.Development.json', '{ "a": 1 }\n', '{ "a": 1, "Kestrel": {} }\n');
+    const pem = path.join(tmp.dir, 'localhost.pem');
+    fs.writeFileSync(pem, 'PEM');
+    const written: LedgerEntry = { kind: 'file', target: pem, written: sha256(Buffer.from('PEM')), undo: { type: 'remove-file', path: pem }, addedAt: at };
+    ledger.add(written, config);
+    const ctx: TrustContext = { platform: 'linux', homeDir: tmp.dir, env: { DEVCERT_DOCTOR_HOME: tmp.dir } };
+    const plan = await planClean({ ctx, ledger, stores: [] });
+    const out = await executePlan(plan, { ledger, elevate: false });
+    assert.equal(out.ok, true, out.summary);
+    assert.equal(fs.readFileSync(path.join(tmp.dir, 'appsettings.Development.json'), 'utf8'), '{ "a": 1 }\n');
+    assert.equal(fs.existsSync(pem), false);
+    assert.deepEqual(ledger.entries(), []);
+    assert.deepEqual((await planClean({ ctx, ledger, stores: [] })).steps, []);
+  });
+
+  it('a file changed since the tool wrote it is not restored over those changes; its entry stays', async () => {
+    const config = edited('.env', 'PORT=3000\n', 'PORT=3000\nHTTPS=true\n');
+    fs.appendFileSync(path.join(tmp.dir, '.env'), 'MINE=1\n');
+    ledger.add(config);
+    const plan = await planClean({ ctx: { platform: 'linux', homeDir: tmp.dir, env: {} }, ledger, stores: [] });
+    assert.deepEqual(plan.steps, []);
+    assert.ok(plan.notes.some(n => /changed since DevCert Doctor wrote it/.test(n)), plan.notes.join('\n'));
+    assert.equal(ledger.entries().length, 1);
+  });
+
+  it('a step that fails rolls back the restores before it, and their entries are recorded again', async () => {
+    const config = edited('appsettings.Development.json', 'before\n', 'after\n');
+    const failing: LedgerEntry = { kind: 'binding', target: 'test:1', undo: { type: 'command', command: 'false', args: [] }, addedAt: at };
+    ledger.add(failing, config); // newest last: the config is restored first, then the binding fails
+    const plan = await planClean({ ctx: { platform: 'linux', homeDir: tmp.dir, env: {} }, ledger, stores: [] });
+    assert.deepEqual(plan.steps.map(s => s.action.type), ['write-file', 'command']);
+    const out = await executePlan(plan, { ledger, elevate: false });
+    assert.equal(out.ok, false);
+    assert.equal(fs.readFileSync(path.join(tmp.dir, 'appsettings.Development.json'), 'utf8'), 'after\n', 'the restore was rolled back');
+    assert.deepEqual(ledger.entries().map(e => e.target).sort(), [config.target, failing.target].sort());
+  });
+});
