@@ -11,8 +11,7 @@
  * back), so the ledger says what is still on the machine; entries whose change is already gone are
  * forgotten with the rest. A second clean finds nothing to do.
  */
-import * as fs from 'node:fs';
-import { sha256 } from './bind/fileStep';
+import { readExisting, sha256 } from './bind/fileStep';
 import type { Runner } from './bind/types';
 import { certificateRef } from './certs/formats';
 import { Ledger, type LedgerEntry } from './ledger';
@@ -44,9 +43,7 @@ function storeForTarget(target: string, stores: TrustStore[], ctx: TrustContext)
   return stores.find(s => s.id === id);
 }
 
-function readIfExists(file: string): Buffer | undefined {
-  try { return fs.readFileSync(file); } catch { return undefined; }
-}
+const readIfExists = (file: string): Buffer | undefined => readExisting(file)?.bytes;
 
 const describe = (e: LedgerEntry) => `${e.kind} ${e.target}${e.thumbprint ? ` (${e.thumbprint})` : ''}`;
 

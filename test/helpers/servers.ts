@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 
 export interface RunningServer { port: number; close(): Promise<void> }
 
-export async function startTlsServer(options: tls.TlsOptions, onSecure?: (s: tls.TLSSocket) => void): Promise<RunningServer> {
+/** `port` 0 (the default) is any free port; a given one is for a server that must answer where a config says. */
+export async function startTlsServer(options: tls.TlsOptions, onSecure?: (s: tls.TLSSocket) => void, port = 0): Promise<RunningServer> {
   const sockets = new Set<net.Socket>();
   const server = tls.createServer(options, s => {
     s.on('error', () => {});
@@ -13,7 +14,7 @@ export async function startTlsServer(options: tls.TlsOptions, onSecure?: (s: tls
   });
   server.on('connection', s => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   server.on('tlsClientError', () => {});
-  await new Promise<void>(res => server.listen(0, '127.0.0.1', res));
+  await new Promise<void>((res, rej) => { server.once('error', rej); server.listen(port, '127.0.0.1', res); });
   return {
     port: (server.address() as net.AddressInfo).port,
     close: () => new Promise<void>(res => { for (const s of sockets) s.destroy(); server.close(() => res()); }),

@@ -7,9 +7,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
-import * as tls from 'node:tls';
 import { spawnSync } from 'node:child_process';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { makeCert } from '../helpers/openssl';
@@ -91,7 +89,7 @@ describe('repair binds a Kestrel endpoint (appsettings.Development.json) and the
     servers.splice(servers.indexOf(old), 1);
     const cert = fs.readFileSync(path.join(api, config.Kestrel.Certificates.Default.Path));
     const key = fs.readFileSync(path.join(api, config.Kestrel.Certificates.Default.KeyPath));
-    servers.push(await listenOn(port, { cert, key }));
+    servers.push(await startTlsServer({ cert, key }, undefined, port));
     const after = await check();
     assert.deepEqual(after[0].problems, []);
     assert.deepEqual(after[0].trust, { system: true, node: true });
@@ -109,13 +107,3 @@ describe('repair binds a Kestrel endpoint (appsettings.Development.json) and the
     assert.equal((await check())[0].trust.system, false);
   });
 });
-
-/** A TLS server on a given port (the one the configuration declares). */
-async function listenOn(port: number, options: tls.TlsOptions): Promise<RunningServer> {
-  const sockets = new Set<net.Socket>();
-  const server = tls.createServer(options, s => { s.on('error', () => {}); s.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'); });
-  server.on('connection', s => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
-  server.on('tlsClientError', () => {});
-  await new Promise<void>((res, rej) => { server.once('error', rej); server.listen(port, '127.0.0.1', res); });
-  return { port, close: () => new Promise<void>(res => { for (const s of sockets) s.destroy(); server.close(() => res()); }) };
-}
