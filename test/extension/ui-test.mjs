@@ -72,8 +72,12 @@ export async function runUiTest(log) {
     const item = page.locator('.statusbar-item', { has: page.locator('[aria-label^="DevCert Doctor"]') }).or(page.locator('.statusbar-item[aria-label^="DevCert Doctor"]')).first();
     await step('status bar shows the untrusted endpoint', async () => {
       await item.waitFor({ state: 'visible', timeout: 60_000 });
-      await page.waitForFunction(() => [...document.querySelectorAll('.statusbar-item')].some(e => /HTTPS: self-signed|HTTPS: unknown-issuer/.test(e.textContent ?? '')), null, { timeout: 30_000 });
-      const text = (await item.textContent()) ?? '';
+      // The item passes through "checking" (a re-check on focus, say): wait for this item's settled text.
+      let text = '';
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline; await page.waitForTimeout(200)) {
+        text = (await item.textContent()) ?? '';
+        if (/HTTPS: (self-signed|unknown-issuer)/.test(text)) break;
+      }
       check(/HTTPS: (self-signed|unknown-issuer)/.test(text), `status bar text "${text.trim()}"`);
       await page.screenshot({ path: path.join(shots, 'status-bar-untrusted.png'), clip: { x: 0, y: 800 - 22, width: 1280, height: 22 } });
     });
