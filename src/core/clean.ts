@@ -11,13 +11,12 @@
  * back), so the ledger says what is still on the machine; entries whose change is already gone are
  * forgotten with the rest. A second clean finds nothing to do.
  */
-import { readExisting, sha256 } from './bind/fileStep';
 import type { Runner } from './bind/types';
 import { certificateRef } from './certs/formats';
 import { Ledger, type LedgerEntry } from './ledger';
 import { pathFor } from './paths';
 import type { PlanAction, PlanStep, RepairPlan } from './plan';
-import { contiguousElevation, mergeSteps, removeFileStep, trustedCertFile } from './planSteps';
+import { contiguousElevation, mergeSteps, readExisting, removeFileStep, sha256, trustedCertFile } from './planSteps';
 import { queryRunnerFor, trustStoresFor } from './trust/index';
 import type { CertificateRef, TrustContext, TrustStore } from './trust/store';
 import { createWindowsMyStore } from './trust/windows';

@@ -1,56 +1,88 @@
-/** Small builders for common plan steps, so every store undoes a file change the same way. */
+/** Small builders for common plan steps, so every store and binding target undoes a file change the same way. */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { LedgerEntry } from './ledger';
 import type { PlanAction, PlanStep } from './plan';
 import { pathFor, trustedCertsDir, type PathContext } from './paths';
 import type { CertificateRef } from './trust/store';
-import { sha256 } from './bind/fileStep';
+
+export const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+export interface ExistingFile { bytes: Buffer; mode: number }
+
+/** What is at `file` now: undefined when there is nothing (or a parent is not a folder); a clear error when it cannot be read. */
+export function readExisting(file: string): ExistingFile | undefined {
+  try {
+    return { bytes: fs.readFileSync(file), mode: fs.statSync(file).mode & 0o777 };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new Error(`cannot read ${file}: ${(err as Error).message}`);
+  }
+}
 
 export interface FileStepOptions {
   id: string;
   title: string;
   path: string;
+  /** The complete new contents (a string is written as UTF-8). */
   contents: string | Buffer;
   mode?: number;
   elevated?: boolean;
   changes?: string;
-  record?: Omit<LedgerEntry, 'addedAt'>;
+  /** What is there now, when the caller already read it (so plan and edit see the same bytes); null: nothing. */
+  existing?: ExistingFile | null;
+  /**
+   * The ledger entry (target defaults to the path). A `file` or `config-edit` entry also records the
+   * undo, the previous bytes and the SHA-256 of what is written, so `clean` never writes over later edits;
+   * a `config-edit` of a file that does not exist yet is recorded as a `file` this tool created.
+   */
+  record?: Omit<LedgerEntry, 'addedAt' | 'target'> & { target?: string };
 }
 
-function readIfExists(file: string): Buffer | undefined {
-  try { return fs.readFileSync(file); } catch { return undefined; }
-}
+// Windows has no POSIX modes (stat reports 0o666/0o444): there the bytes alone decide.
+const modesMeaningful = process.platform !== 'win32';
 
 /**
- * A write whose undo restores exactly what was there (the previous bytes, or no file). Undefined when
- * the file already holds these bytes — running twice changes nothing.
+ * A write whose undo restores exactly what was there (the previous bytes and mode, or no file).
+ * Undefined when the file already holds these bytes (and the mode, when one is asked) — running twice
+ * changes nothing. Planning reads; it never writes.
  */
 export function writeFileStep(o: FileStepOptions): PlanStep | undefined {
-  const data = Buffer.isBuffer(o.contents) ? o.contents : Buffer.from(o.contents, 'utf8');
-  const previous = readIfExists(o.path);
-  if (previous && previous.equals(data)) return undefined;
-  const isText = !Buffer.isBuffer(o.contents);
-  const undo: PlanAction = previous
-    ? { type: 'write-file', path: o.path, contents: previous.toString('base64'), encoding: 'base64', mode: o.mode }
+  const existing = o.existing === undefined ? readExisting(o.path) : o.existing ?? undefined;
+  const bytes = Buffer.isBuffer(o.contents) ? o.contents : Buffer.from(o.contents, 'utf8');
+  if (existing && existing.bytes.equals(bytes) && (o.mode === undefined || !modesMeaningful || existing.mode === o.mode)) return undefined;
+  const mode = o.mode !== undefined ? { mode: o.mode } : {};
+  const action: PlanAction = typeof o.contents === 'string'
+    ? { type: 'write-file', path: o.path, contents: o.contents, encoding: 'utf8', ...mode }
+    : { type: 'write-file', path: o.path, contents: bytes.toString('base64'), encoding: 'base64', ...mode };
+  const undo: PlanAction = existing
+    ? { type: 'write-file', path: o.path, contents: existing.bytes.toString('base64'), encoding: 'base64', mode: existing.mode }
     : { type: 'remove-file', path: o.path };
   return {
-    id: o.id, title: o.title, elevated: !!o.elevated,
-    action: { type: 'write-file', path: o.path, contents: isText ? (o.contents as string) : data.toString('base64'), ...(isText ? {} : { encoding: 'base64' as const }), ...(o.mode !== undefined ? { mode: o.mode } : {}) },
-    changes: o.changes ?? (previous ? `replaces ${o.path}` : `creates ${o.path}`),
+    id: o.id, title: o.title, action, elevated: !!o.elevated,
+    changes: o.changes ?? (existing ? `replaces ${o.path} (the previous contents are kept for undo)` : `creates ${o.path}`),
     undo,
-    // A file record carries its undo and what was written, as the binding targets' file steps do (bind/fileStep.ts).
-    record: o.record?.kind === 'file' ? { undo, written: sha256(data), ...o.record } : o.record,
+    record: o.record && fileRecord(o.record, o.path, existing, undo, bytes),
   };
 }
 
-/** A removal whose undo puts the same bytes back. Undefined when the file is already absent. */
-export function removeFileStep(o: Omit<FileStepOptions, 'contents'>): PlanStep | undefined {
-  const previous = readIfExists(o.path);
+function fileRecord(r: NonNullable<FileStepOptions['record']>, file: string, existing: ExistingFile | undefined,
+  undo: PlanAction, written: Buffer): Omit<LedgerEntry, 'addedAt'> {
+  const target = r.target ?? file;
+  if (r.kind !== 'file' && r.kind !== 'config-edit') return { ...r, target };
+  if (!existing) return { ...r, kind: 'file', target: r.kind === 'config-edit' ? file : target, undo, written: sha256(written) };
+  return { ...r, target, previous: existing.bytes.toString('base64'), undo, written: sha256(written) };
+}
+
+/** A removal whose undo puts the same bytes (and mode) back. Undefined when the file is already absent. */
+export function removeFileStep(o: Omit<FileStepOptions, 'contents' | 'existing' | 'record'> & { record?: Omit<LedgerEntry, 'addedAt'> }): PlanStep | undefined {
+  const previous = readExisting(o.path);
   if (!previous) return undefined;
   return {
     id: o.id, title: o.title, elevated: !!o.elevated, action: { type: 'remove-file', path: o.path },
     changes: o.changes ?? `deletes ${o.path}`,
-    undo: { type: 'write-file', path: o.path, contents: previous.toString('base64'), encoding: 'base64', mode: o.mode ?? 0o644 },
+    undo: { type: 'write-file', path: o.path, contents: previous.bytes.toString('base64'), encoding: 'base64', mode: o.mode ?? previous.mode },
     record: o.record,
   };
 }
@@ -68,7 +100,7 @@ export function trustedCertFileStep(cert: CertificateRef, ctx?: PathContext | No
     id: `save-${cert.sha1.slice(0, 12)}`, title: `Save a copy of ${cert.subject} for the trust stores`, path: file,
     contents: cert.pem, mode: 0o644, changes: `creates ${file} (this tool's own folder)`,
     // Recorded so a clean removes it once no store it was trusted in needs it.
-    record: { kind: 'file', target: file, thumbprint: cert.sha1 },
+    record: { kind: 'file', thumbprint: cert.sha1 },
   });
 }
 

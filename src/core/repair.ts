@@ -89,8 +89,8 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
     if (ca) return ca;
     ca = await createLocalCa(ctx.env);
     caSteps = [
-      writeFileStep({ id: 'local-ca-key', title: 'Create your local development CA: its private key (readable only by you)', path: ca.keyFile, contents: privateKeyPem(ca.key), mode: 0o600, record: { kind: 'file', target: ca.keyFile } }),
-      writeFileStep({ id: 'local-ca-cert', title: 'Create your local development CA: its certificate', path: ca.certFile, contents: ca.certPem, mode: 0o644, record: { kind: 'file', target: ca.certFile, thumbprint: certificateRef(ca.certDer).sha1 } }),
+      writeFileStep({ id: 'local-ca-key', title: 'Create your local development CA: its private key (readable only by you)', path: ca.keyFile, contents: privateKeyPem(ca.key), mode: 0o600, record: { kind: 'file' } }),
+      writeFileStep({ id: 'local-ca-cert', title: 'Create your local development CA: its certificate', path: ca.certFile, contents: ca.certPem, mode: 0o644, record: { kind: 'file', thumbprint: certificateRef(ca.certDer).sha1 } }),
     ];
     return ca;
   };

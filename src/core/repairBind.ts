@@ -130,8 +130,8 @@ export async function planBindSteps(d: BindDestination, gen: GeneratedCertificat
       const v = verdicts[0];
       const base = path.join(o.outDir ?? generatedCertsDir(o.ctx.env), `localhost-${v.port}`);
       const steps = [
-        writeFileStep({ id: `regenerate-${v.port}-key`, title: `Write a new private key for ${v.url}`, path: `${base}-key.pem`, contents: gen.keyPem, mode: 0o600, record: { kind: 'file', target: `${base}-key.pem` } }),
-        writeFileStep({ id: `regenerate-${v.port}-cert`, title: `Write a new ${gen.profile} certificate for ${v.url} (valid until ${gen.notAfter.toISOString().slice(0, 10)})`, path: `${base}.pem`, contents: chainPem, record: { kind: 'file', target: `${base}.pem`, thumbprint: gen.sha1 } }),
+        writeFileStep({ id: `regenerate-${v.port}-key`, title: `Write a new private key for ${v.url}`, path: `${base}-key.pem`, contents: gen.keyPem, mode: 0o600, record: { kind: 'file' } }),
+        writeFileStep({ id: `regenerate-${v.port}-cert`, title: `Write a new ${gen.profile} certificate for ${v.url} (valid until ${gen.notAfter.toISOString().slice(0, 10)})`, path: `${base}.pem`, contents: chainPem, record: { kind: 'file', thumbprint: gen.sha1 } }),
         {
           id: `bind-${v.port}`, title: `Serve the new certificate on ${v.url}`, elevated: false, changes: 'your server configuration (by you)',
           action: { type: 'manual', instructions: `Point the server on port ${v.port} at ${base}.pem (certificate) and ${base}-key.pem (key), then restart it.` },

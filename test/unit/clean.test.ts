@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { sha256 } from '../../src/core/bind/fileStep';
+import { sha256 } from '../../src/core/planSteps';
 import { planClean } from '../../src/core/clean';
 import { Ledger, type LedgerEntry } from '../../src/core/ledger';
 import { executePlan, renderPlan } from '../../src/core/plan';

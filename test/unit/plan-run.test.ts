@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { buildPosixScript, buildPowerShellScript, SUDO_PROMPT_CANCELLED, type ElevationRunner } from '../../src/core/exec';
 import { Ledger } from '../../src/core/ledger';
 import { executePlan, renderPlan, type PlanStep, type RepairPlan } from '../../src/core/plan';
@@ -149,6 +150,28 @@ describe('plan execution', () => {
     assert.equal(out.dryRun, true);
     assert.equal(fs.existsSync(path.join(tmp.dir, 'a.txt')), false);
     assert.match(out.rendered, /write a\.txt/);
+  });
+
+  it('writeFileStep: one helper for every file write — a mode change alone is a step, undo restores bytes and mode, records carry previous/written', async () => {
+    const file = path.join(tmp.dir, 'key.pem');
+    fs.writeFileSync(file, 'old', { mode: 0o640 });
+    fs.chmodSync(file, 0o640);
+    const s = writeFileStep({ id: 'k', title: 'key', path: file, contents: 'new', mode: 0o600, record: { kind: 'config-edit', target: `x:${file}` } })!;
+    assert.deepEqual(s.undo, { type: 'write-file', path: file, contents: Buffer.from('old').toString('base64'), encoding: 'base64', mode: 0o640 });
+    assert.deepEqual({ ...s.record, undo: undefined }, { kind: 'config-edit', target: `x:${file}`, previous: Buffer.from('old').toString('base64'), undo: undefined,
+      written: createHash('sha256').update('new').digest('hex') });
+    assert.equal((await executePlan(plan([s]), { ledger, elevate: false })).ok, true);
+    assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+    // The same bytes with another mode still plan the mode; the same bytes and mode plan nothing.
+    fs.chmodSync(file, 0o644);
+    if (process.platform !== 'win32') assert.ok(writeFileStep({ id: 'k', title: 'key', path: file, contents: 'new', mode: 0o600 }));
+    fs.chmodSync(file, 0o600);
+    assert.equal(writeFileStep({ id: 'k', title: 'key', path: file, contents: 'new', mode: 0o600 }), undefined);
+    // A config edit of a file that is not there yet creates a file this tool owns (clean removes it).
+    const fresh = writeFileStep({ id: 'n', title: 'new', path: path.join(tmp.dir, 'n.json'), contents: '{}', record: { kind: 'config-edit', target: 'kestrel:n' } })!;
+    assert.equal(fresh.record?.kind, 'file');
+    assert.equal(fresh.record?.target, path.join(tmp.dir, 'n.json'));
+    assert.deepEqual(fresh.undo, { type: 'remove-file', path: path.join(tmp.dir, 'n.json') });
   });
 
   it('keeps elevated steps contiguous', () => {

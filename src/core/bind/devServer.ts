@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import type { PlanStep } from '../plan';
 import { setDotenvValues } from './dotenv';
-import { fileWriteStep, readExisting } from './fileStep';
+import { readExisting, writeFileStep } from '../planSteps';
 import type { BindContext, BindPlan, BindTarget } from './types';
 import { BindInputError } from './validate';
 
@@ -29,8 +29,8 @@ export function planPemPair(pair: PemPair, projectDir: string): PlanStep[] {
   if (!/-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/.test(pair.keyPem)) throw new BindInputError('The key is not a PEM private key.');
   const { certPath, keyPath } = pemPaths(projectDir);
   return [
-    fileWriteStep({ id: 'dev-server-cert', title: `Write the certificate to ${certPath}`, file: certPath, contents: pair.certPem, mode: 0o644, kind: 'file' }),
-    fileWriteStep({ id: 'dev-server-key', title: `Write the private key to ${keyPath} (readable only by you)`, file: keyPath, contents: pair.keyPem, mode: 0o600, kind: 'file' }),
+    writeFileStep({ id: 'dev-server-cert', title: `Write the certificate to ${certPath}`, path: certPath, contents: pair.certPem, mode: 0o644, record: { kind: 'file' } }),
+    writeFileStep({ id: 'dev-server-key', title: `Write the private key to ${keyPath} (readable only by you)`, path: keyPath, contents: pair.keyPem, mode: 0o600, record: { kind: 'file' } }),
   ].filter((s): s is PlanStep => s !== undefined);
 }
 
@@ -66,9 +66,9 @@ export async function planCraDevServer(request: CraRequest, _ctx?: BindContext):
     SSL_CRT_FILE: relativeForConfig(request.projectDir, certPath),
     SSL_KEY_FILE: relativeForConfig(request.projectDir, keyPath),
   });
-  const env = fileWriteStep({
+  const env = writeFileStep({
     id: 'dev-server-env', title: `Turn on HTTPS with this certificate in ${path.basename(envFile)} (Create React App)`,
-    file: envFile, contents: text, kind: 'config-edit', target: `dotenv:${envFile}`, existing: existing ?? null,
+    path: envFile, contents: text, record: { kind: 'config-edit', target: `dotenv:${envFile}` }, existing: existing ?? null,
     ...(existing ? { mode: existing.mode } : {}),
   });
   if (env) steps.push(env);

@@ -20,4 +20,3 @@ export {
   planPemPair, type CraRequest, type DevServerKind, type PemPair, type SnippetRequest,
 } from './devServer';
 export { setDotenvValues } from './dotenv';
-export { fileWriteStep } from './fileStep';

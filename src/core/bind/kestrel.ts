@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { applyEdits, findNodeAtLocation, modify, parseTree, printParseErrorCode, type FormattingOptions, type ParseError } from 'jsonc-parser';
 import { ExecError, run } from '../exec';
 import type { PlanStep } from '../plan';
-import { fileWriteStep, readExisting } from './fileStep';
+import { readExisting, writeFileStep } from '../planSteps';
 import type { BindContext, BindPlan, BindTarget } from './types';
 import { BindInputError } from './validate';
 
@@ -150,9 +150,9 @@ function passwordSteps(request: KestrelConfigRequest, password: string, ctx: Bin
   // user-secrets stores flat "A:B:C" keys; the same shape is written here.
   let edited = applyEdits(base, modify(base, [PASSWORD_SECRET_KEY], password, { formattingOptions: detectFormatting(base) }));
   if (!base.trim()) edited += '\n';
-  const step = fileWriteStep({
+  const step = writeFileStep({
     id: 'kestrel-pfx-password', title: `Store the PFX password in the user secrets of ${path.basename(request.projectFile)}`,
-    file: secrets, contents: edited, mode: 0o600, kind: 'config-edit', target: `user-secrets:${id}`, existing: existing ?? null,
+    path: secrets, contents: edited, mode: 0o600, record: { kind: 'config-edit', target: `user-secrets:${id}` }, existing: existing ?? null,
     changes: `user secret "${PASSWORD_SECRET_KEY}" in ${secrets} (the value is not shown)`,
   });
   if (step) steps.push(step);
@@ -166,9 +166,9 @@ export async function planKestrelConfig(request: KestrelConfigRequest, ctx: Bind
   const before = existing?.bytes.toString('utf8') ?? '';
   const after = editKestrelDefaultCertificate(before, request.certificate, file);
   const steps: PlanStep[] = [];
-  const edit = fileWriteStep({
+  const edit = writeFileStep({
     id: 'kestrel-config', title: `Point Kestrel:Certificates:Default in ${path.basename(file)} at ${path.basename(request.certificate.path)}`,
-    file, contents: after, kind: 'config-edit', target: `kestrel:${file}`, existing: existing ?? null,
+    path: file, contents: after, record: { kind: 'config-edit', target: `kestrel:${file}` }, existing: existing ?? null,
     ...(existing ? { mode: existing.mode } : {}),
   });
   if (edit) steps.push(edit);

@@ -10,6 +10,7 @@
  */
 import * as path from 'node:path';
 import { X509Certificate } from 'node:crypto';
+import { IIS_EXPRESS_FRIENDLY_NAME } from '../certs/profiles';
 import { psQuote, run } from '../exec';
 import { configDir } from '../paths';
 import type { CommandAction, PlanStep, WriteFileAction } from '../plan';
@@ -19,7 +20,6 @@ import { parseWindowsCertJson, type WindowsCertEntry } from './windowsCertJson';
 type Runner = typeof run;
 
 export const POWERSHELL = 'powershell.exe';
-export const IIS_EXPRESS_FRIENDLY_NAME = 'IIS Express Development Certificate';
 
 export type WindowsStoreLocation = 'CurrentUser\\Root' | 'LocalMachine\\My';
 
