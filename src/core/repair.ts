@@ -2,8 +2,9 @@
  * From the probe's verdicts to one RepairPlan: which certificate to trust (the one actually served, or
  * the local CA that issued it), in which stores (those the verdict says do not trust it), whether to
  * regenerate — and then where the new certificate is bound (repairBind.ts: http.sys, Kestrel, a dev
- * server) — and what only the user can do (start the server, restart it). Each store's own `check`
- * runs first, so a plan for something already in place is empty.
+ * server), or by the platform's own tool when a strategy asks for it (repairStrategy.ts) — and what only
+ * the user can do (start the server, restart it). Each store's own `check` runs first, so a plan for
+ * something already in place is empty.
  */
 import * as crypto from 'node:crypto';
 import type { Runner } from './bind/types';
@@ -17,6 +18,7 @@ import type { FixId, ProblemCode } from './probe/problems';
 import type { EndpointVerdict } from './probe/types';
 import { fetchServedChain, servedChainOf, type CheckedVerdict } from './check';
 import { bindDestinationFor, destinationKey, planBindSteps, profileFor, type BindDestination } from './repairBind';
+import { planStrategySteps, strategyAppliesTo, strategyEndpoints, strategyUnavailable, type RepairStrategy } from './repairStrategy';
 import { queryRunnerFor, trustStoresFor } from './trust/index';
 import type { WindowsCertificateRef } from './trust/windows';
 import type { CertificateRef, TrustContext, TrustStore, TrustStoreId } from './trust/store';
@@ -41,8 +43,13 @@ export interface RepairOptions {
    * bound where the endpoint is declared, also where no problem calls for it.
    */
   fixes?: FixId[];
-  /** How read-only queries of platform tools run (netsh http show sslcert, PowerShell Cert:); tests pass captured output. */
+  /** How read-only queries of platform tools run (netsh http show sslcert, PowerShell Cert:, dotnet --version); tests pass captured output. */
   runner?: Runner;
+  /**
+   * Who makes a new certificate (repairStrategy.ts): DevCert Doctor (the default), IIS Express's own
+   * IisExpressAdminCmd, or dotnet dev-certs. A StrategyNotApplicableError when no endpoint is of its kind.
+   */
+  strategy?: RepairStrategy;
 }
 
 /** Problems a new certificate fixes (a trusted one would still be expired, misnamed or weak). */
@@ -75,6 +82,33 @@ function anchorFor(chain: Buffer[], ca: LocalCa | undefined): CertificateRef | {
     'trusting a certificate that is not in hand is not possible — regenerate with the local CA and bind it instead' };
 }
 
+/**
+ * Does this endpoint get a new certificate (before looking at its chain: one whose issuer is not sent is
+ * replaced too)? Yes when the command names regenerate or bind ("Regenerate…", "Bind certificate to
+ * port…"), or a problem that trust cannot fix calls for it.
+ */
+export function needsNewCertificate(v: CheckedVerdict, platform: Platform, only?: FixId[]): boolean {
+  if (only?.includes('regenerate') || only?.includes('bind')) return true;
+  const fixes = new Set(v.problems.flatMap(p => p.fixes).filter(f => !only || only.includes(f)));
+  // http.sys resets the handshake when no certificate is bound to the port: binding one is the fix.
+  const replaceable = bindDestinationFor(v, platform).kind === 'httpsys' ? [...REPLACE_CODES, 'reset'] : REPLACE_CODES;
+  return (fixes.has('regenerate') || fixes.has('bind')) && v.problems.some(p => replaceable.includes(p.code));
+}
+
+/**
+ * The strategies other than the default that would make the new certificate of at least one of these
+ * endpoints, and whose tool runs here: what the extension offers beside "DevCert Doctor makes it".
+ */
+export async function alternativeStrategies(verdicts: EndpointVerdict[], options: Pick<RepairOptions, 'ctx' | 'fixes' | 'runner'>): Promise<RepairStrategy[]> {
+  const { ctx } = options;
+  const renewed = (verdicts as CheckedVerdict[]).filter(v => needsNewCertificate(v, ctx.platform, options.fixes));
+  const out: RepairStrategy[] = [];
+  for (const s of ['iisexpress', 'dotnet-dev-certs'] as const) {
+    if (renewed.some(v => strategyAppliesTo(s, v, ctx.platform)) && !(await strategyUnavailable(s, ctx, options.runner ?? queryRunnerFor(ctx.platform)))) out.push(s);
+  }
+  return out;
+}
+
 export async function planRepair(verdicts: EndpointVerdict[], options: RepairOptions): Promise<RepairPlan> {
   const { ctx } = options;
   const platform: Platform = ctx.platform;
@@ -102,18 +136,16 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
   };
   /** Endpoints that get a new certificate, by where it is bound: one certificate per destination. */
   const regenerations = new Map<string, { destination: BindDestination; verdicts: CheckedVerdict[] }>();
-  const asked = (fix: FixId) => options.fixes?.includes(fix) ?? false;
+  const strategy = options.strategy ?? 'devcert-doctor';
+  const taken = strategy === 'devcert-doctor' ? undefined : await strategyEndpoints(strategy, verdicts as CheckedVerdict[], ctx, runner);
+  /** Endpoints whose new certificate the strategy's tool makes. */
+  const byStrategy: CheckedVerdict[] = [];
 
   for (const v of verdicts as CheckedVerdict[]) {
     const fixes = new Set(v.problems.flatMap(p => p.fixes).filter(f => !options.fixes || options.fixes.includes(f)));
     if (fixes.has('start-server')) notes.push(`${v.url}: nothing is listening — start the server, then run repair again.`);
     if (fixes.has('configure-client-certificate')) notes.push(`${v.url}: the server wants a client certificate — see \`devcert-doctor client-cert create\`.`);
-    const destination = bindDestinationFor(v, platform);
-    // http.sys resets the handshake when no certificate is bound to the port: binding one is the fix.
-    const replaceable = destination.kind === 'httpsys' ? [...REPLACE_CODES, 'reset'] : REPLACE_CODES;
-    // A command that names regenerate or bind ("Regenerate…", "Bind certificate to port…") asks for it outright.
-    let regenerate = asked('regenerate') || asked('bind')
-      || ((fixes.has('regenerate') || fixes.has('bind')) && v.problems.some(p => replaceable.includes(p.code)));
+    let regenerate = needsNewCertificate(v, platform, options.fixes);
     if (!regenerate && fixes.has('trust')) {
       const chain = options.chains?.[v.url] ?? servedChainOf(v) ?? (await fetchServedChain({ host: v.host, port: v.port, servername: v.servername })).chain;
       const anchor = anchorFor(chain, ca);
@@ -124,6 +156,8 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
       regenerate = true;
     }
     if (!regenerate) continue;
+    if (taken?.has(v)) { byStrategy.push(v); continue; }
+    const destination = bindDestinationFor(v, platform);
     const key = destinationKey(destination, v.port);
     const group = regenerations.get(key) ?? { destination, verdicts: [] };
     group.verdicts.push(v);
@@ -139,6 +173,17 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
     // A self-signed leaf is its own anchor; Windows shows it under its profile's friendly name.
     const anchor: WindowsCertificateRef = gen.issuerPem ? gen.trustAnchor : { ...gen.trustAnchor, friendlyName: gen.friendlyName };
     addTrust(anchor, stores);
+  }
+
+  if (strategy !== 'devcert-doctor') {
+    if (byStrategy.length) {
+      const made = await planStrategySteps(strategy, byStrategy, ctx, runner);
+      groups.push(made.steps);
+      notes.push(...made.notes);
+    } else {
+      const mine = [...taken!].map(v => v.url).join(', ');
+      notes.push(`Strategy ${strategy}: ${mine} need${taken!.size === 1 ? 's' : ''} no new certificate, so ${strategy === 'iisexpress' ? 'IIS Express' : 'dotnet dev-certs'} is not asked to make one.`);
+    }
   }
 
   for (const { anchor, stores: need } of trustJobs.values()) {

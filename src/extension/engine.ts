@@ -7,6 +7,7 @@ import type { DeclaredEndpoint, DiscoveryResult } from '../core/endpoints/types'
 import type { ClientCertificateInput, EndpointVerdict } from '../core/probe/types';
 import type { FixId } from '../core/probe/problems';
 import type { PlanStep, RepairPlan } from '../core/plan';
+import type { RepairStrategy } from '../core/repairStrategy';
 
 /** One endpoint to check, with what it needs to be probed faithfully. */
 export interface CheckTarget {
@@ -36,6 +37,8 @@ export interface RepairRequest {
   /** The port a "Bind certificate to port…" names, when it is not one of the verdicts. */
   port?: number;
   tools?: { iisExpressPath?: string; dotnetPath?: string; certutilPath?: string };
+  /** Who makes a new certificate: DevCert Doctor (default), IIS Express, or dotnet dev-certs. */
+  strategy?: RepairStrategy;
 }
 
 export interface ExecuteOptions {
@@ -76,6 +79,8 @@ export interface Engine {
   /** The chain a server sends (leaf first, DER), for export. */
   servedChain(target: CheckTarget, timeoutMs: number): Promise<Buffer[]>;
   planRepair(request: RepairRequest): Promise<RepairPlan>;
+  /** The strategies besides the default that would make this request's new certificate and can run here. */
+  alternativeStrategies(request: RepairRequest): Promise<RepairStrategy[]>;
   /** Removes exactly what the ledger says this tool added. */
   planUntrust(tools: RepairRequest['tools']): Promise<RepairPlan>;
   renderPlan(plan: RepairPlan): string;

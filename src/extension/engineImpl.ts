@@ -13,10 +13,10 @@ import type { EndpointVerdict } from '../core/probe/types';
 import { renderPlan } from '../core/planRender';
 import { executePlan } from '../core/planRun';
 import { planClean } from '../core/clean';
-import { planRepair } from '../core/repair';
+import { alternativeStrategies, planRepair } from '../core/repair';
 import { fetchServedChain } from '../core/check';
 import { checkTargets as probeTargets } from '../core/checkService';
-import type { CheckTarget, Engine } from './engine';
+import type { CheckTarget, Engine, RepairRequest } from './engine';
 import { extensionTrustContext, sandboxDir } from './trustContext';
 
 export function createEngine(): Engine {
@@ -43,8 +43,8 @@ export function createEngine(): Engine {
       if (served.error && served.chain.length === 0) throw new Error(`no certificate from ${t.url}: ${served.error}`);
       return served.chain;
     },
-    planRepair: async request => planRepair(request.verdicts.length || !request.port ? request.verdicts : [unprobedPort(request.port)],
-      { ctx: extensionTrustContext(request.tools), fixes: request.fixes }),
+    planRepair: async request => planRepair(verdictsOf(request), { ctx: extensionTrustContext(request.tools), fixes: request.fixes, strategy: request.strategy }),
+    alternativeStrategies: async request => alternativeStrategies(verdictsOf(request), { ctx: extensionTrustContext(request.tools), fixes: request.fixes }),
     // The same plan as `devcert-doctor untrust`: everything the ledger records, each entry forgotten once undone.
     planUntrust: async tools => planClean({ ctx: extensionTrustContext(tools) }),
     renderPlan,
@@ -65,6 +65,10 @@ export function createEngine(): Engine {
 
 function declaredOf(t: CheckTarget): DeclaredEndpoint {
   return t.declared ?? { url: t.url, host: t.host, port: t.port, loopback: true, sources: [], certificates: [], connectHost: t.connectHost };
+}
+
+function verdictsOf(request: RepairRequest): EndpointVerdict[] {
+  return request.verdicts.length || !request.port ? request.verdicts : [unprobedPort(request.port)];
 }
 
 /** "Bind certificate to port…" for a port no check has seen: planned from the port alone. */

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { RepairPlan } from '../core/plan';
+import type { RepairStrategy } from '../core/repairStrategy';
 import { formatCommand } from '../core/exec';
 import type { EndpointVerdict } from '../core/probe/types';
 import type { CheckTarget, RepairRequest } from './engine';
@@ -19,6 +20,11 @@ export type RepairOutcome = 'repaired' | 'still-problems' | 'done' | 'nothing-to
 /** Plans, asks, runs, re-probes. `verdicts` are the endpoints to re-probe afterwards. */
 export async function runRepair(s: Services, request: RepairRequest, title?: string): Promise<RepairOutcome> {
   if (!(await requireWorkspaceTrust(s.notifier))) return 'restricted';
+  if (!request.strategy) {
+    const strategy = await pickStrategy(s, request);
+    if (!strategy) return 'cancelled';
+    request = { ...request, strategy };
+  }
   let plan: RepairPlan;
   try {
     plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('DevCert: planning the repair…') },
@@ -28,6 +34,28 @@ export async function runRepair(s: Services, request: RepairRequest, title?: str
     return 'failed';
   }
   return confirmAndRun(s, plan, request.verdicts, title);
+}
+
+/**
+ * Where IIS Express (Windows) or the ASP.NET Core dev cert is involved and the repair makes a new
+ * certificate, the platform's own tool may make it instead: asked here, then planned and shown like any
+ * other. The default when there is nothing to choose; undefined when the user dismisses the pick.
+ */
+async function pickStrategy(s: Services, request: RepairRequest): Promise<RepairStrategy | undefined> {
+  let alternatives: RepairStrategy[];
+  try { alternatives = await s.engine.alternativeStrategies(request); } catch (err) {
+    s.log.warn(`strategies: ${describeError(s.log, 'strategies', err)}`);
+    return 'devcert-doctor';
+  }
+  if (!alternatives.length) return 'devcert-doctor';
+  const items: (vscode.QuickPickItem & { strategy: RepairStrategy })[] = [
+    { strategy: 'devcert-doctor', label: vscode.l10n.t('Let DevCert Doctor make the certificate'), detail: vscode.l10n.t('Generate it, bind it where the endpoint is declared, and trust it') },
+    ...alternatives.map(strategy => strategy === 'iisexpress'
+      ? { strategy, label: vscode.l10n.t('Let IIS Express regenerate its certificate'), detail: 'IisExpressAdminCmd.exe setupSslUrl -url:https://localhost:PORT/ -UseSelfSigned' }
+      : { strategy, label: vscode.l10n.t('Use dotnet dev-certs'), detail: 'dotnet dev-certs https --clean, dotnet dev-certs https --trust' }),
+  ];
+  const picked = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Who should make the new certificate? The plan is shown before anything runs.') });
+  return picked?.strategy;
 }
 
 /** Shows `plan` and runs it when the user says Run. Shared with "Remove certificates added by DevCert Doctor". */

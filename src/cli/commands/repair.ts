@@ -4,6 +4,7 @@ import { parseArgs, parseIntOption, UsageError } from '../args';
 import { checkEndpoints, targetsFrom } from '../../core/check';
 import { discoverEndpoints } from '../../core/endpoints/index';
 import { planRepair } from '../../core/repair';
+import { REPAIR_STRATEGIES, StrategyNotApplicableError, type RepairStrategy } from '../../core/repairStrategy';
 import { loadLocalCa } from '../../core/certs/localCa';
 import { anchorContextFor } from '../../core/trust/anchors';
 import { DEFAULT_TIMEOUT_MS } from './check';
@@ -22,6 +23,14 @@ anything runs.
   --port N              probe this port (repeatable) instead of reading the workspace
   --host H              host for --port (default localhost)
   --timeout MS          per-endpoint handshake timeout (default ${DEFAULT_TIMEOUT_MS})
+  --strategy S          who makes a new certificate where one is needed:
+                          devcert-doctor    this tool generates it and binds it (default)
+                          iisexpress        IIS Express endpoints on Windows: IisExpressAdminCmd.exe
+                                            setupSslUrl -url:https://localhost:PORT/ -UseSelfSigned
+                          dotnet-dev-certs  endpoints on the ASP.NET Core development certificate:
+                                            dotnet dev-certs https --clean, then --trust (needs dotnet;
+                                            not checked when rendering another --platform)
+                        a strategy that applies to no endpoint is a usage error (exit 2)
 ${PLAN_HELP}`;
 
 export const repairCommand: CliCommand = {
@@ -29,8 +38,10 @@ export const repairCommand: CliCommand = {
   summary: 'Plan and run the fixes for untrusted, expired or misnamed localhost certificates',
   help: HELP,
   async run(argv) {
-    const { options, positionals } = parseArgs(argv, { ...PLAN_OPTIONS, port: { type: 'string', multi: true }, host: { type: 'string' }, timeout: { type: 'string' } });
+    const { options, positionals } = parseArgs(argv, { ...PLAN_OPTIONS, port: { type: 'string', multi: true }, host: { type: 'string' }, timeout: { type: 'string' }, strategy: { type: 'string' } });
     if (positionals.length > 1) throw new UsageError('give at most one PATH');
+    const strategy = (options.strategy ?? 'devcert-doctor') as RepairStrategy;
+    if (!REPAIR_STRATEGIES.includes(strategy)) throw new UsageError(`--strategy must be one of ${REPAIR_STRATEGIES.join(', ')}`);
     const ctx = trustContext(options);
     const ports = ((options.port as string[] | undefined) ?? []).map(p => parseIntOption('port', p, 1, 65535));
     const timeoutMs = options.timeout !== undefined ? parseIntOption('timeout', options.timeout as string, 1, 600_000) : DEFAULT_TIMEOUT_MS;
@@ -44,6 +55,13 @@ export const repairCommand: CliCommand = {
       process.stdout.write(`${v.url}: ${v.trusted ? 'trusted' : v.problems.map(p => p.code).join(', ') || 'not trusted'}\n`);
     }
     process.stdout.write('\n');
-    return presentAndRun(await planRepair(verdicts, { ctx, ca: loadLocalCa() }), options);
+    let plan;
+    try {
+      plan = await planRepair(verdicts, { ctx, ca: loadLocalCa(), strategy });
+    } catch (err) {
+      if (err instanceof StrategyNotApplicableError) throw new UsageError(err.message);
+      throw err;
+    }
+    return presentAndRun(plan, options);
   },
 };

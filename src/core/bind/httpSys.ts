@@ -201,7 +201,7 @@ export async function planIisExpressRegenerate(request: IisExpressRegenerateRequ
     + 'or browsers and server-to-server calls keep rejecting it.');
   if (!ctx.tools?.iisExpressAdminCmd) {
     notes.push(`Using ${DEFAULT_IIS_EXPRESS_ADMIN_CMD}; older installs have it under "C:\\Program Files (x86)\\IIS Express" `
-      + '(set devcertDoctor.tools.iisExpressAdminCmd).');
+      + '(the machine setting devcertDoctor.iisExpressPath names another place).');
   }
   return { steps, notes };
 }

@@ -211,9 +211,15 @@ export async function dotnetAvailable(ctx: Pick<BindContext, 'tools' | 'runner'>
   }
 }
 
-export async function planKestrelDevCerts(ctx: BindContext): Promise<BindPlan> {
-  const available = await dotnetAvailable(ctx);
-  if (!available.ok) throw new BindInputError(`The .NET SDK is needed for dotnet dev-certs: ${available.reason}.`);
+/**
+ * `--clean` then `--trust`. `checkAvailable: false` plans without running dotnet: the caller checked
+ * already, or renders the plan for another platform, where this machine's dotnet says nothing.
+ */
+export async function planKestrelDevCerts(ctx: BindContext, options: { checkAvailable?: boolean } = {}): Promise<BindPlan> {
+  if (options.checkAvailable ?? true) {
+    const available = await dotnetAvailable(ctx);
+    if (!available.ok) throw new BindInputError(`The .NET SDK is needed for dotnet dev-certs: ${available.reason}.`);
+  }
   const exe = dotnet(ctx);
   const prompt = ctx.platform === 'win32' ? ' — Windows asks you to confirm'
     : ctx.platform === 'darwin' ? ' — macOS asks for your login password' : '';
