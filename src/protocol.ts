@@ -14,6 +14,7 @@
 import type { DeclaredEndpoint, DiscoveryWarning } from './core/endpoints/types';
 import type { EndpointVerdict } from './core/probe/types';
 import type { FixId, ProblemCode } from './core/probe/problems';
+import { DEFAULT_EXPIRING_SOON_DAYS, DEFAULT_TIMEOUT_MS } from './core/checkDefaults';
 
 /** Client id: VS Code reads `devcertDoctor.trace.server` for the LSP trace because of it. */
 export const LANGUAGE_CLIENT_ID = 'devcertDoctor';
@@ -63,8 +64,8 @@ export interface ServerSettings {
 }
 
 export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
-  timeoutMs: 3000,
-  expiringSoonDays: 14,
+  timeoutMs: DEFAULT_TIMEOUT_MS,
+  expiringSoonDays: DEFAULT_EXPIRING_SOON_DAYS,
   diagnosticsEnable: true,
   endpoints: [],
   clientCertificates: {},

@@ -10,6 +10,9 @@ import { judge, endpointUrl } from './probe/judge';
 import { openClientCertificate, type LoadedClientCertificate } from './probe/clientCertificate';
 import { loadTrustAnchors, type ConsumerAnchors } from './trust/anchors';
 import type { ClientCertificateInput, EndpointVerdict } from './probe/types';
+import { DEFAULT_TIMEOUT_MS } from './checkDefaults';
+
+export { DEFAULT_EXPIRING_SOON_DAYS, DEFAULT_TIMEOUT_MS } from './checkDefaults';
 
 export interface CheckTarget {
   host: string;
@@ -44,7 +47,7 @@ export function servedChainOf(verdict: EndpointVerdict): Buffer[] | undefined {
  * The chain a server sends, from one probe (`probeEndpoint`, nothing verified): for exporting a
  * certificate, or trusting one when the verdict came without its chain.
  */
-export async function fetchServedChain(target: Pick<CheckTarget, 'host' | 'port' | 'servername'>, timeoutMs = 5000): Promise<{ chain: Buffer[]; error?: string }> {
+export async function fetchServedChain(target: Pick<CheckTarget, 'host' | 'port' | 'servername'>, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<{ chain: Buffer[]; error?: string }> {
   const r = await probeEndpoint({ host: target.host, port: target.port, servername: target.servername, timeoutMs });
   return r.failure && r.chain.length === 0 ? { chain: [], error: `${r.failure.kind}: ${r.failure.detail}` } : { chain: r.chain };
 }

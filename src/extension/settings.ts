@@ -3,6 +3,7 @@
  * the next check without a reload.
  */
 import * as vscode from 'vscode';
+import { DEFAULT_EXPIRING_SOON_DAYS, DEFAULT_TIMEOUT_MS } from '../core/checkDefaults';
 
 export type PreLaunchMode = 'warn' | 'block' | 'off';
 
@@ -36,8 +37,8 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   return {
     endpoints: (c.get<unknown[]>('endpoints') ?? []).filter((e): e is string => typeof e === 'string' && e.length > 0),
     // Bounded both ways: a zero timeout would make every endpoint look dead, a huge one would stall F5.
-    timeoutMs: clamp(c.get<number>('timeoutMs', 3000), 100, 60_000),
-    expiringSoonDays: clamp(c.get<number>('expiringSoonDays', 14), 0, 3650),
+    timeoutMs: clamp(c.get<number>('timeoutMs', DEFAULT_TIMEOUT_MS), 100, 60_000),
+    expiringSoonDays: clamp(c.get<number>('expiringSoonDays', DEFAULT_EXPIRING_SOON_DAYS), 0, 3650),
     preLaunch: preLaunch === 'block' || preLaunch === 'off' ? preLaunch : 'warn',
     diagnosticsEnabled: c.get<boolean>('diagnostics.enable', true),
     clientCertificates: c.get<Record<string, ClientCertificateSetting>>('clientCertificates') ?? {},

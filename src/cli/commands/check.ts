@@ -10,15 +10,12 @@ import * as path from 'node:path';
 import type { CliCommand } from '../command';
 import { parseArgs, parseIntOption, UsageError } from '../args';
 import { formatVerdicts, styleFor } from '../output';
-import { checkEndpoints, targetsFrom, DEFAULT_CONCURRENCY } from '../../core/check';
+import { checkEndpoints, targetsFrom, DEFAULT_CONCURRENCY, DEFAULT_EXPIRING_SOON_DAYS, DEFAULT_TIMEOUT_MS } from '../../core/check';
 import { discoverEndpoints } from '../../core/endpoints';
 import type { DiscoveryResult } from '../../core/endpoints/types';
 import { ClientCertificateError, loadClientCertificateFromFlags } from '../../core/clientCertificates';
 import { ClientCertificateUnusableError } from '../../core/probe/clientCertificate';
-import { DEFAULT_EXPIRING_SOON_DAYS } from '../../core/probe/judge';
 import type { ClientCertificateInput } from '../../core/probe/types';
-
-export const DEFAULT_TIMEOUT_MS = 5000;
 
 const HELP = `Usage: devcert-doctor check [PATH] [--host H] [--port N]... [options]
 
@@ -32,8 +29,10 @@ it (the system store, Node.js, the browsers' NSS database on Linux) and every pr
   --port N                port to check; may be repeated
   --servername NAME       SNI and the name checked against the certificate (default: localhost for
                           loopback hosts, else the host)
-  --timeout MS            per-endpoint timeout; the whole run stays within it (default ${DEFAULT_TIMEOUT_MS})
-  --expiring-days N       warn when the certificate expires within N days (default ${DEFAULT_EXPIRING_SOON_DAYS})
+  --timeout MS            per-endpoint timeout; the whole run stays within it (default ${DEFAULT_TIMEOUT_MS},
+                          as the extension's devcertDoctor.timeoutMs)
+  --expiring-days N       warn when the certificate expires within N days (default ${DEFAULT_EXPIRING_SOON_DAYS},
+                          as devcertDoctor.expiringSoonDays)
   --json                  machine-readable output (see README)
 
 Client certificates (mTLS):

@@ -1,13 +1,12 @@
 import * as path from 'node:path';
 import type { CliCommand } from '../command';
 import { parseArgs, parseIntOption, UsageError } from '../args';
-import { checkEndpoints, targetsFrom } from '../../core/check';
+import { checkEndpoints, DEFAULT_TIMEOUT_MS, targetsFrom } from '../../core/check';
 import { discoverEndpoints } from '../../core/endpoints/index';
 import { planRepair } from '../../core/repair';
 import { REPAIR_STRATEGIES, StrategyNotApplicableError, type RepairStrategy } from '../../core/repairStrategy';
 import { loadLocalCa } from '../../core/certs/localCa';
 import { anchorContextFor } from '../../core/trust/anchors';
-import { DEFAULT_TIMEOUT_MS } from './check';
 import { PLAN_HELP, PLAN_OPTIONS, presentAndRun, trustContext } from '../planCli';
 
 const HELP = `Usage: devcert-doctor repair [PATH] [--port N]... [--host H] [options]
@@ -22,7 +21,8 @@ anything runs.
   PATH                  the workspace folder to read endpoints from (default: .)
   --port N              probe this port (repeatable) instead of reading the workspace
   --host H              host for --port (default localhost)
-  --timeout MS          per-endpoint handshake timeout (default ${DEFAULT_TIMEOUT_MS})
+  --timeout MS          per-endpoint handshake timeout (default ${DEFAULT_TIMEOUT_MS}, as the extension's
+                        devcertDoctor.timeoutMs)
   --strategy S          who makes a new certificate where one is needed:
                           devcert-doctor    this tool generates it and binds it (default)
                           iisexpress        IIS Express endpoints on Windows: IisExpressAdminCmd.exe

@@ -1,6 +1,6 @@
 /** The probe: one handshake (`probeEndpoint`), then a verdict (`judge`). */
 export { probeEndpoint, isLoopbackHost, defaultServername } from './handshake';
-export { judge, endpointUrl, DEFAULT_EXPIRING_SOON_DAYS, type JudgeContext } from './judge';
+export { judge, endpointUrl, type JudgeContext } from './judge';
 export { openClientCertificate, diagnoseClientCertificate, ClientCertificateUnusableError, type LoadedClientCertificate } from './clientCertificate';
 export { matchHostName, dnsNameMatches } from './names';
 export { AnchorSet, buildPath, findIncompleteChain } from './chain';

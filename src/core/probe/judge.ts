@@ -11,6 +11,7 @@ import { clientCertificateMessages, consumerList, phrases, problemMessages as P,
 import { matchHostName } from './names';
 import type { Problem } from './problems';
 import type { EndpointVerdict, HandshakeResult, TransportFailure } from './types';
+import { DEFAULT_EXPIRING_SOON_DAYS } from '../checkDefaults';
 
 export interface JudgeContext {
   anchors: ConsumerAnchors;
@@ -27,7 +28,6 @@ export interface JudgeContext {
   clientCertificate?: LoadedClientCertificate;
 }
 
-export const DEFAULT_EXPIRING_SOON_DAYS = 14;
 const DAY_MS = 86_400_000;
 const MIN_RSA_BITS = 2048;
 
