@@ -6,30 +6,16 @@
  * whose endpoints are not listening would only ever plan "start the server": nothing to regenerate.)
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { runCli } from '../helpers/mtlsCli';
 import { makeCert, type CertFiles } from '../helpers/openssl';
 import { makeTempDir } from '../helpers/sandbox';
 import { startTlsServer, type RunningServer } from '../helpers/servers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 const EXE = 'C:\\Program Files\\IIS Express\\IisExpressAdminCmd.exe';
-
-interface Run { code: number | null; stdout: string; stderr: string }
-
-/** Asynchronous: the server under test lives in this process and must keep answering. */
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise(resolve => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', d => { stdout += d; });
-    child.stderr.on('data', d => { stderr += d; });
-    child.on('close', code => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('CLI: repair --strategy (dry runs from real probes)', function () {
   this.timeout(120_000);
