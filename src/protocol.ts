@@ -11,6 +11,7 @@
  *
  * Folders and files travel as URIs (`file:///...`), as LSP does everywhere else.
  */
+import type { ClientCertificateEntry } from './core/clientCertificates';
 import type { DeclaredEndpoint, DiscoveryWarning } from './core/endpoints/types';
 import type { EndpointVerdict } from './core/probe/types';
 import type { FixId, ProblemCode } from './core/probe/problems';
@@ -36,18 +37,12 @@ function notification<P>(method: string): NotificationSpec<P> { return { method 
 // Settings and initialization
 
 /**
- * One value of `devcertDoctor.clientCertificates` (an object keyed by `host:port`, REST Client's
- * convention). The server only uses the keys, to know which endpoints expect a client certificate; the
- * certificate itself (and its password, kept in SecretStorage) comes from the client through
+ * One value of `devcertDoctor.clientCertificates` (keyed by `host:port`, REST Client's convention): the
+ * core's entry type. The server only uses the keys, to know which endpoints expect a client certificate;
+ * the certificate itself (and its password, kept in SecretStorage) comes from the client through
  * `ClientCertificateRequest`.
  */
-export interface ClientCertificateSetting {
-  pfx?: string;
-  cert?: string;
-  key?: string;
-  requestPath?: string;
-  forwardHeader?: boolean;
-}
+export type ClientCertificateSetting = ClientCertificateEntry;
 
 /** The settings the server acts on (section `devcertDoctor`). Missing fields take these defaults. */
 export interface ServerSettings {

@@ -4,19 +4,9 @@
  */
 import * as vscode from 'vscode';
 import { DEFAULT_EXPIRING_SOON_DAYS, DEFAULT_TIMEOUT_MS } from '../core/checkDefaults';
+import type { ClientCertificateSetting } from '../protocol';
 
 export type PreLaunchMode = 'warn' | 'block' | 'off';
-
-/** One entry of `devcertDoctor.clientCertificates`, keyed by `host:port` (REST Client's convention). */
-export interface ClientCertificateSetting {
-  pfx?: string;
-  cert?: string;
-  key?: string;
-  /** Path of one HTTP request after the handshake, so a 403 is told apart from a TLS rejection. */
-  requestPath?: string;
-  /** Also send the certificate as `X-ARR-ClientCert` (setups behind a forwarding proxy). */
-  forwardHeader?: boolean;
-}
 
 export interface Settings {
   endpoints: string[];
