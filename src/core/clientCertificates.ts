@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CertificateFormatError, readCertificateFile, type CertificateBundle } from './certs/formats';
-import { toPem } from './certs/x509';
+import { thumbprint, toPem } from './certs/encoding';
 import type { ClientCertificateInput } from './probe/types';
 
 /** One value of `devcertDoctor.clientCertificates`. */
@@ -259,6 +259,5 @@ const isPkcs12Name = (file: string) => /\.(pfx|p12)$/i.test(file);
 export function clientCertificateThumbprints(input: ClientCertificateInput): { sha1: string; sha256: string } | undefined {
   if (!input.cert) return undefined;
   const x = new crypto.X509Certificate(input.cert);
-  const hex = (alg: string) => crypto.createHash(alg).update(x.raw).digest('hex').toUpperCase();
-  return { sha1: hex('sha1'), sha256: hex('sha256') };
+  return { sha1: thumbprint(x.raw, 'sha1'), sha256: thumbprint(x.raw, 'sha256') };
 }

@@ -1,16 +1,13 @@
 /** "Export certificate…": saves the certificate an endpoint serves, as PEM (chain as sent) or DER (leaf). */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { toPem } from '../core/certs/encoding';
 import type { EndpointVerdict } from '../core/probe/types';
 import { describeError } from './log';
 import { targetOfVerdict } from './repairFlow';
 import { readSettings } from './settings';
 import type { Services } from './services';
 
-export function toPem(der: Buffer): string {
-  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
-  return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
-}
 
 export async function exportCertificate(s: Services, v: EndpointVerdict, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
   let chain: Buffer[];
@@ -35,7 +32,7 @@ export async function exportCertificate(s: Services, v: EndpointVerdict, target?
   });
   if (!uri) return undefined;
   const der = /\.(cer|der)$/i.test(uri.path);
-  const bytes = der ? chain[0] : Buffer.from(chain.map(toPem).join(''), 'ascii');
+  const bytes = der ? chain[0] : Buffer.from(chain.map(d => toPem(d)).join(''), 'ascii');
   await vscode.workspace.fs.writeFile(uri, bytes);
   s.log.info(`exported ${der ? 'leaf (DER)' : `${chain.length} certificate(s) (PEM)`} of ${v.url} to ${uri.fsPath}`);
   void s.notifier.show('info', vscode.l10n.t('Saved the certificate of {0} to {1}.', v.url, path.basename(uri.fsPath)));

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { CliCommand } from '../command';
 import { parseArgs, UsageError } from '../args';
 import { readCertificateFile, toPfx } from '../../core/certs/formats';
-import { toPem } from '../../core/certs/x509';
+import { toPem } from '../../core/certs/encoding';
 import { privateKeyPem } from '../../core/certs/keys';
 import { writeFileAtomic } from '../../core/atomicWrite';
 import { loadLocalCa } from '../../core/certs/localCa';

@@ -11,7 +11,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import forge from 'node-forge';
 import type { CertificateRef } from '../trust/store';
-import { toPem } from './x509';
+import { thumbprint, toPem } from './encoding';
 
 export class CertificateFormatError extends Error {}
 
@@ -239,17 +239,14 @@ export function toPfx(input: PfxInput): Buffer {
   return fromBin(asn1.toDer(pfx).getBytes());
 }
 
-export function certPem(der: Buffer): string { return toPem(der); }
-
 /** What trust stores need to know about a certificate. */
 export function certificateRef(cert: string | Buffer, nickname?: string): CertificateRef {
   const x = new crypto.X509Certificate(cert);
   const der = x.raw;
-  const hex = (alg: string) => crypto.createHash(alg).update(der).digest('hex').toUpperCase();
-  const sha1 = hex('sha1');
+  const sha1 = thumbprint(der, 'sha1');
   const cn = /(?:^|\n)CN=([^\n]*)/.exec(x.subject)?.[1] ?? 'certificate';
   return {
-    pem: toPem(der), sha1, sha256: hex('sha256'), subject: x.subject.replace(/\n/g, ', '),
+    pem: toPem(der), sha1, sha256: thumbprint(der, 'sha256'), subject: x.subject.replace(/\n/g, ', '),
     nickname: nickname ?? `${cn} (devcert-doctor ${sha1.slice(0, 8)})`,
   };
 }

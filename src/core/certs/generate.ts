@@ -12,8 +12,9 @@ import { ensureLocalCa, loadLocalCa, type LocalCa } from './localCa';
 import { PROFILES, type CertProfileId } from './profiles';
 import {
   OID, authorityKeyIdentifier, basicConstraints, extKeyUsage, keyUsage, randomSerial, signCertificate,
-  subjectAltName, subjectKeyIdentifier, toPem, type Extension,
+  subjectAltName, subjectKeyIdentifier, type Extension,
 } from './x509';
+import { toPem } from './encoding';
 
 export type { CertProfileId } from './profiles';
 export type { KeyAlgorithm } from './keys';

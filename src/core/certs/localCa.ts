@@ -11,9 +11,10 @@ import { writeFileAtomic } from '../atomicWrite';
 import { caDir } from '../paths';
 import { generateKey, privateKeyPem, type KeyAlgorithm } from './keys';
 import {
-  KeyUsageBit, OID, basicConstraints, keyUsage, randomSerial, signCertificate, subjectKeyIdentifier, toPem,
+  KeyUsageBit, OID, basicConstraints, keyUsage, randomSerial, signCertificate, subjectKeyIdentifier,
   type NameAttrs,
 } from './x509';
+import { toPem } from './encoding';
 
 export interface LocalCa {
   certPem: string;

@@ -4,9 +4,10 @@
  * here covers what Node does not expose (the signature algorithm, SANs as raw names, the ASP.NET Core
  * marker extension, names in a stable one-line form).
  */
-import { createHash, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { CertificateSummary } from '../probe/types';
+import { thumbprint } from './encoding';
 
 // ---------------------------------------------------------------------------------------------
 // Minimal DER reader: tag/length/value with bounds checks; anything malformed throws CertParseError.
@@ -226,7 +227,7 @@ export interface InspectOptions {
 
 /** Parse one DER certificate. Throws CertParseError (a message fit for users) when it is not one. */
 export function inspectCertificate(der: Buffer, options: InspectOptions = {}): ParsedCertificate {
-  const sha256 = createHash('sha256').update(der).digest('hex').toUpperCase();
+  const sha256 = thumbprint(der, 'sha256');
   const verify = options.selfSigned !== 'key-id';
   const cached = memo.get(sha256);
   if (cached) {
@@ -306,7 +307,7 @@ export function inspectCertificate(der: Buffer, options: InspectOptions = {}): P
   const summary: CertificateSummary = {
     subject: formatAttributes(subjectAttributes),
     issuer: formatAttributes(issuerAttributes),
-    sha1: createHash('sha1').update(der).digest('hex').toUpperCase(),
+    sha1: thumbprint(der, 'sha1'),
     sha256,
     serialNumber: x509.serialNumber.toUpperCase(),
     notBefore: notBefore.toISOString(),
@@ -353,10 +354,6 @@ export function pemToDer(pem: string): Buffer[] {
   return out;
 }
 
-export function derToPem(der: Buffer): string {
-  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
-  return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
-}
 
 /** PEM text or a DER buffer → the certificates in it, DER. */
 export function certificatesIn(input: Buffer | string): Buffer[] {

@@ -170,7 +170,3 @@ export function authorityKeyIdentifier(issuerPublicKey: crypto.KeyObject): Buffe
   return der(seq([asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, false, bin(keyIdentifier(issuerPublicKey)))]));
 }
 
-export function toPem(derBytes: Buffer, label = 'CERTIFICATE'): string {
-  const b64 = derBytes.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '');
-  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
-}
