@@ -15,6 +15,8 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { thumbprint } from '../certs/encoding';
+import { pemToDer } from '../certs/parse';
 import { run } from '../exec';
 import type { PlanStep } from '../plan';
 import { trustedCertFile, trustedCertFileStep } from '../planSteps';
@@ -61,8 +63,8 @@ async function inDatabase(cert: CertificateRef, db: NssDatabase, ctx: TrustConte
   const env = { ...process.env, HOME: ctx.homeDir };
   const listed = await run(certutil(ctx), ['-L', '-d', dbArg(db.dir), '-n', cert.nickname, '-a'], { env, timeoutMs: 15_000 });
   if (listed.code !== 0) return false;
-  const found = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/.exec(listed.stdout)?.[0];
-  if (!found || new crypto.X509Certificate(found).fingerprint.replace(/:/g, '') !== cert.sha1) return false;
+  const [found] = pemToDer(listed.stdout);
+  if (!found || thumbprint(found, 'sha1') !== cert.sha1) return false;
   if (isCa(cert)) {
     const v = await run(certutil(ctx), ['-V', '-d', dbArg(db.dir), '-n', cert.nickname, '-u', 'L'], { env, timeoutMs: 15_000 });
     return v.code === 0;
