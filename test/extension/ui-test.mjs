@@ -1,7 +1,7 @@
 // UI test: the packaged VSIX installed into code-server like a user would install it, a workspace that
 // declares one HTTPS endpoint served with an untrusted (self-signed) certificate, and headless Chromium
 // checking what a person sees: the status bar item's text, the quick pick on click, a notification.
-// Screenshots go to media/screenshots/ (the README uses them).
+// Screenshots go to media/screenshots/ with UPDATE_SCREENSHOTS=1 (the README uses them), else into the run's temp folder.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,8 @@ import { installExtension, launchBrowser, node24, root, startCodeServer, writeUs
 import { makeSandbox } from './host/sandbox.mjs';
 
 const UI_TIMEOUT_MS = 240_000;
-const shots = path.join(root, 'media/screenshots');
+// The README's screenshots are refreshed only on request, so a test run leaves the checkout as it was.
+const readmeShots = process.env.UPDATE_SCREENSHOTS ? path.join(root, 'media/screenshots') : undefined;
 
 function selfSignedServer(dir) {
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '30',
@@ -59,6 +60,7 @@ export async function runUiTest(log) {
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`http://127.0.0.1:${cs.port}/?folder=${encodeURIComponent(workspace)}`);
+    const shots = readmeShots ?? path.join(tmp, 'screenshots');
     mkdirSync(shots, { recursive: true });
 
     const step = async (what, fn) => {
