@@ -234,6 +234,30 @@ describe('probe: every situation against real servers', function () {
       assert.deepEqual(codes(after.v), []);
       assert.deepEqual(after.v.trust, { system: true, node: true, nss: true });
     });
+
+    it('untrusted-by-browsers: every browser database counts; a Firefox profile without the CA is named until it has it', async () => {
+      const home = path.join(tmp.dir, 'home-browsers');
+      const chromium = path.join(home, '.pki', 'nssdb');
+      const firefox = path.join(home, '.mozilla', 'firefox', 'x.default-release');
+      for (const db of [chromium, firefox]) {
+        mkdirSync(db, { recursive: true });
+        execFileSync('certutil', ['-N', '-d', `sql:${db}`, '--empty-password']);
+      }
+      execFileSync('certutil', ['-A', '-d', `sql:${chromium}`, '-n', 'devcert test root', '-t', 'C,,', '-i', root.cert]);
+      const e = sandboxEnv({ HOME: home });
+      const port = (await serve(leaf.good)).port;
+      const before = await check(port, await loadTrustAnchors({ env: e, homeDir: home, platform: 'linux' }));
+      assert.deepEqual(codes(before.v), ['untrusted-by-browsers']);
+      assert.deepEqual(before.v.trust, { system: true, node: true, nss: false });
+      assert.match(before.v.problems[0].message, /Firefox profile x\.default-release/);
+      assert.doesNotMatch(before.v.problems[0].message, /Chromium\/Chrome/);
+      assert.deepEqual(before.v.trustSources?.nss?.slice().sort(), [chromium, firefox].sort());
+
+      execFileSync('certutil', ['-A', '-d', `sql:${firefox}`, '-n', 'devcert test root', '-t', 'C,,', '-i', root.cert]);
+      const after = await check(port, await loadTrustAnchors({ env: e, homeDir: home, platform: 'linux' }));
+      assert.deepEqual(codes(after.v), []);
+      assert.deepEqual(after.v.trust, { system: true, node: true, nss: true });
+    });
   });
 
   describe('transport', () => {

@@ -6,7 +6,8 @@ import { generateCertificate } from '../../src/core/certs/generate';
 import { isInstalled } from '../../src/core/exec';
 import { Ledger } from '../../src/core/ledger';
 import { executePlan } from '../../src/core/plan';
-import { CERTUTIL_PACKAGES, findNssDatabases, nssStore } from '../../src/core/trust/nss';
+import { CERTUTIL_PACKAGES, nssStore } from '../../src/core/trust/nss';
+import { findNssDatabases } from '../../src/core/trust/nssDatabases';
 import type { TrustContext } from '../../src/core/trust/store';
 import { makeTempDir } from '../helpers/sandbox';
 

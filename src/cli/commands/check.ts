@@ -20,7 +20,7 @@ import type { ClientCertificateInput } from '../../core/probe/types';
 const HELP = `Usage: devcert-doctor check [PATH] [--host H] [--port N]... [options]
 
 Does a real TLS handshake with each HTTPS endpoint and reports the certificate it serves, who trusts
-it (the system store, Node.js, the browsers' NSS database on Linux) and every problem found.
+it (the system store, Node.js, the browsers' NSS databases on Linux) and every problem found.
 
   PATH                    a workspace folder: check every localhost HTTPS endpoint it declares
                           (launch.json, launchSettings.json, applicationhost.config, appsettings*.json,

@@ -116,7 +116,10 @@ function judgeCertificates(
   const problems = verdict.problems;
   const evaluate = (set: AnchorSet) => buildPath(leaf, sent, set, set.intermediates);
   const paths: Partial<Record<Consumer, PathResult>> = { system: evaluate(anchors.system), node: evaluate(anchors.node) };
-  if (anchors.nss) paths.nss = evaluate(anchors.nss);
+  // The browsers trust the chain only if every database does; the first that does not speaks for them.
+  const nssPaths = (anchors.nss ?? []).map(db => ({ db, path: evaluate(db.set) }));
+  const nssFailing = nssPaths.filter(p => !p.path.trusted);
+  if (nssPaths.length) paths.nss = (nssFailing[0] ?? nssPaths[0]).path;
   verdict.trust = { system: paths.system!.trusted, node: paths.node!.trusted, ...(paths.nss ? { nss: paths.nss.trusted } : {}) };
   verdict.trusted = verdict.trust.system;
 
@@ -148,7 +151,7 @@ function judgeCertificates(
         phrases.incompletePool('the system store'), failing, false, true));
     }
     if (!paths.node!.trusted) problems.push(P.untrustedByNode());
-    if (paths.nss && !paths.nss.trusted) problems.push(P.untrustedByBrowsers(anchors.sources.nss));
+    if (nssFailing.length) problems.push(P.untrustedByBrowsers(nssFailing.map(p => p.db.label)));
   }
 
   // -- dates: the leaf, and intermediates the server sent --------------------------------------

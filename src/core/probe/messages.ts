@@ -11,7 +11,7 @@ const CONSUMER_NAMES: Record<Consumer, (platform: NodeJS.Platform) => string> = 
     : p === 'darwin' ? 'the macOS keychain (Safari, Chrome, .NET)'
       : 'the system store (OpenSSL, curl, .NET)',
   node: () => 'Node.js',
-  nss: () => 'Chrome/Chromium (NSS database)',
+  nss: () => 'the browsers (NSS databases: Chromium, Firefox)',
 };
 
 export function consumerList(consumers: Consumer[], platform: NodeJS.Platform): string {
@@ -156,9 +156,11 @@ export const problemMessages = {
       ['trust']);
   },
 
-  untrustedByBrowsers(db: string | undefined): Problem {
+  /** `databases`: the labels of the browser NSS databases that do not trust the chain. */
+  untrustedByBrowsers(databases: string[]): Problem {
+    const which = databases.length === 1 ? `this browser NSS database does not: ${databases[0]}` : `these browser NSS databases do not: ${databases.join(', ')}`;
     return problem('untrusted-by-browsers', 'error',
-      `The system trusts this certificate but the browsers' NSS database${db ? ` (${db})` : ''} does not: Chrome, Chromium and Edge on Linux show NET::ERR_CERT_AUTHORITY_INVALID.`,
+      `The system trusts this certificate but ${which}. Chrome, Chromium and Edge on Linux show NET::ERR_CERT_AUTHORITY_INVALID, Firefox SEC_ERROR_UNKNOWN_ISSUER.`,
       ['trust']);
   },
 };

@@ -109,7 +109,7 @@ export interface EndpointVerdict {
   /** The presented client certificate and what is wrong with it (mTLS), when one was configured. */
   clientCertificate?: ClientCertificateReport;
   /** Who trusts what, and from where (anchor sources), for the details view. */
-  trustSources?: { system: string[]; node: string[]; nss?: string };
+  trustSources?: { system: string[]; node: string[]; nss?: string[] };
   /** Things worth knowing that are not problems (an optional client certificate request, HTTP status...). */
   notes?: string[];
   /** The low-level transport failure, when there was one (errno, TLS alert). */

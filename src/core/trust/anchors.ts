@@ -1,6 +1,6 @@
 /**
  * What each consumer trusts, as certificates: the system store (what OpenSSL / the OS verifier reads),
- * Node (its bundled roots plus NODE_EXTRA_CA_CERTS) and the browsers' NSS database on Linux. Read-only.
+ * Node (its bundled roots plus NODE_EXTRA_CA_CERTS) and each browser NSS database on Linux. Read-only.
  *
  * Every input comes from the `env` / `homeDir` given, never from process.env deep inside, so tests and
  * the demo point it at sandboxes. Files are cached by path + mtime + size; tool output by a short TTL.
@@ -12,6 +12,7 @@ import { run } from '../exec';
 import { certificatesIn, CertParseError, inspectCertificate, type ParsedCertificate } from '../certs/parse';
 import { AnchorSet } from '../probe/chain';
 import { sandboxPaths } from './linuxSystem';
+import { findNssDatabases, type NssDatabase } from './nssDatabases';
 import type { TrustContext } from './store';
 
 export interface AnchorContext {
@@ -22,17 +23,23 @@ export interface AnchorContext {
   certutil?: string;
 }
 
+/** One browser NSS database (the same list trust/nss.ts writes to) and what it trusts. */
+export interface NssAnchors extends NssDatabase { set: AnchorSet }
+
 export interface ConsumerAnchors {
   system: AnchorSet;
   node: AnchorSet;
-  /** Present only when a browser NSS database exists and certutil could read it. */
-  nss?: AnchorSet;
+  /**
+   * Every browser NSS database under HOME that certutil could read; absent when there is none. The
+   * browsers trust a chain only when each of them does: one that lacks the CA still shows the error.
+   */
+  nss?: NssAnchors[];
   /** Every non-self-signed CA known locally (system store, NSS): used to spot an omitted intermediate. */
   knownIntermediates: ParsedCertificate[];
   /** Is this one of the public roots Node ships (Mozilla's list)? */
   isPublicRoot(cert: ParsedCertificate): boolean;
   /** Where each set came from, for the log and the details view. */
-  sources: { system: string[]; node: string[]; nss?: string };
+  sources: { system: string[]; node: string[]; nss?: string[] };
   /** Files or tools that could not be read: shown, never fatal. */
   warnings: string[];
 }
@@ -269,7 +276,7 @@ async function nodeStore(env: NodeJS.ProcessEnv, system: StoreRead, warnings: st
 }
 
 // ---------------------------------------------------------------------------------------------
-// NSS (Chromium's ~/.pki/nssdb)
+// NSS: every browser database findNssDatabases knows (Chromium, snap Chromium, Firefox profiles)
 
 interface NssEntry { key: string; read: StoreRead & { trusted: ParsedCertificate[] } }
 const nssCache = new Map<string, NssEntry>();
@@ -285,13 +292,12 @@ export function parseCertutilList(out: string): { nickname: string; ssl: string 
   return rows;
 }
 
-async function nssStore(ctx: Required<Pick<AnchorContext, 'env' | 'homeDir'>> & AnchorContext, warnings: string[]) {
-  const dbDir = path.join(ctx.homeDir, '.pki', 'nssdb');
+async function nssDatabase(dbDir: string, ctx: Required<Pick<AnchorContext, 'env'>> & AnchorContext, warnings: string[]) {
   let st: Stats;
   try { st = await fs.stat(path.join(dbDir, 'cert9.db')); } catch { return undefined; }
   const key = `${st.mtimeMs}:${st.size}`;
   const hit = nssCache.get(dbDir);
-  if (hit && hit.key === key) return { ...hit.read, db: dbDir };
+  if (hit && hit.key === key) return hit.read;
   const certutil = ctx.certutil ?? 'certutil';
   const db = `sql:${dbDir}`;
   let listing;
@@ -313,14 +319,23 @@ async function nssStore(ctx: Required<Pick<AnchorContext, 'env' | 'homeDir'>> & 
   }));
   const read = { anchors: trusted, intermediates: all.filter(c => c.summary.isCa && !c.summary.selfSigned), sources: [dbDir], trusted };
   nssCache.set(dbDir, { key, read });
-  return { ...read, db: dbDir };
+  return read;
+}
+
+/** Each database found under HOME, read (or served from the cache) in parallel; unreadable ones are warned about and left out. */
+async function nssStores(ctx: Required<Pick<AnchorContext, 'env' | 'homeDir'>> & AnchorContext, warnings: string[]) {
+  const read = await Promise.all(findNssDatabases(ctx.homeDir).map(async db => {
+    const got = await nssDatabase(db.dir, ctx, warnings);
+    return got ? { ...db, ...got } : undefined;
+  }));
+  return read.filter((r): r is NonNullable<typeof r> => r !== undefined);
 }
 
 // ---------------------------------------------------------------------------------------------
 
 /**
  * What a probe must read to see the stores a repair in `ctx` changes: a sandbox's system bundle (and
- * its certificate folder, not the machine's), the NSS database under the sandbox HOME, the certutil the
+ * its certificate folder, not the machine's), the NSS databases under the sandbox HOME, the certutil the
  * user configured; NODE_EXTRA_CA_CERTS as `ctx.env` has it. A context rendered for another platform
  * (`--dry-run --platform`) says nothing about this machine: the probe reads this machine's defaults.
  */
@@ -343,7 +358,7 @@ export async function loadTrustAnchors(ctx: AnchorContext = {}): Promise<Consume
   const warnings: string[] = [];
   const [system, nss] = await Promise.all([
     systemStore(platform, env, homeDir, warnings),
-    platform === 'linux' && homeDir ? nssStore({ ...ctx, env, homeDir }, warnings) : Promise.resolve(undefined),
+    platform === 'linux' && homeDir ? nssStores({ ...ctx, env, homeDir }, warnings) : Promise.resolve([]),
   ]);
   const node = await nodeStore(env, system, warnings);
   bundledRoots();
@@ -352,10 +367,12 @@ export async function loadTrustAnchors(ctx: AnchorContext = {}): Promise<Consume
     system: new AnchorSet(system.anchors, 'system', system.intermediates),
     node: new AnchorSet(node.anchors, 'node', node.intermediates),
     // Browsers also trust the public roots built into them; Node's bundle is the same Mozilla list.
-    ...(nss ? { nss: new AnchorSet([...nss.anchors, ...bundledRoots()], 'nss', nss.intermediates) } : {}),
-    knownIntermediates: dedupe([...system.intermediates, ...(nss?.intermediates ?? [])]),
+    ...(nss.length ? {
+      nss: nss.map(db => ({ dir: db.dir, label: db.label, set: new AnchorSet([...db.anchors, ...bundledRoots()], 'nss', db.intermediates) })),
+    } : {}),
+    knownIntermediates: dedupe([...system.intermediates, ...nss.flatMap(db => db.intermediates)]),
     isPublicRoot: c => publicSpki.has(c.spki.toString('base64')),
-    sources: { system: system.sources, node: node.sources, ...(nss ? { nss: nss.db } : {}) },
+    sources: { system: system.sources, node: node.sources, ...(nss.length ? { nss: nss.map(db => db.dir) } : {}) },
     warnings,
   };
 }

@@ -13,41 +13,15 @@
  * These are the user's own files: no elevation.
  */
 import * as crypto from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { thumbprint } from '../certs/encoding';
 import { pemToDer } from '../certs/parse';
 import { run } from '../exec';
 import type { PlanStep } from '../plan';
 import { trustedCertFile, trustedCertFileStep } from '../planSteps';
+import { findNssDatabases, type NssDatabase } from './nssDatabases';
 import type { CertificateRef, TrustContext, TrustStore } from './store';
 
 export const CERTUTIL_PACKAGES = 'install libnss3-tools (Debian/Ubuntu) / nss-tools (Fedora) / nss (Arch)';
-
-export interface NssDatabase { dir: string; label: string }
-
-function profilesIn(root: string, label: string): NssDatabase[] {
-  let names: string[];
-  try { names = fs.readdirSync(root); } catch { return []; }
-  return names.map(n => path.join(root, n))
-    .filter(d => fs.existsSync(path.join(d, 'cert9.db')))
-    .map(dir => ({ dir, label: `${label} profile ${path.basename(dir)}` }));
-}
-
-/** Every NSS database (sql: format, cert9.db) under `home`. */
-export function findNssDatabases(home: string): NssDatabase[] {
-  const dbs: NssDatabase[] = [];
-  const chromium = [
-    { dir: path.join(home, '.pki', 'nssdb'), label: 'Chromium/Chrome (~/.pki/nssdb)' },
-    { dir: path.join(home, 'snap', 'chromium', 'current', '.pki', 'nssdb'), label: 'Chromium (snap)' },
-  ];
-  for (const c of chromium) if (fs.existsSync(path.join(c.dir, 'cert9.db'))) dbs.push(c);
-  dbs.push(...profilesIn(path.join(home, '.mozilla', 'firefox'), 'Firefox'));
-  dbs.push(...profilesIn(path.join(home, 'snap', 'firefox', 'common', '.mozilla', 'firefox'), 'Firefox (snap)'));
-  dbs.push(...profilesIn(path.join(home, '.var', 'app', 'org.mozilla.firefox', '.mozilla', 'firefox'), 'Firefox (Flatpak)'));
-  dbs.push(...profilesIn(path.join(home, 'Library', 'Application Support', 'Firefox', 'Profiles'), 'Firefox'));
-  return dbs;
-}
 
 const certutil = (ctx: TrustContext) => ctx.tools?.certutil ?? 'certutil';
 const dbArg = (dir: string) => `sql:${dir}`;
