@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { run } from '../exec';
 import { configDir } from '../paths';
 import type { CommandAction, PlanStep } from '../plan';
+import { writeFileStep } from '../planSteps';
 import type { CertificateRef, TrustContext, TrustStore } from './store';
 import { isNoTrustSettings, parseDumpTrustSettings, parseFindCertificate } from './darwinSecurityParse';
 
@@ -96,15 +97,12 @@ export function darwinProbes(runner: Runner = run) {
   };
 }
 
+/** The PEM `security` reads. A macOS path planned from any machine: never read here, its undo removes it. */
 function pemStep(cert: CertificateRef, file: string): PlanStep {
-  return {
-    id: 'darwin-trust-file',
-    title: `Write the certificate to ${file}`,
-    action: { type: 'write-file', path: file, contents: cert.pem, encoding: 'utf8', mode: 0o644 },
-    elevated: false,
-    changes: `file ${file}`,
-    undo: { type: 'remove-file', path: file },
-  };
+  return writeFileStep({
+    id: 'darwin-trust-file', title: `Write the certificate to ${file}`, path: file, contents: cert.pem,
+    mode: 0o644, existing: null, changes: `file ${file}`,
+  })!;
 }
 
 export function createDarwinKeychainStore(runner: Runner = run): TrustStore {

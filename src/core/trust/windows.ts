@@ -13,7 +13,8 @@ import { X509Certificate } from 'node:crypto';
 import { IIS_EXPRESS_FRIENDLY_NAME } from '../certs/profiles';
 import { psQuote, run } from '../exec';
 import { configDir } from '../paths';
-import type { CommandAction, PlanStep, WriteFileAction } from '../plan';
+import type { CommandAction, PlanStep } from '../plan';
+import { writeFileStep } from '../planSteps';
 import type { CertificateRef, TrustContext, TrustStore } from './store';
 import { parseWindowsCertJson, type WindowsCertEntry } from './windowsCertJson';
 
@@ -110,9 +111,15 @@ function fileStem(cert: CertificateRef): string {
   return `${cert.nickname.replace(/[^A-Za-z0-9._-]+/g, '_')}-${thumb(cert).slice(0, 8)}`;
 }
 
+/**
+ * A transport file for a Windows command. The path is a Windows path planned from any machine, so the
+ * target is never read here (`existing: null`): its undo removes it.
+ */
 function writeStep(id: string, file: string, contents: string, encoding: 'utf8' | 'base64', mode: number, what: string): PlanStep {
-  const action: WriteFileAction = { type: 'write-file', path: file, contents, encoding, mode };
-  return { id, title: `Write ${what} to ${file}`, action, elevated: false, changes: `file ${file}`, undo: { type: 'remove-file', path: file } };
+  return writeFileStep({
+    id, title: `Write ${what} to ${file}`, path: file, mode, existing: null, changes: `file ${file}`,
+    contents: encoding === 'base64' ? Buffer.from(contents, 'base64') : contents,
+  })!;
 }
 
 function cerStep(cert: CertificateRef, ctx: TrustContext, id: string): { step: PlanStep; file: string } {
