@@ -8,7 +8,8 @@
  * `launchBrowser`, `serverReadyAction.pattern`, and any value holding `${...}` or `%s` (not a literal).
  */
 import { Collector, type ParseOutput } from './collect';
-import { entries, locateString, locateValue, parseJsonc, prop, stringValue, treeOfObject, type JsonNode } from './jsonTree';
+import { locateString, parseJsonc, prop, stringValue, treeOfObject, type JsonNode } from './jsonTree';
+import { readAspNetCoreEnv, readUrlsArgs } from './aspnetCoreUrls';
 import { mergeEndpoints } from './merge';
 import type { DeclaredEndpoint } from './types';
 
@@ -41,15 +42,7 @@ function readConfiguration(c: Collector, text: string, cfg: JsonNode | undefined
   const url = prop(cfg, 'url');
   if (url?.type === 'string') c.url(locateString(text, url)!, name);
 
-  // Environment variable names are case-insensitive on Windows, where most of these run.
-  const env = prop(cfg, 'env');
-  for (const [key, value] of entries(env, true)) {
-    const k = key.toUpperCase();
-    const located = locateValue(text, value);
-    if (!located) continue;
-    if (k === 'ASPNETCORE_URLS') c.urlList(located, name);
-    else if (k === 'ASPNETCORE_HTTPS_PORT' || k === 'ASPNETCORE_HTTPS_PORTS') c.portList(located, name);
-  }
+  readAspNetCoreEnv(c, text, prop(cfg, 'env'), name);
 
   readUrlsArgs(c, text, prop(cfg, 'args'), name);
 
@@ -57,31 +50,3 @@ function readConfiguration(c: Collector, text: string, cfg: JsonNode | undefined
   if (uriFormat?.type === 'string') c.url(locateString(text, uriFormat)!, name);
 }
 
-/** `--urls=X` / `--urls X` in an args array (or, for debuggers that take one string, inside it). */
-export function readUrlsArgs(c: Collector, text: string, args: JsonNode | undefined, detail?: string): void {
-  if (!args) return;
-  if (args.type === 'string') {
-    const s = locateString(text, args)!;
-    const re = /(?:^|\s)--urls(?:=|\s+)(["']?)([^"'\s]+)\1/g;
-    for (let m = re.exec(s.value); m; m = re.exec(s.value)) {
-      const start = m.index + m[0].length - m[2].length - m[1].length;
-      c.urlList({ value: m[2], at: (i) => s.at(start + i) }, detail);
-    }
-    return;
-  }
-  if (args.type !== 'array') return;
-  const items = args.children ?? [];
-  for (let i = 0; i < items.length; i++) {
-    const arg = items[i];
-    if (arg.type !== 'string') continue;
-    const s = locateString(text, arg)!;
-    if (s.value === '--urls') {
-      const next = items[i + 1];
-      if (next?.type === 'string') c.urlList(locateString(text, next)!, detail);
-      i++;
-    } else if (s.value.startsWith('--urls=')) {
-      const skip = '--urls='.length;
-      c.urlList({ value: s.value.slice(skip), at: (j) => s.at(j + skip) }, detail);
-    }
-  }
-}

@@ -13,7 +13,7 @@
  */
 import { Collector, type ParseOutput } from './collect';
 import { entries, locateString, locateValue, parseJsonc, path, prop, stringValue, treeOfObject, type JsonNode } from './jsonTree';
-import { readUrlsArgs } from './launchJson';
+import { readAspNetCoreEnv, readUrlsArgs } from './aspnetCoreUrls';
 import { mergeEndpoints } from './merge';
 import type { DeclaredEndpoint } from './types';
 
@@ -58,13 +58,7 @@ function readProfile(c: Collector, text: string, profile: JsonNode | undefined, 
   const applicationUrl = prop(profile, 'applicationUrl');
   if (applicationUrl?.type === 'string') c.urlList(locateString(text, applicationUrl)!, name);
 
-  for (const [key, value] of entries(prop(profile, 'environmentVariables'), true)) {
-    const k = key.toUpperCase();
-    const located = locateValue(text, value);
-    if (!located) continue;
-    if (k === 'ASPNETCORE_URLS') c.urlList(located, name);
-    else if (k === 'ASPNETCORE_HTTPS_PORT' || k === 'ASPNETCORE_HTTPS_PORTS') c.portList(located, name);
-  }
+  readAspNetCoreEnv(c, text, prop(profile, 'environmentVariables'), name);
 
   readUrlsArgs(c, text, prop(profile, 'commandLineArgs'), name);
 }
