@@ -100,7 +100,9 @@ export async function runUiTest(log) {
       const qp = page.locator('.quick-input-widget');
       await qp.waitFor({ state: 'visible', timeout: 10_000 });
       await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: `localhost:${port}` }).first().waitFor({ timeout: 10_000 });
-      check(true, 'quick pick lists the endpoint and its fixes');
+      const rows = await page.locator('.quick-input-list .monaco-list-row').allTextContents();
+      check(rows.some(r => r.includes(`localhost:${port}`)) && rows.some(r => /trust|repair|regenerate/i.test(r)),
+        `quick pick lists the endpoint and its fixes (${rows.length} rows)`);
       await page.screenshot({ path: path.join(shots, 'quick-pick.png') });
       await page.keyboard.press('Escape');
     });
@@ -157,14 +159,16 @@ export async function runUiTest(log) {
       const rendered = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame').locator('body');
       const plain = page.locator('.monaco-editor .view-lines');
       const deadline = Date.now() + 20_000;
+      let shown = '';
       for (;;) {
         const texts = [await plain.first().textContent({ timeout: 500 }).catch(() => ''), await rendered.first().textContent({ timeout: 500 }).catch(() => '')];
-        if (texts.some(t => t?.includes('SHA-256'))) break;
+        shown = texts.find(t => t?.includes('SHA-256')) ?? '';
+        if (shown) break;
         if (Date.now() > deadline) throw new Error('no certificate details on screen');
         await page.waitForTimeout(250);
       }
       await page.waitForTimeout(500);
-      check(true, 'certificate details show the thumbprints');
+      check(/SHA-256/.test(shown) && /[0-9A-F]{64}/.test(shown.replace(/[\s:]/g, '')), 'certificate details show the thumbprints');
       await page.screenshot({ path: path.join(shots, 'certificate-details.png') });
     });
   } catch (err) {
