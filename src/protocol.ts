@@ -11,11 +11,11 @@
  *
  * Folders and files travel as URIs (`file:///...`), as LSP does everywhere else.
  */
-import type { ClientCertificateEntry } from './core/clientCertificates';
-import type { DeclaredEndpoint, DiscoveryWarning } from './core/endpoints/types';
-import type { EndpointVerdict } from './core/probe/types';
-import type { FixId, ProblemCode } from './core/probe/problems';
-import { DEFAULT_EXPIRING_SOON_DAYS, DEFAULT_TIMEOUT_MS } from './core/checkDefaults';
+import type { ClientCertificateEntry } from './core/check';
+import type { DeclaredEndpoint, DiscoveryWarning } from './core/endpoints';
+import type { EndpointVerdict } from './core/check';
+import type { FixId, ProblemCode } from './core/check';
+import { DEFAULT_EXPIRING_SOON_DAYS, DEFAULT_TIMEOUT_MS } from './core/check';
 
 /** Client id: VS Code reads `devcertDoctor.trace.server` for the LSP trace because of it. */
 export const LANGUAGE_CLIENT_ID = 'devcertDoctor';

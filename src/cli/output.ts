@@ -4,8 +4,8 @@
  * (https://no-color.org); JSON output never goes through here.
  */
 import * as path from 'node:path';
-import type { DiscoveryWarning, DeclaredEndpoint } from '../core/endpoints/types';
-import type { EndpointVerdict } from '../core/probe/types';
+import type { DiscoveryWarning, DeclaredEndpoint } from '../core/endpoints';
+import type { EndpointVerdict } from '../core/check';
 
 export interface Style { red(s: string): string; green(s: string): string; yellow(s: string): string; dim(s: string): string; bold(s: string): string }
 

@@ -7,9 +7,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { UsageError } from './args';
-import { Ledger } from '../core/ledger';
-import { executePlan, renderPlan, type Platform, type RepairPlan } from '../core/plan';
-import type { TrustContext } from '../core/trust/store';
+import { Ledger } from '../core/plan';
+import { executePlan, renderPlan, type RepairPlan } from '../core/plan';
+import type { Platform } from '../core/io';
+import type { TrustContext } from '../core/trust';
 
 export const PLATFORMS: Platform[] = ['linux', 'darwin', 'win32'];
 

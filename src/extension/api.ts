@@ -2,7 +2,7 @@
  * What activate() returns. Read-only state for anyone; the responder hook (answers modals without a
  * click) only in development and test runs, so an installed extension cannot be driven by another one.
  */
-import type { EndpointVerdict } from '../core/probe/types';
+import type { EndpointVerdict } from '../core/check';
 import type { GateOutcome } from './debugGate';
 import type { NotificationRecord, Responder } from './notifier';
 import type { StatusBarSnapshot } from './statusBar';

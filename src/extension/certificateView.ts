@@ -3,7 +3,8 @@
  * from the latest verdict: chain as sent, SANs, validity, thumbprints, and who trusts it.
  */
 import * as vscode from 'vscode';
-import type { CertificateSummary, EndpointVerdict } from '../core/probe/types';
+import type { CertificateSummary } from '../core/certs';
+import type { EndpointVerdict } from '../core/check';
 import { remoteCaveat } from './notifier';
 import type { VerdictStore } from './verdictStore';
 import { isListening } from './verdictStore';

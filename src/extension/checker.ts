@@ -4,8 +4,8 @@
  * checked right now, are not probed again — that is what makes a compound launch probe once.
  */
 import * as vscode from 'vscode';
-import type { EndpointVerdict } from '../core/probe/types';
-import type { DiscoveryResult } from '../core/endpoints/types';
+import type { EndpointVerdict } from '../core/check';
+import type { DiscoveryResult } from '../core/endpoints';
 import type { CheckTarget, Engine } from './engine';
 import type { ClientCertificates } from './clientCertificates';
 import type { Log } from './log';

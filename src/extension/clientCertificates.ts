@@ -4,11 +4,11 @@
  * and kept in SecretStorage, never in settings; background checks never prompt.
  */
 import * as vscode from 'vscode';
-import type { ClientCertificateEntry, ClientCertificateMap } from '../core/clientCertificates';
+import type { ClientCertificateEntry, ClientCertificateMap } from '../core/check';
 
 /** The loader pulls in the certificate parsers: loaded only when a client certificate is configured. */
-const core = () => require('../core/clientCertificates') as typeof import('../core/clientCertificates');
-import type { ClientCertificateInput } from '../core/probe/types';
+const core = () => require('../core/check') as typeof import('../core/check');
+import type { ClientCertificateInput } from '../core/probe';
 import type { ClientCertificatePayload } from '../protocol';
 import type { CheckTarget } from './engine';
 import type { Log } from './log';

@@ -4,9 +4,9 @@
  * Commands return their result, so tests and other extensions can use them programmatically.
  */
 import * as vscode from 'vscode';
-import type { FixId } from '../core/probe/problems';
-import { FIX_IDS } from '../core/probe/problems';
-import type { EndpointVerdict } from '../core/probe/types';
+import type { FixId } from '../core/check';
+import { FIX_IDS } from '../core/check';
+import type { EndpointVerdict } from '../core/check';
 import type { CertificateView } from './certificateView';
 import { createClientCertificate, type CreateClientCertificateArgs } from './createClientCertificate';
 import { pickEndpoint, showEndpointsMenu, SHOW_ENDPOINTS } from './endpointPicker';

@@ -6,8 +6,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import type { ProblemCode } from '../core/probe/problems';
-import type { EndpointVerdict } from '../core/probe/types';
+import type { ProblemCode } from '../core/check';
+import type { EndpointVerdict } from '../core/check';
 import { GATE_CACHE_MS } from './checker';
 import type { CheckTarget } from './engine';
 import { presentFix, primaryFixes } from './fixes';

@@ -1,7 +1,7 @@
 /** Quick picks over the endpoints the store knows: the status bar's menu, and "which endpoint?" prompts. */
 import * as vscode from 'vscode';
-import type { FixId } from '../core/probe/problems';
-import type { EndpointVerdict } from '../core/probe/types';
+import type { FixId } from '../core/check';
+import type { EndpointVerdict } from '../core/check';
 import { presentFix } from './fixes';
 import { verdictState } from './tooltip';
 import { isListening, realProblems, type VerdictStore } from './verdictStore';

@@ -3,11 +3,12 @@
  * and the repair engine goes through here, so the rest of src/extension never depends on how core
  * spells its options, and core pieces that have not landed yet fail in one place with a clear message.
  */
-import type { DeclaredEndpoint, DiscoveryResult } from '../core/endpoints/types';
-import type { ClientCertificateInput, EndpointVerdict } from '../core/probe/types';
-import type { FixId } from '../core/probe/problems';
+import type { DeclaredEndpoint, DiscoveryResult } from '../core/endpoints';
+import type { ClientCertificateInput } from '../core/probe';
+import type { EndpointVerdict } from '../core/check';
+import type { FixId } from '../core/check';
 import type { PlanStep, RepairPlan } from '../core/plan';
-import type { RepairStrategy } from '../core/repairStrategy';
+import type { RepairStrategy } from '../core/repair';
 
 /** One endpoint to check, with what it needs to be probed faithfully. */
 export interface CheckTarget {

@@ -2,20 +2,20 @@
  * Binds the Engine seam to src/core. Pieces of core that have not landed yet throw
  * EngineUnavailableError, which the UI reports as "not available in this build" instead of crashing.
  */
-import { readCertificateFile } from '../core/certs/formats';
-import { endpointUrl, judge } from '../core/probe/judge';
-import type { HandshakeResult } from '../core/probe/types';
-import { loadTrustAnchors } from '../core/trust/anchors';
-import { createClientCertificateFiles } from '../core/clientCertificateFiles';
+import { readCertificateFile } from '../core/certs';
+import { endpointUrl, judge } from '../core/check';
+import type { HandshakeResult } from '../core/probe';
+import { loadTrustAnchors } from '../core/trust';
+import { createClientCertificateFiles } from '../core/certs';
 import { discoverEndpoints, endpointsFromLaunchConfiguration } from '../core/endpoints';
-import type { DeclaredEndpoint } from '../core/endpoints/types';
-import type { EndpointVerdict } from '../core/probe/types';
-import { renderPlan } from '../core/planRender';
-import { executePlan } from '../core/planRun';
-import { planClean } from '../core/clean';
+import type { DeclaredEndpoint } from '../core/endpoints';
+import type { EndpointVerdict } from '../core/check';
+import { renderPlan } from '../core/plan';
+import { executePlan } from '../core/plan';
+import { planClean } from '../core/repair';
 import { alternativeStrategies, planRepair } from '../core/repair';
 import { fetchServedChain } from '../core/check';
-import { checkTargets as probeTargets } from '../core/checkService';
+import { checkTargets as probeTargets } from '../core/check';
 import type { CheckTarget, Engine, RepairRequest } from './engine';
 import { extensionTrustContext, sandboxDir } from './trustContext';
 

@@ -1,8 +1,8 @@
 /** "Export certificate…": saves the certificate an endpoint serves, as PEM (chain as sent) or DER (leaf). */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { toPem } from '../core/certs/encoding';
-import type { EndpointVerdict } from '../core/probe/types';
+import { toPem } from '../core/certs';
+import type { EndpointVerdict } from '../core/check';
 import { describeError } from './log';
 import { targetOfVerdict } from './repairFlow';
 import { readSettings } from './settings';

@@ -14,7 +14,7 @@ import {
   type CheckNowParams, type CheckNowResult, type ClientCertificateParams, type ClientCertificatePayload, type FolderVerdicts, type InitializationOptions,
   type NotificationSpec, type ProbeParams, type RequestSpec, type ServerSettings,
 } from '../protocol';
-import type { EndpointVerdict } from '../core/probe/types';
+import type { EndpointVerdict } from '../core/check';
 
 // Built from this side's copy of vscode-jsonrpc (see the note at the top of protocol.ts).
 function requestType<P, R>(spec: RequestSpec<P, R>): RequestType<P, R, void> { return new RequestType<P, R, void>(spec.method); }

@@ -4,7 +4,7 @@
  * when the server comes up rather than when the browser fails.
  */
 import type * as vscode from 'vscode';
-import type { EndpointVerdict } from '../core/probe/types';
+import type { EndpointVerdict } from '../core/check';
 import type { Checker } from './checker';
 import type { CheckTarget } from './engine';
 import type { Log } from './log';

@@ -5,9 +5,9 @@
  */
 import * as vscode from 'vscode';
 import type { RepairPlan } from '../core/plan';
-import type { RepairStrategy } from '../core/repairStrategy';
-import { formatCommand } from '../core/exec';
-import type { EndpointVerdict } from '../core/probe/types';
+import type { RepairStrategy } from '../core/repair';
+import { formatCommand } from '../core/io';
+import type { EndpointVerdict } from '../core/check';
 import type { CheckTarget, RepairRequest } from './engine';
 import { describeError } from './log';
 import { withRemoteCaveat } from './notifier';

@@ -3,7 +3,7 @@
  * the next check without a reload.
  */
 import * as vscode from 'vscode';
-import { DEFAULT_EXPIRING_SOON_DAYS, DEFAULT_TIMEOUT_MS } from '../core/checkDefaults';
+import { DEFAULT_EXPIRING_SOON_DAYS, DEFAULT_TIMEOUT_MS } from '../core/check';
 import type { ClientCertificateSetting } from '../protocol';
 
 export type PreLaunchMode = 'warn' | 'block' | 'off';

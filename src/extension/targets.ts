@@ -2,7 +2,7 @@
  * Turns what discovery, launch configurations and `devcertDoctor.endpoints` declare into check targets:
  * loopback only (a gate must never connect to another machine on its own), one per URL.
  */
-import type { DeclaredEndpoint } from '../core/endpoints/types';
+import type { DeclaredEndpoint } from '../core/endpoints';
 import type { CheckTarget } from './engine';
 
 const WILDCARDS = new Set(['*', '+', '0.0.0.0', '[::]']);

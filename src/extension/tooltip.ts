@@ -1,6 +1,6 @@
 /** The status bar tooltip: a small table of endpoint, state, expiry and who trusts it. */
 import * as vscode from 'vscode';
-import type { EndpointVerdict } from '../core/probe/types';
+import type { EndpointVerdict } from '../core/check';
 import { isListening, realProblems, type Summary } from './verdictStore';
 import { remoteCaveat } from './notifier';
 

@@ -4,8 +4,8 @@
  * here, so they always agree with each other.
  */
 import * as vscode from 'vscode';
-import type { EndpointVerdict } from '../core/probe/types';
-import type { Problem } from '../core/probe/problems';
+import type { EndpointVerdict } from '../core/check';
+import type { Problem } from '../core/check';
 
 export type OverallState = 'no-endpoints' | 'checking' | 'trusted' | 'problems' | 'not-listening';
 

@@ -4,7 +4,7 @@
  * extension's: the plan is shown and consented to there, never run from the server.
  */
 import { CodeActionKind, type CodeAction, type CodeActionParams } from 'vscode-languageserver/node';
-import { FIX_IDS, type FixId } from '../core/probe/problems';
+import { FIX_IDS, type FixId } from '../core/check';
 import { COMMANDS, DIAGNOSTIC_SOURCE, type EndpointDiagnosticData, type RunFixArgs, type ShowCertificateArgs } from '../protocol';
 import { fixTitle } from './wording';
 

@@ -5,9 +5,9 @@
  */
 import { type Diagnostic, type Range } from 'vscode-languageserver/node';
 import { DiagnosticSeverity } from 'vscode-languageserver/node';
-import type { DeclaredCertificate, DeclaredEndpoint, DiscoveryWarning } from '../core/endpoints/types';
-import type { EndpointVerdict } from '../core/probe/types';
-import type { Problem } from '../core/probe/problems';
+import type { DeclaredCertificate, DeclaredEndpoint, DiscoveryWarning } from '../core/endpoints';
+import type { EndpointVerdict } from '../core/check';
+import type { Problem } from '../core/check';
 import { DIAGNOSTIC_SOURCE, type EndpointDiagnosticData } from '../protocol';
 import type { FileParse } from './discovery';
 import { CERTIFICATE_PROBLEMS, certificateMessage, diagnosticMessage, severityOf } from './wording';

@@ -3,10 +3,7 @@
  * folder, the merge. The rest of src/server goes through here, and a parser that throws costs that one
  * file a warning, never the server.
  */
-import {
-  discoverEndpoints, mergeEndpoints as mergeDeclared, parserFor as coreParserFor,
-  type DeclaredEndpoint, type DiscoveryResult, type ParseOutput,
-} from '../core/endpoints';
+import { discoverEndpoints, mergeEndpoints as mergeDeclared, parserFor as coreParserFor, type DeclaredEndpoint, type DiscoveryResult, type ParseOutput } from '../core/endpoints';
 
 /** One file's contribution (the shape discovery's per-format parsers return). */
 export type FileParse = ParseOutput;

@@ -4,7 +4,7 @@
  * because diagnostics are published per file and an edit replaces exactly one file's contribution.
  */
 import { normalizeEndpointUrl } from '../core/endpoints';
-import type { DeclaredEndpoint, DiscoveryResult, DiscoveryWarning, EndpointSource } from '../core/endpoints/types';
+import type { DeclaredEndpoint, DiscoveryResult, DiscoveryWarning, EndpointSource } from '../core/endpoints';
 import { mergeEndpoints, type FileParse } from './discovery';
 import { pathKey, pathToUri } from './uris';
 

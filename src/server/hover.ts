@@ -4,8 +4,9 @@
  * who trusts it, and links that run the fixes. Pure: built from the state the server already holds.
  */
 import { MarkupKind, type Hover, type Position, type Range } from 'vscode-languageserver/node';
-import type { DeclaredCertificate, DeclaredEndpoint } from '../core/endpoints/types';
-import type { CertificateSummary, EndpointVerdict } from '../core/probe/types';
+import type { DeclaredCertificate, DeclaredEndpoint } from '../core/endpoints';
+import type { CertificateSummary } from '../core/certs';
+import type { EndpointVerdict } from '../core/check';
 import { COMMANDS, type RunFixArgs, type ShowCertificateArgs } from '../protocol';
 import type { FileParse } from './discovery';
 import { fixTitle, remoteNote } from './wording';

@@ -9,13 +9,13 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { normalizeEndpointUrl } from '../core/endpoints';
-import type { DeclaredEndpoint } from '../core/endpoints/types';
+import type { DeclaredEndpoint } from '../core/endpoints';
 import type { CheckNowParams, InitializationOptions, ProbeParams, ServerSettings, VerdictsForParams } from '../protocol';
 import { codeActionsFor } from './codeActions';
 import { hoverAt } from './hover';
 import { checkNowType, clientCertificateType, probeType, verdictsForType, verdictsType } from './protocolTypes';
 import { normalizeSettings } from './settings';
-import { warmUpTrustAnchors } from '../core/checkService';
+import { warmUpTrustAnchors } from '../core/check';
 import { Workspace, defaultCertificateUsers, type WorkspaceOptions } from './workspace';
 
 const SECTION = 'devcertDoctor';

@@ -4,9 +4,9 @@
  * has more probes running than one batch per trigger.
  */
 import { endpointKey } from '../core/endpoints';
-import type { DeclaredEndpoint } from '../core/endpoints/types';
-import type { EndpointVerdict } from '../core/probe/types';
-import type { CheckFn, CheckSettings, ProbeTarget } from '../core/checkService';
+import type { DeclaredEndpoint } from '../core/endpoints';
+import type { EndpointVerdict } from '../core/check';
+import type { CheckFn, CheckSettings, ProbeTarget } from '../core/check';
 
 export interface CachedVerdict { verdict: EndpointVerdict; at: number }
 

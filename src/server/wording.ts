@@ -4,7 +4,7 @@
  * The problem messages themselves come from src/core/probe/problems.ts: one place for their words.
  */
 import { DiagnosticSeverity } from 'vscode-languageserver/node';
-import type { FixId, Problem, ProblemCode } from '../core/probe/problems';
+import type { FixId, Problem, ProblemCode } from '../core/check';
 
 /**
  * Severity by problem code, decided here (LSP has four levels, the engine has three):

@@ -7,16 +7,17 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver/node';
-import type { DeclaredEndpoint } from '../core/endpoints/types';
-import type { ClientCertificateInput, EndpointVerdict } from '../core/probe/types';
-import { findClientCertificateConfig } from '../core/clientCertificates';
+import type { DeclaredEndpoint } from '../core/endpoints';
+import type { ClientCertificateInput } from '../core/probe';
+import type { EndpointVerdict } from '../core/check';
+import { findClientCertificateConfig } from '../core/check';
 import type { ClientCertificateParams, ClientCertificatePayload, FolderVerdicts, ServerSettings } from '../protocol';
 import { DEFAULT_SERVER_SETTINGS } from '../protocol';
 import { fileDiagnostics } from './diagnostics';
 import { discoverFolder, parserFor } from './discovery';
 import { FolderState, type FileView } from './folderState';
 import { DEFAULT_TTL_MS, ProbeCache, listenerKey } from './probeCache';
-import { checkTargets, type CheckFn, type CheckSettings, type ProbeTarget } from '../core/checkService';
+import { checkTargets, type CheckFn, type CheckSettings, type ProbeTarget } from '../core/check';
 import { DEFAULT_BACKOFF, ReprobeScheduler, type BackoffOptions } from './reprobe';
 import { isInside, uriToPath } from './uris';
 

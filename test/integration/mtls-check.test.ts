@@ -5,10 +5,8 @@
  */
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { checkEndpoints, type CheckOptions } from '../../src/core/check';
-import {
-  findClientCertificateConfig, loadClientCertificate, type ClientCertificateMap,
-} from '../../src/core/clientCertificates';
+import { checkEndpoints, type CheckOptions } from '../../src/core/check/checkEndpoints';
+import { findClientCertificateConfig, loadClientCertificate, type ClientCertificateMap } from '../../src/core/check/clientCertificateConfig';
 import type { ClientCertificateInput } from '../../src/core/probe/types';
 import { makeMtlsCertSet, type MtlsCertSet } from '../helpers/clientCerts';
 import { MtlsServerPool, assertOutcome, caseTitle, clientFiles, mtlsCases, type VerdictLike } from '../helpers/mtlsCases';

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { checkEndpoints } from '../../src/core/check';
+import { checkEndpoints } from '../../src/core/check/checkEndpoints';
 import { makeCert } from '../helpers/openssl';
 import { makeTempDir } from '../helpers/sandbox';
 import { freePort, startTcpServer, startTlsServer, type RunningServer } from '../helpers/servers';

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { PlanStep, RepairPlan } from '../../src/core/plan';
-import { executePlan } from '../../src/core/planRun';
+import type { PlanStep, RepairPlan } from '../../src/core/plan/types';
+import { executePlan } from '../../src/core/plan/run';
 import { devServerSnippet, planCraDevServer, planDevServerSnippet } from '../../src/core/bind/devServer';
 import { dotenvValue, setDotenvValues } from '../../src/core/bind/dotenv';
 import { makeTempDir } from '../helpers/sandbox';

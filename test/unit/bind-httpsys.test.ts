@@ -1,15 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ExecResult } from '../../src/core/exec';
-import {
-  interpretIisExpressAdminCmd, planHttpSysBindings, planIisExpressRegenerate, readHttpSysBinding,
-  readHttpSysBindings,
-} from '../../src/core/bind/httpSys';
+import type { ExecResult } from '../../src/core/io/exec';
+import { interpretIisExpressAdminCmd, planHttpSysBindings, planIisExpressRegenerate, readHttpSysBinding, readHttpSysBindings } from '../../src/core/bind/httpSys';
 import { findBinding, parseNetshShowSslcert } from '../../src/core/bind/netshParse';
-import {
-  BindInputError, IIS_EXPRESS_APP_ID, validateAppId, validatePort, validateThumbprint,
-} from '../../src/core/bind/validate';
+import { BindInputError, IIS_EXPRESS_APP_ID, validateAppId, validatePort, validateThumbprint } from '../../src/core/bind/validate';
 import type { Runner } from '../../src/core/bind/types';
 
 const FIX = path.join(__dirname, '..', 'fixtures', 'platform');

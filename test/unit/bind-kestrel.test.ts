@@ -2,13 +2,10 @@ import * as assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'jsonc-parser';
-import { ExecError, type ExecResult } from '../../src/core/exec';
-import type { PlanStep, RepairPlan } from '../../src/core/plan';
-import { executePlan } from '../../src/core/planRun';
-import {
-  KestrelConfigError, PASSWORD_SECRET_KEY, checkDevCerts, detectFormatting, editKestrelDefaultCertificate,
-  interpretDevCertsCheck, planKestrelConfig, planKestrelDevCerts, userSecretsFile,
-} from '../../src/core/bind/kestrel';
+import { ExecError, type ExecResult } from '../../src/core/io/exec';
+import type { PlanStep, RepairPlan } from '../../src/core/plan/types';
+import { executePlan } from '../../src/core/plan/run';
+import { KestrelConfigError, PASSWORD_SECRET_KEY, checkDevCerts, detectFormatting, editKestrelDefaultCertificate, interpretDevCertsCheck, planKestrelConfig, planKestrelDevCerts, userSecretsFile } from '../../src/core/bind/kestrel';
 import type { BindContext } from '../../src/core/bind/types';
 import { makeTempDir } from '../helpers/sandbox';
 

@@ -5,10 +5,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { sha256 } from '../../src/core/planSteps';
-import { planClean } from '../../src/core/clean';
-import { Ledger, type LedgerEntry } from '../../src/core/ledger';
-import { executePlan, renderPlan } from '../../src/core/plan';
+import { sha256 } from '../../src/core/plan/steps';
+import { planClean } from '../../src/core/repair/clean';
+import { Ledger, type LedgerEntry } from '../../src/core/plan/ledger';
+import { executePlan } from '../../src/core/plan/run';
+import { renderPlan } from '../../src/core/plan/render';
 import type { TrustContext } from '../../src/core/trust/store';
 import { makeTempDir } from '../helpers/sandbox';
 

@@ -3,10 +3,7 @@ import * as crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  ClientCertificateError, clientCertificateThumbprints, findClientCertificateConfig, loadClientCertificate,
-  loadClientCertificateFromFlags, parseClientCertificateKey, resolveConfigPath, type ClientCertificateEntry,
-} from '../../src/core/clientCertificates';
+import { ClientCertificateError, clientCertificateThumbprints, findClientCertificateConfig, loadClientCertificate, loadClientCertificateFromFlags, parseClientCertificateKey, resolveConfigPath, type ClientCertificateEntry } from '../../src/core/check/clientCertificateConfig';
 import { makeClientCert } from '../helpers/clientCerts';
 import { makeCert, type CertFiles } from '../helpers/openssl';
 import { makeTempDir } from '../helpers/sandbox';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseAngularJson } from '../../src/core/endpoints';
+import { parseAngularJson } from '../../src/core/endpoints/angularJson';
 import { rangeText } from '../fixtures/endpoints/ranges';
 
 const FILE = '/ng/angular.json';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseApplicationHostConfig, parseBindingInformation } from '../../src/core/endpoints';
+import { parseApplicationHostConfig, parseBindingInformation } from '../../src/core/endpoints/applicationHost';
 import { rangeText } from '../fixtures/endpoints/ranges';
 
 const FILE = '/sln/.vs/Shop/config/applicationhost.config';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseAppSettings } from '../../src/core/endpoints';
+import { parseAppSettings } from '../../src/core/endpoints/appSettings';
 import { rangeText } from '../fixtures/endpoints/ranges';
 
 const FILE = '/ws/Api/appsettings.Development.json';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseViteOrWebpackConfig } from '../../src/core/endpoints';
+import { parseViteOrWebpackConfig } from '../../src/core/endpoints/devServerConfig';
 import { rangeText } from '../fixtures/endpoints/ranges';
 
 const VITE = '/web/vite.config.ts';

@@ -1,7 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { classifyFile, discoverEndpoints, parseLaunchJson, type DeclaredEndpoint, type DiscoveryResult } from '../../src/core/endpoints';
+import { classifyFile } from '../../src/core/endpoints/walk';
+import { discoverEndpoints } from '../../src/core/endpoints';
+import { parseLaunchJson } from '../../src/core/endpoints/launchJson';
+import type { DeclaredEndpoint, DiscoveryResult } from '../../src/core/endpoints/types';
 import { makeTempDir } from '../helpers/sandbox';
 import { rangeText } from '../fixtures/endpoints/ranges';
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseDotEnv, parseDotEnvSet, readDotEnv } from '../../src/core/endpoints';
+import { parseDotEnv, parseDotEnvSet, readDotEnv } from '../../src/core/endpoints/dotenv';
 import { rangeText } from '../fixtures/endpoints/ranges';
 
 describe('endpoints: CRA .env files', () => {

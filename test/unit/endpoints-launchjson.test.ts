@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { endpointsFromLaunchConfiguration, parseLaunchJson } from '../../src/core/endpoints';
+import { endpointsFromLaunchConfiguration, parseLaunchJson } from '../../src/core/endpoints/launchJson';
 import { lineText, rangeText } from '../fixtures/endpoints/ranges';
 
 const FILE = '/ws/.vscode/launch.json';

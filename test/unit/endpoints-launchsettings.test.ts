@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { endpointsFromLaunchSettingsProfile, parseLaunchSettings } from '../../src/core/endpoints';
+import { endpointsFromLaunchSettingsProfile, parseLaunchSettings } from '../../src/core/endpoints/launchSettings';
 import { rangeText } from '../fixtures/endpoints/ranges';
 
 const FILE = '/ws/Api/Properties/launchSettings.json';

@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { endpointKey, isLoopbackHost, mergeEndpoints, normalizeEndpointUrl, parseEndpointUrl, parseUrlList, type DeclaredEndpoint } from '../../src/core/endpoints';
+import { endpointKey, normalizeEndpointUrl, parseEndpointUrl, parseUrlList } from '../../src/core/endpoints/url';
+import { isLoopbackHost } from '../../src/core/endpoints';
+import { mergeEndpoints } from '../../src/core/endpoints/merge';
+import type { DeclaredEndpoint } from '../../src/core/endpoints/types';
 
 describe('endpoints: URL and host rules', () => {
   it('normalises https URLs: lower-case host, default port 443, path dropped', () => {

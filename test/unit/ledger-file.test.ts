@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Ledger } from '../../src/core/ledger';
-import { configDir } from '../../src/core/paths';
+import { Ledger } from '../../src/core/plan/ledger';
+import { configDir } from '../../src/core/io/paths';
 import { makeTempDir } from '../helpers/sandbox';
 
 describe('ledger', () => {

@@ -3,10 +3,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { buildPosixScript, buildPowerShellScript, SUDO_PROMPT_CANCELLED, type ElevationRunner } from '../../src/core/exec';
-import { Ledger } from '../../src/core/ledger';
-import { executePlan, renderPlan, type PlanStep, type RepairPlan } from '../../src/core/plan';
-import { writeFileStep, contiguousElevation } from '../../src/core/planSteps';
+import { buildPosixScript, buildPowerShellScript, SUDO_PROMPT_CANCELLED, type ElevationRunner } from '../../src/core/io/exec';
+import { Ledger } from '../../src/core/plan/ledger';
+import { executePlan } from '../../src/core/plan/run';
+import { renderPlan } from '../../src/core/plan/render';
+import type { PlanStep, RepairPlan } from '../../src/core/plan/types';
+import { writeFileStep, contiguousElevation } from '../../src/core/plan/steps';
 import { makeTempDir } from '../helpers/sandbox';
 
 const platform = process.platform as 'linux';

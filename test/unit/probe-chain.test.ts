@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { inspectCertificate, pemToDer, type ParsedCertificate } from '../../src/core/certs/parse';
-import { AnchorSet, buildPath, findIncompleteChain } from '../../src/core/probe/chain';
+import { AnchorSet, buildPath, findIncompleteChain } from '../../src/core/certs/chain';
 import { makeCert, type CertFiles } from '../helpers/openssl';
 import { makeTempDir } from '../helpers/sandbox';
 

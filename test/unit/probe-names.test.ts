@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { canonicalIp, dnsNameMatches, matchHostName } from '../../src/core/probe/names';
+import { canonicalIp, dnsNameMatches, matchHostName } from '../../src/core/check/names';
 
 describe('probe: SAN matching (browser rules)', () => {
   it('matches DNS names without case and without a trailing dot', () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { targetsFrom } from '../../src/core/check';
+import { targetsFrom } from '../../src/core/check/checkEndpoints';
 import type { DeclaredEndpoint, DiscoveryResult } from '../../src/core/endpoints/types';
-import { defaultServername, isLoopbackHost } from '../../src/core/probe/handshake';
+import { defaultServername, isLoopbackHost } from '../../src/core/endpoints';
 
 const ep = (host: string, port: number, file = '/ws/Properties/launchSettings.json', line = 3): DeclaredEndpoint => ({
   url: `https://${host}:${port}`, host, port, loopback: isLoopbackHost(host), certificates: [],

@@ -5,8 +5,8 @@
  */
 import * as assert from 'node:assert/strict';
 import type { DeclaredEndpoint } from '../../src/core/endpoints/types';
-import type { EndpointVerdict } from '../../src/core/probe/types';
-import type { CheckFn } from '../../src/core/checkService';
+import type { EndpointVerdict } from '../../src/core/check/types';
+import type { CheckFn } from '../../src/core/check/service';
 import { ProbeCache } from '../../src/server/probeCache';
 import { ReprobeScheduler } from '../../src/server/reprobe';
 

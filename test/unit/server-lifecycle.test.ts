@@ -14,7 +14,7 @@ import { makeTempDir } from '../helpers/sandbox';
 import { freePort, startTcpServer, startTlsServer, type RunningServer } from '../helpers/servers';
 import { LspSession, slice, uri } from '../helpers/lspSession';
 import type { CheckNowResult } from '../../src/protocol';
-import type { EndpointVerdict } from '../../src/core/probe/types';
+import type { EndpointVerdict } from '../../src/core/check/types';
 
 const messageOf = (d: Diagnostic): string => typeof d.message === 'string' ? d.message : d.message.value;
 const launchSettings = (port: number) => `{\n  "profiles": {\n    "Web": { "commandName": "Project", "applicationUrl": "https://localhost:${port}" }\n  }\n}\n`;

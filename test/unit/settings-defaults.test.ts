@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkCommand } from '../../src/cli/commands/check';
 import { repairCommand } from '../../src/cli/commands/repair';
-import { DEFAULT_EXPIRING_SOON_DAYS, DEFAULT_TIMEOUT_MS } from '../../src/core/check';
+import { DEFAULT_EXPIRING_SOON_DAYS, DEFAULT_TIMEOUT_MS } from '../../src/core/check/defaults';
 import { DEFAULT_SERVER_SETTINGS } from '../../src/protocol';
 
 interface ConfigurationSection { properties?: Record<string, { default?: unknown }> }

@@ -2,9 +2,10 @@ import * as assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ExecResult } from '../../src/core/exec';
-import type { CommandAction, PlanStep } from '../../src/core/plan';
-import type { CertificateRef, TrustContext } from '../../src/core/trust/store';
+import type { ExecResult } from '../../src/core/io/exec';
+import type { CommandAction, PlanStep } from '../../src/core/plan/types';
+import type { CertificateRef } from '../../src/core/certs/types';
+import type { TrustContext } from '../../src/core/trust/store';
 import { createDarwinKeychainStore, darwinProbes, verifyCertArgs } from '../../src/core/trust/darwin';
 import { isNoTrustSettings, parseDumpTrustSettings, parseFindCertificate } from '../../src/core/trust/darwinSecurityParse';
 

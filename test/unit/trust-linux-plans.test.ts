@@ -4,11 +4,13 @@ import * as path from 'node:path';
 import { generateCertificate } from '../../src/core/certs/generate';
 import { certificateRef } from '../../src/core/certs/formats';
 import { detectLinuxDistro, linuxSystemStore, prepareLinuxSandbox, sandboxPaths } from '../../src/core/trust/linuxSystem';
-import { executePlan, renderPlan, type PlanStep } from '../../src/core/plan';
-import { Ledger } from '../../src/core/ledger';
+import { executePlan } from '../../src/core/plan/run';
+import { renderPlan } from '../../src/core/plan/render';
+import type { PlanStep } from '../../src/core/plan/types';
+import { Ledger } from '../../src/core/plan/ledger';
 import type { TrustContext } from '../../src/core/trust/store';
 import { makeTempDir } from '../helpers/sandbox';
-import { isInstalled } from '../../src/core/exec';
+import { isInstalled } from '../../src/core/io/exec';
 
 describe('Linux system store', function () {
   this.timeout(30000);

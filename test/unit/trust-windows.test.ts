@@ -2,12 +2,11 @@ import * as assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { psQuote, type ExecResult } from '../../src/core/exec';
-import type { CommandAction, PlanStep } from '../../src/core/plan';
-import type { CertificateRef, TrustContext } from '../../src/core/trust/store';
-import {
-  asIisExpressCertificate, createWindowsMyStore, createWindowsRootStore, queryStoreAction,
-} from '../../src/core/trust/windows';
+import { psQuote, type ExecResult } from '../../src/core/io/exec';
+import type { CommandAction, PlanStep } from '../../src/core/plan/types';
+import type { CertificateRef } from '../../src/core/certs/types';
+import type { TrustContext } from '../../src/core/trust/store';
+import { asIisExpressCertificate, createWindowsMyStore, createWindowsRootStore, queryStoreAction } from '../../src/core/trust/windows';
 import { parsePowerShellDate, parseWindowsCertJson } from '../../src/core/trust/windowsCertJson';
 
 const FIX = path.join(__dirname, '..', 'fixtures', 'platform');

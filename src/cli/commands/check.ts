@@ -12,10 +12,10 @@ import { parseArgs, parseIntOption, UsageError } from '../args';
 import { formatVerdicts, styleFor } from '../output';
 import { checkEndpoints, targetsFrom, DEFAULT_CONCURRENCY, DEFAULT_EXPIRING_SOON_DAYS, DEFAULT_TIMEOUT_MS } from '../../core/check';
 import { discoverEndpoints } from '../../core/endpoints';
-import type { DiscoveryResult } from '../../core/endpoints/types';
-import { ClientCertificateError, loadClientCertificateFromFlags } from '../../core/clientCertificates';
-import { ClientCertificateUnusableError } from '../../core/probe/clientCertificate';
-import type { ClientCertificateInput } from '../../core/probe/types';
+import type { DiscoveryResult } from '../../core/endpoints';
+import { ClientCertificateError, loadClientCertificateFromFlags } from '../../core/check';
+import { ClientCertificateUnusableError } from '../../core/probe';
+import type { ClientCertificateInput } from '../../core/probe';
 
 const HELP = `Usage: devcert-doctor check [PATH] [--host H] [--port N]... [options]
 

@@ -12,20 +12,20 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CliCommand } from '../command';
 import { parseArgs, UsageError } from '../args';
-import { generateCertificate } from '../../core/certs/generate';
-import { isInstalled, run } from '../../core/exec';
-import { Ledger } from '../../core/ledger';
+import { generateCertificate } from '../../core/certs';
+import { isInstalled, run } from '../../core/io';
+import { Ledger } from '../../core/plan';
 import { executePlan, renderPlan } from '../../core/plan';
-import { nodeBundleFile } from '../../core/paths';
+import { nodeBundleFile } from '../../core/io';
 import { checkEndpoints } from '../../core/check';
-import { planClean } from '../../core/clean';
+import { planClean } from '../../core/repair';
 import { planRepair } from '../../core/repair';
-import { anchorContextFor } from '../../core/trust/anchors';
-import { linuxSystemStore, prepareLinuxSandbox, sandboxPaths } from '../../core/trust/linuxSystem';
-import { nodeStore } from '../../core/trust/node';
-import { nssStore } from '../../core/trust/nss';
-import type { TrustContext, TrustStore } from '../../core/trust/store';
-import type { EndpointVerdict } from '../../core/probe/types';
+import { anchorContextFor } from '../../core/trust';
+import { linuxSystemStore, prepareLinuxSandbox, sandboxPaths } from '../../core/trust';
+import { nodeStore } from '../../core/trust';
+import { nssStore } from '../../core/trust';
+import type { TrustContext, TrustStore } from '../../core/trust';
+import type { EndpointVerdict } from '../../core/check';
 
 const HELP = `Usage: devcert-doctor demo [--keep]
 

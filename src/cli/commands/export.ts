@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import type { CliCommand } from '../command';
 import { parseArgs, UsageError } from '../args';
-import { readCertificateFile, toPfx } from '../../core/certs/formats';
-import { toPem } from '../../core/certs/encoding';
-import { privateKeyPem } from '../../core/certs/keys';
-import { writeFileAtomic } from '../../core/atomicWrite';
-import { loadLocalCa } from '../../core/certs/localCa';
+import { readCertificateFile, toPfx } from '../../core/certs';
+import { toPem } from '../../core/certs';
+import { privateKeyPem } from '../../core/certs';
+import { writeFileAtomic } from '../../core/io';
+import { loadLocalCa } from '../../core/certs';
 
 const HELP = `Usage: devcert-doctor export (FILE | --ca) --format pem|pfx|cer --out FILE [options]
 

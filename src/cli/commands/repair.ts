@@ -2,11 +2,11 @@ import * as path from 'node:path';
 import type { CliCommand } from '../command';
 import { parseArgs, parseIntOption, UsageError } from '../args';
 import { checkEndpoints, DEFAULT_TIMEOUT_MS, targetsFrom } from '../../core/check';
-import { discoverEndpoints } from '../../core/endpoints/index';
+import { discoverEndpoints } from '../../core/endpoints';
 import { planRepair } from '../../core/repair';
-import { REPAIR_STRATEGIES, StrategyNotApplicableError, type RepairStrategy } from '../../core/repairStrategy';
-import { loadLocalCa } from '../../core/certs/localCa';
-import { anchorContextFor } from '../../core/trust/anchors';
+import { REPAIR_STRATEGIES, StrategyNotApplicableError, type RepairStrategy } from '../../core/repair';
+import { loadLocalCa } from '../../core/certs';
+import { anchorContextFor } from '../../core/trust';
 import { PLAN_HELP, PLAN_OPTIONS, presentAndRun, trustContext } from '../planCli';
 
 const HELP = `Usage: devcert-doctor repair [PATH] [--port N]... [--host H] [options]

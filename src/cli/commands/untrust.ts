@@ -1,7 +1,7 @@
 import type { CliCommand } from '../command';
 import { parseArgs, UsageError } from '../args';
-import { certificateRef, readCertificateFile } from '../../core/certs/formats';
-import { planClean } from '../../core/clean';
+import { certificateRef, readCertificateFile } from '../../core/certs';
+import { planClean } from '../../core/repair';
 import { PLAN_HELP, PLAN_OPTIONS, presentAndRun, trustContext } from '../planCli';
 
 const HELP = `Usage: devcert-doctor untrust [FILE | --all] [options]

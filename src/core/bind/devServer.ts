@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import type { PlanStep } from '../plan';
 import { setDotenvValues } from './dotenv';
-import { readExisting, writeFileStep } from '../planSteps';
+import { readExisting, writeFileStep } from '../plan';
 import type { BindContext, BindPlan, BindTarget } from './types';
 import { BindInputError } from './validate';
 

@@ -8,14 +8,11 @@
  * The certificate must already be in LocalMachine\My with its private key (see trust/windows.ts):
  * http.sys looks the hash up there and fails the handshake otherwise.
  */
-import { run } from '../exec';
+import { run } from '../io';
 import type { CommandAction, PlanStep } from '../plan';
 import { findBinding, parseNetshShowSslcert, type NetshSslBinding } from './netshParse';
 import type { BindContext, BindPlan, BindTarget, Runner } from './types';
-import {
-  BindInputError, IIS_EXPRESS_APP_ID, iisExpressPortWarning, iisExpressSslPorts, validateAppId, validatePort,
-  validateThumbprint,
-} from './validate';
+import { BindInputError, IIS_EXPRESS_APP_ID, iisExpressPortWarning, iisExpressSslPorts, validateAppId, validatePort, validateThumbprint } from './validate';
 
 export const DEFAULT_IIS_EXPRESS_ADMIN_CMD = 'C:\\Program Files\\IIS Express\\IisExpressAdminCmd.exe';
 

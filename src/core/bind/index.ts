@@ -1,4 +1,7 @@
-/** Binding targets: what makes a server serve a given certificate. Each plans; none acts. */
+/**
+ * Room `bind` — one file per binding target (http.sys/netsh, IisExpressAdminCmd, Kestrel config, dev
+ * servers): what makes a server serve a given certificate. Each plans; none acts. Never imports `repair`.
+ */
 export type { BindContext, BindPlan, BindTarget, BindTargetId, Runner } from './types';
 export {
   BindInputError, IIS_EXPRESS_APP_ID, IIS_EXPRESS_SSL_PORT_MAX, IIS_EXPRESS_SSL_PORT_MIN, iisExpressPortWarning,
@@ -20,3 +23,5 @@ export {
   planPemPair, type CraRequest, type DevServerKind, type PemPair, type SnippetRequest,
 } from './devServer';
 export { setDotenvValues } from './dotenv';
+export { gitignoreNote } from './devServer';
+export { iisExpressAdminCmdPath } from './httpSys';

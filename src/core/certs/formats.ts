@@ -10,7 +10,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import forge from 'node-forge';
-import type { CertificateRef } from '../trust/store';
+import type { CertificateRef } from './types';
 import { thumbprint, toPem } from './encoding';
 
 export class CertificateFormatError extends Error {}

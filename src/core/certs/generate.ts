@@ -4,16 +4,13 @@
  */
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../atomicWrite';
-import type { CertificateRef } from '../trust/store';
+import { writeFileAtomic } from '../io';
+import type { CertificateRef } from './types';
 import { certificateRef, toPfx } from './formats';
 import { generateKey, privateKeyPem, type KeyAlgorithm } from './keys';
 import { ensureLocalCa, loadLocalCa, type LocalCa } from './localCa';
 import { PROFILES, type CertProfileId } from './profiles';
-import {
-  OID, authorityKeyIdentifier, basicConstraints, extKeyUsage, keyUsage, randomSerial, signCertificate,
-  subjectAltName, subjectKeyIdentifier, type Extension,
-} from './x509';
+import { OID, authorityKeyIdentifier, basicConstraints, extKeyUsage, keyUsage, randomSerial, signCertificate, subjectAltName, subjectKeyIdentifier, type Extension } from './x509';
 import { toPem } from './encoding';
 
 export type { CertProfileId } from './profiles';

@@ -7,13 +7,10 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../atomicWrite';
-import { caDir } from '../paths';
+import { writeFileAtomic } from '../io';
+import { caDir } from '../io';
 import { generateKey, privateKeyPem, type KeyAlgorithm } from './keys';
-import {
-  KeyUsageBit, OID, basicConstraints, keyUsage, randomSerial, signCertificate, subjectKeyIdentifier,
-  type NameAttrs,
-} from './x509';
+import { KeyUsageBit, OID, basicConstraints, keyUsage, randomSerial, signCertificate, subjectKeyIdentifier, type NameAttrs } from './x509';
 import { toPem } from './encoding';
 
 export interface LocalCa {

@@ -6,7 +6,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { CertificateSummary } from '../probe/types';
+import type { CertificateSummary } from './types';
 import { thumbprint } from './encoding';
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * how it is normalised, and which hosts mean "this machine".
  */
 
-import { isLoopbackHost, isWildcardHost } from '../hosts';
+import { isLoopbackHost, isWildcardHost } from './hosts';
 export { isLoopbackHost, isWildcardHost };
 
 /** Whether a value is (or contains) something a tool substitutes later: not a literal we can probe. */

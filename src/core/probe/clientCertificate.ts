@@ -6,10 +6,10 @@
  */
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import * as tls from 'node:tls';
-import { CertificateFormatError, parsePfx } from '../certs/formats';
-import { certificatesIn, inspectCertificate, type ParsedCertificate } from '../certs/parse';
-import type { ClientCertificateFinding, ClientCertificateInput, ClientCertificateReport, HandshakeResult } from './types';
-import { clientCertificateMessages as M } from './messages';
+import { CertificateFormatError, parsePfx } from '../certs';
+import { certificatesIn, inspectCertificate, type ParsedCertificate } from '../certs';
+import type { ClientCertificateInput } from './types';
+import { clientCertificateLoadMessages as M } from './phrases';
 
 /** A client certificate that cannot be used as given. The message names the file, never the password. */
 export class ClientCertificateUnusableError extends Error {}
@@ -75,36 +75,6 @@ export function openClientCertificate(input: ClientCertificateInput): LoadedClie
   return { certificates, contextOptions, label };
 }
 
-/** What is wrong with the presented certificate, given what the server asked for. */
-export function diagnoseClientCertificate(loaded: LoadedClientCertificate, result: HandshakeResult, now = new Date()): ClientCertificateReport {
-  const [leaf, ...rest] = loaded.certificates;
-  const s = leaf.summary;
-  const findings: ClientCertificateFinding[] = [];
-  if (leaf.notAfter < now) findings.push({ code: 'expired', message: M.expired(s.notAfter) });
-  if (leaf.notBefore > now) findings.push({ code: 'not-yet-valid', message: M.notYetValid(s.notBefore) });
-  const eku = s.extendedKeyUsage;
-  if (eku.length > 0 && !eku.includes('clientAuth') && !eku.includes('anyExtendedKeyUsage')) {
-    findings.push({ code: 'missing-client-auth-eku', message: M.missingClientAuth(eku) });
-  }
-  const accepted = result.acceptableIssuers ?? [];
-  if (accepted.length > 0) {
-    // The server names the CAs it accepts; any issuer along the chain we send (or the root) will do.
-    const names = new Set(accepted.map(norm));
-    const ours = [norm(s.issuer), ...rest.flatMap(c => [norm(c.summary.subject), norm(c.summary.issuer)])];
-    if (!ours.some(n => names.has(n))) findings.push({ code: 'issuer-not-accepted', message: M.issuerNotAccepted(s.issuer, accepted) });
-  }
-  if (!s.selfSigned && !rest.some(c => norm(c.summary.subject) === norm(s.issuer))) {
-    findings.push({ code: 'chain-not-sent', message: M.chainNotSent(s.issuer) });
-  }
-  if (s.selfSigned) findings.push({ code: 'self-signed-revocation', message: M.selfSignedRevocation() });
-  return {
-    label: loaded.label, certificate: s, findings,
-    ...(result.clientCertificateSent !== undefined ? { sent: result.clientCertificateSent } : {}),
-    ...(accepted.length ? { acceptableIssuers: accepted } : {}),
-  };
-}
-
-const norm = (n: string) => n.toLowerCase();
 
 /** The DER of the certificate presented, for the X-ARR-ClientCert forwarding header. */
 export function presentedCertificateDer(loaded: LoadedClientCertificate): Buffer {

@@ -12,13 +12,12 @@ import * as tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { ServerFlightReader, ALERT_NAMES, type SealedRecord } from './serverFlight';
 import { readTls13ServerHandshake, serverHandshakeSecretFrom } from './tls13';
-import { isLoopbackHost, defaultServername } from '../hosts';
+import { isLoopbackHost, defaultServername } from '../endpoints';
 import { TappedSocket } from './tap';
 import { openClientCertificate, presentedCertificateDer, type LoadedClientCertificate } from './clientCertificate';
-import { phrases } from './messages';
+import { transportPhrases as phrases } from './phrases';
 import type { ClientCertificateInput, HandshakeResult, ProbeOptions, TransportFailure } from './types';
 
-export { isLoopbackHost, defaultServername } from '../hosts';
 
 function connectAddresses(host: string): string[] {
   const h = host.toLowerCase();

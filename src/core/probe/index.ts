@@ -1,8 +1,7 @@
-/** The probe: one handshake (`probeEndpoint`), then a verdict (`judge`). */
-export { probeEndpoint, isLoopbackHost, defaultServername } from './handshake';
-export { judge, endpointUrl, type JudgeContext } from './judge';
-export { openClientCertificate, diagnoseClientCertificate, ClientCertificateUnusableError, type LoadedClientCertificate } from './clientCertificate';
-export { matchHostName, dnsNameMatches } from './names';
-export { AnchorSet, buildPath, findIncompleteChain } from './chain';
-export * from './types';
-export * from './problems';
+/**
+ * Room `probe` — one real TLS handshake and exactly what was served (the chain as sent, the TLS 1.3
+ * flight, client-certificate requests, transport failures). Judges nothing: `check` does. Imports `certs`, `endpoints`.
+ */
+export { probeEndpoint } from './handshake';
+export { openClientCertificate, presentedCertificateDer, ClientCertificateUnusableError, type LoadedClientCertificate } from './clientCertificate';
+export type { ClientCertificateInput, HandshakeResult, ProbeOptions, TransportFailure, TransportFailureKind } from './types';

@@ -5,7 +5,7 @@
  * its acceptable issuers, and alerts. TLS 1.3 encrypts everything after ServerHello; those records are
  * kept for `tls13.ts`, which decrypts them with the handshake secret from Node's keylog.
  */
-import { formatName } from '../certs/parse';
+import { formatName } from '../certs';
 
 export const HANDSHAKE = { serverHello: 2, encryptedExtensions: 8, certificate: 11, serverKeyExchange: 12, certificateRequest: 13, serverHelloDone: 14, certificateVerify: 15, finished: 20 } as const;
 

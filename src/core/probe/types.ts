@@ -1,5 +1,3 @@
-import type { Problem } from './problems';
-
 /** A client certificate to present (mTLS). PEM strings or a PFX buffer, as Node's `tls` takes them. */
 export interface ClientCertificateInput {
   pfx?: Buffer;
@@ -59,76 +57,4 @@ export interface HandshakeResult {
   address?: string;
   /** TLS 1.3: whether the server's encrypted handshake could be read (chain as sent, CertificateRequest). */
   serverFlightRead?: boolean;
-}
-
-export interface CertificateSummary {
-  subject: string;
-  issuer: string;
-  /** Upper-case hex without separators, as Windows and netsh show them. */
-  sha1: string;
-  sha256: string;
-  serialNumber: string;
-  /** ISO 8601. */
-  notBefore: string;
-  notAfter: string;
-  /** `DNS:name` and `IP:addr` entries as names only: `localhost`, `127.0.0.1`, `::1`. */
-  san: string[];
-  selfSigned: boolean;
-  keyType: string;
-  keySize?: number;
-  signatureAlgorithm: string;
-  isCa: boolean;
-  isAspNetCoreDevCert: boolean;
-  /** The version byte of the ASP.NET Core dev-cert marker extension (1.3.6.1.4.1.311.84.1.1). */
-  aspNetCoreDevCertVersion?: number;
-  extendedKeyUsage: string[];
-}
-
-/** Who trusts the served chain. `nss` is present only when a browser NSS database and certutil exist. */
-export interface TrustByConsumer { system: boolean; node: boolean; nss?: boolean }
-
-/** The verdict for one endpoint: the object in `check --json`'s `endpoints` array. */
-export interface EndpointVerdict {
-  url: string;
-  host: string;
-  port: number;
-  source: { file: string; line: number } | null;
-  trusted: boolean;
-  trust: TrustByConsumer;
-  problems: Problem[];
-  certificate: CertificateSummary | null;
-  handshakeMs: number;
-  /** The rest of the served chain (intermediates, root), leaf excluded. */
-  chain?: CertificateSummary[];
-  protocol?: string;
-  cipher?: string;
-  alpn?: string;
-  httpStatus?: number;
-  /** The worst severity among `problems`; 'ok' when there are none. */
-  severity?: 'ok' | 'error' | 'warning' | 'info';
-  /** The presented client certificate and what is wrong with it (mTLS), when one was configured. */
-  clientCertificate?: ClientCertificateReport;
-  /** Who trusts what, and from where (anchor sources), for the details view. */
-  trustSources?: { system: string[]; node: string[]; nss?: string[] };
-  /** Things worth knowing that are not problems (an optional client certificate request, HTTP status...). */
-  notes?: string[];
-  /** The low-level transport failure, when there was one (errno, TLS alert). */
-  failure?: TransportFailure;
-}
-
-export type ClientCertificateFindingCode =
-  | 'expired' | 'not-yet-valid' | 'missing-client-auth-eku' | 'issuer-not-accepted' | 'chain-not-sent'
-  | 'self-signed-revocation';
-
-export interface ClientCertificateFinding { code: ClientCertificateFindingCode; message: string }
-
-export interface ClientCertificateReport {
-  /** Where it came from (file name), never the password. */
-  label: string;
-  certificate: CertificateSummary;
-  findings: ClientCertificateFinding[];
-  /** The server asked for a certificate and this one was presented. */
-  sent?: boolean;
-  /** Issuer names the server said it accepts (CertificateRequest certificate_authorities). */
-  acceptableIssuers?: string[];
 }

@@ -8,9 +8,9 @@
 import { promises as fs, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
-import { run } from '../exec';
-import { certificatesIn, CertParseError, inspectCertificate, type ParsedCertificate } from '../certs/parse';
-import { AnchorSet } from '../probe/chain';
+import { run } from '../io';
+import { certificatesIn, CertParseError, inspectCertificate, type ParsedCertificate } from '../certs';
+import { AnchorSet } from '../certs';
 import { sandboxPaths } from './linuxSystem';
 import { findNssDatabases, type NssDatabase } from './nssDatabases';
 import type { TrustContext } from './store';

@@ -11,11 +11,12 @@ import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { run } from '../exec';
-import { configDir } from '../paths';
+import { run } from '../io';
+import { configDir } from '../io';
 import type { CommandAction, PlanStep } from '../plan';
-import { writeFileStep } from '../planSteps';
-import type { CertificateRef, TrustContext, TrustStore } from './store';
+import { writeFileStep } from '../plan';
+import type { CertificateRef } from '../certs';
+import type { TrustContext, TrustStore } from './store';
 import { isNoTrustSettings, parseDumpTrustSettings, parseFindCertificate } from './darwinSecurityParse';
 
 type Runner = typeof run;

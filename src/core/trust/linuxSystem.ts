@@ -12,10 +12,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isInstalled, run } from '../exec';
+import { isInstalled, run } from '../io';
 import type { CommandAction, PlanStep } from '../plan';
-import { removeFileStep, writeFileStep } from '../planSteps';
-import type { CertificateRef, TrustContext, TrustStore } from './store';
+import { removeFileStep, writeFileStep } from '../plan';
+import type { CertificateRef } from '../certs';
+import type { TrustContext, TrustStore } from './store';
 
 export type LinuxDistro = 'debian' | 'fedora' | 'arch';
 

@@ -5,10 +5,11 @@
  * user exactly where to set the variable — it cannot set it for processes that are already running.
  */
 import * as fs from 'node:fs';
-import { nodeBundleFile } from '../paths';
+import { nodeBundleFile } from '../io';
 import type { PlanStep } from '../plan';
-import { writeFileStep } from '../planSteps';
-import type { CertificateRef, TrustContext, TrustStore } from './store';
+import { writeFileStep } from '../plan';
+import type { CertificateRef } from '../certs';
+import type { TrustContext, TrustStore } from './store';
 
 const pemBody = (pem: string) => pem.replace(/-----(BEGIN|END) [A-Z ]+-----/g, '').replace(/\s+/g, '');
 

@@ -2,19 +2,12 @@
  * The shape every trust store shares (mkcert's three verbs): check, add, remove. One file per store
  * implements it; `add`/`remove` return plan steps (shown before they run), never act directly.
  */
-import type { Platform, PlanStep } from '../plan';
+import type { CertificateRef } from '../certs';
+import type { Platform } from '../io';
+import type { PlanStep } from '../plan';
 
-/** A certificate as the stores need it. */
-export interface CertificateRef {
-  /** PEM of the certificate (never the key). */
-  pem: string;
-  /** Upper-case hex, no separators. */
-  sha1: string;
-  sha256: string;
-  subject: string;
-  /** Name used in stores that need one (NSS nickname, file name stem). */
-  nickname: string;
-}
+export type { CertificateRef };
+
 
 /** Where the stores live. Tests and the demo point these into a sandbox; real runs use the defaults. */
 export interface TrustContext {

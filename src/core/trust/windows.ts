@@ -10,12 +10,13 @@
  */
 import * as path from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { IIS_EXPRESS_FRIENDLY_NAME } from '../certs/profiles';
-import { psQuote, run } from '../exec';
-import { configDir } from '../paths';
+import { IIS_EXPRESS_FRIENDLY_NAME } from '../certs';
+import { psQuote, run } from '../io';
+import { configDir } from '../io';
 import type { CommandAction, PlanStep } from '../plan';
-import { writeFileStep } from '../planSteps';
-import type { CertificateRef, TrustContext, TrustStore } from './store';
+import { writeFileStep } from '../plan';
+import type { CertificateRef } from '../certs';
+import type { TrustContext, TrustStore } from './store';
 import { parseWindowsCertJson, type WindowsCertEntry } from './windowsCertJson';
 
 type Runner = typeof run;

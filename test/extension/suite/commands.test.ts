@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { DevCertDoctorApi } from '../../../src/extension/api';
-import type { EndpointVerdict } from '../../../src/core/probe/types';
+import type { EndpointVerdict } from '../../../src/core/check/types';
 import type { RunningServer } from '../../helpers/servers';
 import { api, resetSettings, sandboxCa, selfSignedLeaf, serve, setSetting, trustedLeaf, workspaceFolder } from './helpers';
 

@@ -11,15 +11,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { planIisExpressRegenerate, iisExpressAdminCmdPath } from './bind/httpSys';
-import { dotnetAvailable, planKestrelDevCerts } from './bind/kestrel';
-import type { Runner } from './bind/types';
-import type { CheckedVerdict } from './check';
-import { parseAppSettings } from './endpoints/appSettings';
-import type { PlanStep } from './plan';
-import { readExisting } from './planSteps';
-import { bindDestinationFor } from './repairBind';
-import type { TrustContext } from './trust/store';
+import { planIisExpressRegenerate, iisExpressAdminCmdPath } from '../bind';
+import { dotnetAvailable, planKestrelDevCerts } from '../bind';
+import type { Runner } from '../bind';
+import type { CheckedVerdict } from '../check';
+import { parseAppSettings } from '../endpoints';
+import type { PlanStep } from '../plan';
+import { readExisting } from '../plan';
+import { bindDestinationFor } from './bindDestinations';
+import type { TrustContext } from '../trust';
 
 export type RepairStrategy = 'devcert-doctor' | 'iisexpress' | 'dotnet-dev-certs';
 export const REPAIR_STRATEGIES: readonly RepairStrategy[] = ['devcert-doctor', 'iisexpress', 'dotnet-dev-certs'];

@@ -7,21 +7,23 @@
  * something already in place is empty.
  */
 import * as crypto from 'node:crypto';
-import type { Runner } from './bind/types';
-import { certificateRef } from './certs/formats';
-import { generateCertificate, type CertProfileId } from './certs/generate';
-import { createLocalCa, loadLocalCa, type LocalCa } from './certs/localCa';
-import { privateKeyPem } from './certs/keys';
-import type { Platform, PlanStep, RepairPlan } from './plan';
-import { contiguousElevation, mergeSteps, trustedCertFileStep, writeFileStep } from './planSteps';
-import type { FixId, ProblemCode } from './probe/problems';
-import type { EndpointVerdict } from './probe/types';
-import { fetchServedChain, servedChainOf, type CheckedVerdict } from './check';
-import { bindDestinationFor, destinationKey, planBindSteps, profileFor, type BindDestination } from './repairBind';
-import { planStrategySteps, strategyAppliesTo, strategyEndpoints, strategyUnavailable, type RepairStrategy } from './repairStrategy';
-import { queryRunnerFor, trustStoresFor } from './trust/index';
-import type { WindowsCertificateRef } from './trust/windows';
-import type { CertificateRef, TrustContext, TrustStore, TrustStoreId } from './trust/store';
+import type { Runner } from '../bind';
+import { certificateRef } from '../certs';
+import { generateCertificate, type CertProfileId } from '../certs';
+import { createLocalCa, loadLocalCa, type LocalCa } from '../certs';
+import { privateKeyPem } from '../certs';
+import type { Platform } from '../io';
+import type { PlanStep, RepairPlan } from '../plan';
+import { contiguousElevation, mergeSteps, trustedCertFileStep, writeFileStep } from '../plan';
+import type { FixId, ProblemCode } from '../check';
+import type { EndpointVerdict } from '../check';
+import { fetchServedChain, servedChainOf, type CheckedVerdict } from '../check';
+import { bindDestinationFor, destinationKey, planBindSteps, profileFor, type BindDestination } from './bindDestinations';
+import { planStrategySteps, strategyAppliesTo, strategyEndpoints, strategyUnavailable, type RepairStrategy } from './strategies';
+import { queryRunnerFor, trustStoresFor } from '../trust';
+import type { WindowsCertificateRef } from '../trust';
+import type { CertificateRef } from '../certs';
+import type { TrustContext, TrustStore, TrustStoreId } from '../trust';
 
 export interface RepairOptions {
   ctx: TrustContext;

@@ -11,15 +11,16 @@
  * back), so the ledger says what is still on the machine; entries whose change is already gone are
  * forgotten with the rest. A second clean finds nothing to do.
  */
-import type { Runner } from './bind/types';
-import { certificateRef } from './certs/formats';
-import { Ledger, type LedgerEntry } from './ledger';
-import { pathFor } from './paths';
-import type { PlanAction, PlanStep, RepairPlan } from './plan';
-import { contiguousElevation, mergeSteps, readExisting, removeFileStep, sha256, trustedCertFile } from './planSteps';
-import { queryRunnerFor, trustStoresFor } from './trust/index';
-import type { CertificateRef, TrustContext, TrustStore } from './trust/store';
-import { createWindowsMyStore } from './trust/windows';
+import type { Runner } from '../bind';
+import { certificateRef } from '../certs';
+import { Ledger, type LedgerEntry } from '../plan';
+import { pathFor } from '../io';
+import type { PlanAction, PlanStep, RepairPlan } from '../plan';
+import { contiguousElevation, mergeSteps, readExisting, removeFileStep, sha256, trustedCertFile } from '../plan';
+import { queryRunnerFor, trustStoresFor } from '../trust';
+import type { CertificateRef } from '../certs';
+import type { TrustContext, TrustStore } from '../trust';
+import { createWindowsMyStore } from '../trust';
 
 export interface CleanOptions {
   ctx: TrustContext;

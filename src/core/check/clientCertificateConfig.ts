@@ -13,9 +13,9 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CertificateFormatError, readCertificateFile, type CertificateBundle } from './certs/formats';
-import { thumbprint, toPem } from './certs/encoding';
-import type { ClientCertificateInput } from './probe/types';
+import { CertificateFormatError, readCertificateFile, type CertificateBundle } from '../certs';
+import { thumbprint, toPem } from '../certs';
+import type { ClientCertificateInput } from '../probe';
 
 /** One value of `devcertDoctor.clientCertificates`. */
 export interface ClientCertificateEntry {

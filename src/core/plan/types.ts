@@ -3,10 +3,11 @@
  * change, whether it needs elevation, what it changes, and the action that undoes it. Plans are data:
  * they are rendered (`--dry-run`, the extension's consent modal) exactly as they will run.
  *
- * This file holds the shape; rendering is in planRender.ts (`renderPlan`), execution in planRun.ts
- * (`executePlan`); both are re-exported here so callers import one module.
+ * This file holds the shape; rendering is in render.ts (`renderPlan`), running in run.ts (`executePlan`).
  */
-export type Platform = 'linux' | 'darwin' | 'win32';
+import type { Platform } from '../io';
+
+export type { Platform };
 
 export interface CommandAction {
   type: 'command';
@@ -45,12 +46,12 @@ export interface PlanStep {
   /** What on the machine this changes (a store, a file, a binding). */
   changes: string;
   /** What the ledger records when this step succeeds (so untrust/clean can remove exactly it). */
-  record?: Omit<import('./ledger').LedgerEntry, 'addedAt'>;
+  record?: Omit<LedgerEntry, 'addedAt'>;
   /**
    * Ledger entries this step makes untrue (a clean removing what they record): forgotten when the step
    * succeeds, recorded again when it is undone.
    */
-  forget?: import('./ledger').LedgerEntry[];
+  forget?: LedgerEntry[];
   /** How to undo it; absent when nothing needs undoing (a read, a manual note). */
   undo?: PlanAction;
   /**
@@ -68,6 +69,22 @@ export interface RepairPlan {
   notes: string[];
 }
 
-export { renderPlan, renderAction } from './planRender';
-export { executePlan } from './planRun';
-export type { ExecutePlanOptions, PlanOutcome, PlanProgress, StepOutcome } from './planRun';
+/** One fact in the ledger: what this tool added to the machine (see ledger.ts). */
+export type LedgerEntryKind = 'trust' | 'binding' | 'file' | 'config-edit';
+
+export interface LedgerEntry {
+  kind: LedgerEntryKind;
+  /** The store id, binding target (`httpsys:0.0.0.0:44300`, `kestrel:<file>`), or file path. */
+  target: string;
+  /** SHA-1 thumbprint of the certificate concerned (upper-case hex). */
+  thumbprint?: string;
+  /** What was there before (a binding's cert hash + appid, a file's previous contents base64), to restore. */
+  previous?: string;
+  /** The plan step that undoes this entry, recorded as it was planned. */
+  undo?: PlanAction;
+  /** SHA-256 (hex) of the bytes this tool wrote: a file changed since is not restored over someone's edits. */
+  written?: string;
+  /** The change was made with administrator rights, so its undo needs them too. */
+  elevated?: boolean;
+  addedAt: string;
+}

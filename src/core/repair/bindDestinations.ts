@@ -13,20 +13,21 @@
  */
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
-import { planHttpSysBindings } from './bind/httpSys';
-import { planKestrelConfig } from './bind/kestrel';
-import { gitignoreNote, pemPaths, planCraDevServer, planDevServerSnippet, planPemPair, type DevServerKind } from './bind/devServer';
-import type { Runner } from './bind/types';
-import { isIisExpressSslPort } from './bind/validate';
-import { certificateRef, toPfx } from './certs/formats';
-import type { CertProfileId, GeneratedCertificate } from './certs/generate';
-import type { CheckedVerdict } from './check';
-import type { EndpointSource } from './endpoints/types';
-import { generatedCertsDir } from './paths';
-import type { Platform, PlanStep } from './plan';
-import { writeFileStep } from './planSteps';
-import type { TrustContext } from './trust/store';
-import { createWindowsMyStore, type WindowsCertificateRef } from './trust/windows';
+import { planHttpSysBindings } from '../bind';
+import { planKestrelConfig } from '../bind';
+import { gitignoreNote, pemPaths, planCraDevServer, planDevServerSnippet, planPemPair, type DevServerKind } from '../bind';
+import type { Runner } from '../bind';
+import { isIisExpressSslPort } from '../bind';
+import { certificateRef, toPfx } from '../certs';
+import type { CertProfileId, GeneratedCertificate } from '../certs';
+import type { CheckedVerdict } from '../check';
+import type { EndpointSource } from '../endpoints';
+import { generatedCertsDir } from '../io';
+import type { Platform } from '../io';
+import type { PlanStep } from '../plan';
+import { writeFileStep } from '../plan';
+import type { TrustContext } from '../trust';
+import { createWindowsMyStore, type WindowsCertificateRef } from '../trust';
 
 export type BindDestination =
   | { kind: 'httpsys' }

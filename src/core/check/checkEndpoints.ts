@@ -4,15 +4,17 @@
  * timeout, not by the number of endpoints: a probe holds a concurrency slot only while it is busy
  * (a peer that accepts and never answers does not keep the rest waiting).
  */
-import type { DeclaredEndpoint, DiscoveryResult, EndpointSource } from './endpoints/types';
-import { probeEndpoint, isLoopbackHost } from './probe/handshake';
-import { judge, endpointUrl } from './probe/judge';
-import { openClientCertificate, type LoadedClientCertificate } from './probe/clientCertificate';
-import { loadTrustAnchors, type ConsumerAnchors } from './trust/anchors';
-import type { ClientCertificateInput, EndpointVerdict } from './probe/types';
-import { DEFAULT_TIMEOUT_MS } from './checkDefaults';
+import type { DeclaredEndpoint, DiscoveryResult, EndpointSource } from '../endpoints';
+import { probeEndpoint } from '../probe';
+import { isLoopbackHost } from '../endpoints';
+import { judge, endpointUrl } from './judge';
+import { openClientCertificate, type LoadedClientCertificate } from '../probe';
+import { loadTrustAnchors, type ConsumerAnchors } from '../trust';
+import type { ClientCertificateInput } from '../probe';
+import type { EndpointVerdict } from './types';
+import { DEFAULT_TIMEOUT_MS } from './defaults';
 
-export { DEFAULT_EXPIRING_SOON_DAYS, DEFAULT_TIMEOUT_MS } from './checkDefaults';
+export { DEFAULT_EXPIRING_SOON_DAYS, DEFAULT_TIMEOUT_MS } from './defaults';
 
 export interface CheckTarget {
   host: string;

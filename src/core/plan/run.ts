@@ -7,14 +7,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  ElevationCancelledError, formatCommand, run, runElevated,
-  type ElevatedOp, type ElevatedUnit, type ElevationRunner,
-} from './exec';
-import { writeFileAtomic, describeFsError } from './atomicWrite';
+import { ElevationCancelledError, formatCommand, run, runElevated, type ElevatedOp, type ElevatedUnit, type ElevationRunner } from '../io';
+import { writeFileAtomic, describeFsError } from '../io';
 import { Ledger, sameLedgerEntry } from './ledger';
-import type { PlanAction, PlanStep, RepairPlan } from './plan';
-import { elevatedGroups, renderPlan } from './planRender';
+import type { PlanAction, PlanStep, RepairPlan } from './types';
+import { elevatedGroups, renderPlan } from './render';
 
 export interface PlanProgress {
   phase: 'start' | 'done' | 'failed' | 'undo' | 'undone' | 'undo-failed' | 'manual' | 'elevating';

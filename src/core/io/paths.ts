@@ -4,7 +4,7 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Platform } from './plan';
+import type { Platform } from './platform';
 
 export const APP_DIR_NAME = 'devcert-doctor';
 

@@ -9,11 +9,12 @@
  * Per-endpoint mTLS settings (client certificate, request path, forwarding header) go to the engine
  * with each target.
  */
-import { checkEndpoints, type CheckTarget } from './check';
-import type { DeclaredEndpoint } from './endpoints/types';
-import { ClientCertificateUnusableError } from './probe/clientCertificate';
-import type { ClientCertificateInput, EndpointVerdict } from './probe/types';
-import { loadTrustAnchors, type ConsumerAnchors } from './trust/anchors';
+import { checkEndpoints, type CheckTarget } from './checkEndpoints';
+import type { DeclaredEndpoint } from '../endpoints';
+import { ClientCertificateUnusableError } from '../probe';
+import type { ClientCertificateInput } from '../probe';
+import type { EndpointVerdict } from './types';
+import { loadTrustAnchors, type ConsumerAnchors } from '../trust';
 
 export interface ProbeTarget {
   endpoint: DeclaredEndpoint;

@@ -6,7 +6,7 @@
  * an anchor when an anchor with the same subject and the same public key is in the set (a re-issued
  * root with the same key is the same anchor).
  */
-import type { ParsedCertificate } from '../certs/parse';
+import type { ParsedCertificate } from './parse';
 
 const MAX_DEPTH = 8;
 

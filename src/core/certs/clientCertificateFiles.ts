@@ -7,9 +7,10 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describeFsError } from './atomicWrite';
-import { toPfx } from './certs/formats';
-import { generateCertificate, type GeneratedCertificate, type KeyAlgorithm } from './certs/generate';
+import { describeFsError } from '../io';
+import { toPfx } from './formats';
+import { generateCertificate, type GeneratedCertificate } from './generate';
+import type { KeyAlgorithm } from './keys';
 
 export type ClientCertSigner = 'self' | 'local-ca';
 

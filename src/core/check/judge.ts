@@ -3,15 +3,17 @@
  * first. Trust is decided per consumer (system, Node, browsers' NSS) by building a path from the served
  * chain to that consumer's anchors; `trusted` in the verdict is the system's answer.
  */
-import { inspectCertificate, isWeakSignatureAlgorithm, type ParsedCertificate } from '../certs/parse';
-import type { ConsumerAnchors } from '../trust/anchors';
-import { buildPath, findIncompleteChain, type AnchorSet, type PathResult } from './chain';
-import { diagnoseClientCertificate, type LoadedClientCertificate } from './clientCertificate';
+import { inspectCertificate, isWeakSignatureAlgorithm, type ParsedCertificate } from '../certs';
+import type { ConsumerAnchors } from '../trust';
+import { buildPath, findIncompleteChain, type AnchorSet, type PathResult } from '../certs';
+import { diagnoseClientCertificate } from './clientCertificateFindings';
+import type { LoadedClientCertificate } from '../probe';
 import { clientCertificateMessages, consumerList, phrases, problemMessages as P, type Consumer } from './messages';
 import { matchHostName } from './names';
 import type { Problem } from './problems';
-import type { EndpointVerdict, HandshakeResult, TransportFailure } from './types';
-import { DEFAULT_EXPIRING_SOON_DAYS } from '../checkDefaults';
+import type { EndpointVerdict } from './types';
+import type { HandshakeResult, TransportFailure } from '../probe';
+import { DEFAULT_EXPIRING_SOON_DAYS } from './defaults';
 
 export interface JudgeContext {
   anchors: ConsumerAnchors;

@@ -1,33 +1,17 @@
 /**
  * What this tool added to the machine, so untrust/clean removes exactly that and restores what it
- * replaced. Types here; reading/writing (atomic JSON in the user's config dir) beside them.
+ * replaced: reading and writing it (atomic JSON in the user's config dir). Its entry type is in types.ts.
  */
-export type LedgerEntryKind = 'trust' | 'binding' | 'file' | 'config-edit';
+import type { LedgerEntry } from './types';
 
-export interface LedgerEntry {
-  kind: LedgerEntryKind;
-  /** The store id, binding target (`httpsys:0.0.0.0:44300`, `kestrel:<file>`), or file path. */
-  target: string;
-  /** SHA-1 thumbprint of the certificate concerned (upper-case hex). */
-  thumbprint?: string;
-  /** What was there before (a binding's cert hash + appid, a file's previous contents base64), to restore. */
-  previous?: string;
-  /** The plan step that undoes this entry, recorded as it was planned. */
-  undo?: import('./plan').PlanAction;
-  /** SHA-256 (hex) of the bytes this tool wrote: a file changed since is not restored over someone's edits. */
-  written?: string;
-  /** The change was made with administrator rights, so its undo needs them too. */
-  elevated?: boolean;
-  addedAt: string;
-}
+export type { LedgerEntry, LedgerEntryKind } from './types';
 
 // ---------------------------------------------------------------------------------------------------
 // Reading and writing. One JSON file, rewritten atomically on every change so a crash mid-plan never
 // leaves it half-written; a file we cannot read is an error, never silently replaced (it is the only
 // record of what to undo).
 import * as fs from 'node:fs';
-import { writeFileAtomic } from './atomicWrite';
-import { ledgerFile } from './paths';
+import { ledgerFile, writeFileAtomic } from '../io';
 
 interface LedgerFileShape { version: 1; entries: LedgerEntry[] }
 

@@ -2,9 +2,9 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { LedgerEntry } from './ledger';
-import type { PlanAction, PlanStep } from './plan';
-import { pathFor, trustedCertsDir, type PathContext } from './paths';
-import type { CertificateRef } from './trust/store';
+import type { PlanAction, PlanStep } from './types';
+import { pathFor, trustedCertsDir, type PathContext } from '../io';
+import type { CertificateRef } from '../certs';
 
 export const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 

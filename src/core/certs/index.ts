@@ -1,0 +1,22 @@
+/**
+ * Room `certs` — the certificate model: parse and summarise X.509, PEM/DER/PFX, generate (local CA,
+ * profiles, client certificates), build a path to an anchor. Imports only `io`; knows no store, no probe.
+ */
+export { AnchorSet, buildPath, findIncompleteChain } from './chain';
+export type { PathResult } from './chain';
+export { OutputPathError, createClientCertificateFiles, generatePfxPassword } from './clientCertificateFiles';
+export type { ClientCertSigner, CreatedClientCertificate } from './clientCertificateFiles';
+export { thumbprint, toPem } from './encoding';
+export { CertificateFormatError, certificateRef, parsePfx, readCertificateFile, toPfx } from './formats';
+export type { CertificateBundle } from './formats';
+export { generateCertificate, outputPaths, writeCertificateFiles } from './generate';
+export type { GeneratedCertificate, OutputFormat } from './generate';
+export { privateKeyPem } from './keys';
+export type { KeyAlgorithm } from './keys';
+export { createLocalCa, loadLocalCa } from './localCa';
+export type { LocalCa } from './localCa';
+export { CertParseError, certificatesIn, formatName, inspectCertificate, isWeakSignatureAlgorithm, pemToDer } from './parse';
+export type { ParsedCertificate } from './parse';
+export { CERT_PROFILES, IIS_EXPRESS_FRIENDLY_NAME } from './profiles';
+export type { CertProfileId } from './profiles';
+export type { CertificateRef, CertificateSummary } from './types';

@@ -1,0 +1,10 @@
+/**
+ * Room `plan` — a repair as data: the Plan model and its steps, rendering it exactly as it will run,
+ * running it (elevation, rollback) and the ledger of what was added. Imports `io`, `certs`; never `repair`.
+ */
+export { Ledger } from './ledger';
+export type { LedgerEntry, LedgerEntryKind } from './types';
+export { renderPlan } from './render';
+export { executePlan } from './run';
+export { contiguousElevation, mergeSteps, readExisting, removeFileStep, sha256, trustedCertFile, trustedCertFileStep, writeFileStep } from './steps';
+export type { CommandAction, PlanAction, PlanStep, RepairPlan } from './types';
