@@ -11,11 +11,8 @@
  *
  * Folders and files travel as URIs (`file:///...`), as LSP does everywhere else.
  */
-import type { ClientCertificateEntry } from './core/check';
+import { type ClientCertificateEntry, DEFAULT_EXPIRING_SOON_DAYS, DEFAULT_TIMEOUT_MS, type EndpointVerdict, type FixId, type ProblemCode } from './core/check';
 import type { DeclaredEndpoint, DiscoveryWarning } from './core/endpoints';
-import type { EndpointVerdict } from './core/check';
-import type { FixId, ProblemCode } from './core/check';
-import { DEFAULT_EXPIRING_SOON_DAYS, DEFAULT_TIMEOUT_MS } from './core/check';
 
 /** Client id: VS Code reads `devcertDoctor.trace.server` for the LSP trace because of it. */
 export const LANGUAGE_CLIENT_ID = 'devcertDoctor';
@@ -100,13 +97,15 @@ export interface FolderVerdicts {
 export interface CheckNowParams {
   /** Only this workspace folder (URI); every folder when absent. */
   folder?: string;
+  /** The user asked (a command): the client may prompt for a client certificate's password. */
+  interactive?: boolean;
 }
 export interface CheckNowResult { folders: FolderVerdicts[] }
 /** Re-discover and probe now, ignoring the cache (the "Check HTTPS endpoints now" command, window focus). */
 export const CheckNowRequest = request<CheckNowParams, CheckNowResult>('devcertDoctor/checkNow');
 
 export interface VerdictsForParams { folder: string }
-/** What the server holds for a folder, without probing (the debug gate's cache). Null for unknown folders. */
+/** What the server holds for a folder, without probing. Null for unknown folders. */
 export const VerdictsForRequest = request<VerdictsForParams, FolderVerdicts | null>('devcertDoctor/verdictsFor');
 
 export interface ProbeTarget {
@@ -119,12 +118,39 @@ export interface ProbeParams {
   targets: ProbeTarget[];
   /** Reuse a cached verdict younger than this (ms); 0 forces a fresh handshake. Default: the cache's TTL. */
   maxAgeMs?: number;
+  /** Read the trust stores again first (right after a repair changed them). */
+  reloadTrust?: boolean;
 }
 /**
- * Probe arbitrary endpoints through the server's cache (the debug gate: a launch configuration's own URLs),
- * so a handshake already in flight for the same endpoint is shared. Verdicts come back in `targets` order.
+ * Probe given endpoints through the server's cache (a repair's re-probe, the port watcher, a quick fix
+ * for a URL), so a handshake already in flight is shared and every view (diagnostics, status bar) is
+ * updated from the same answer. Verdicts come back in `targets` order.
  */
 export const ProbeRequest = request<ProbeParams, EndpointVerdict[]>('devcertDoctor/probe');
+
+export interface CheckLaunchParams {
+  /** The workspace folder the launch runs in (URI); '' when none. */
+  folder: string;
+  /** The launch configuration after variable substitution, as the debug gate receives it. */
+  configuration: Record<string, unknown>;
+  /** Reuse a verdict younger than this (ms): a compound launch's configurations share one probe. */
+  maxAgeMs: number;
+}
+export interface CheckLaunchResult {
+  /** Every endpoint the launch uses or the folder declares (loopback only), the configuration's own first. */
+  verdicts: EndpointVerdict[];
+  /**
+   * For endpoints that are not listening yet: the verdict on the certificate their configuration says
+   * they will serve (judged from the file), when it names one.
+   */
+  declared: EndpointVerdict[];
+}
+/**
+ * The debug gate's one question: the endpoints of this launch configuration (url, ASPNETCORE_URLS,
+ * --urls, serverReadyAction, launchSettings profile) plus what the folder and the settings declare,
+ * probed through the server's cache, in one round trip.
+ */
+export const CheckLaunchRequest = request<CheckLaunchParams, CheckLaunchResult>('devcertDoctor/checkLaunch');
 
 // ---------------------------------------------------------------------------------------------
 // Requests (server → client)
@@ -135,6 +161,8 @@ export interface ClientCertificateParams {
   port: number;
   /** Workspace folder URI ('' outside every folder): relative paths in settings resolve against it. */
   folder: string;
+  /** The user is waiting on this check (a command): the client may ask for a missing password. */
+  interactive?: boolean;
 }
 /** A client certificate as Node's `tls` takes it; binary travels as base64. */
 export interface ClientCertificatePayload {

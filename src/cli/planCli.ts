@@ -7,8 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { UsageError } from './args';
-import { Ledger } from '../core/plan';
-import { executePlan, renderPlan, type RepairPlan } from '../core/plan';
+import { executePlan, Ledger, renderPlan, type RepairPlan } from '../core/plan';
 import type { Platform } from '../core/io';
 import type { TrustContext } from '../core/trust';
 

@@ -3,9 +3,9 @@
  * click) only in development and test runs, so an installed extension cannot be driven by another one.
  */
 import type { EndpointVerdict } from '../core/check';
-import type { GateOutcome } from './debugGate';
-import type { NotificationRecord, Responder } from './notifier';
-import type { StatusBarSnapshot } from './statusBar';
+import type { GateOutcome } from './gate';
+import type { NotificationRecord, Responder } from './output';
+import type { StatusBarSnapshot } from './status';
 
 export interface DevCertDoctorApi {
   /** How long activate() took, in ms. */

@@ -1,23 +1,19 @@
 /**
- * Activation registers and returns: no file reads, no probes, no processes. The first check runs on the
- * next tick, after VS Code has finished activating us, and its cost shows in the log, not in activation.
+ * Activation registers and returns: no file reads, no probes, no processes. The language server (the
+ * window's one source of verdicts) starts on the next tick when the workspace declares endpoints, or
+ * on first need, and its cost shows in the log, not in activation.
  */
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { DevCertDoctorApi } from './api';
-import { CERTIFICATE_SCHEME, CertificateView } from './certificateView';
-import { Checker } from './checker';
-import { ClientCertificates } from './clientCertificates';
-import { registerCommands } from './commands';
-import { DebugGate } from './debugGate';
+import { CERTIFICATE_SCHEME, CertificateView, registerCommands } from './commands';
 import { createEngine } from './engine';
-import { createLog } from './log';
-import { Notifier } from './notifier';
+import { DebugGate } from './gate';
+import { Notifier, createLog } from './output';
 import type { Services } from './services';
-import { StatusBar } from './statusBar';
-import { LanguageServerHost } from './languageServer';
-import { registerRefreshTriggers } from './triggers';
-import { VerdictStore } from './verdictStore';
+import { ClientCertificates } from './settings';
+import { StatusBar } from './status';
+import { Checker, LanguageServerHost, VerdictStore, registerRefreshTriggers } from './verdicts';
 
 export function activate(context: vscode.ExtensionContext): DevCertDoctorApi {
   const t0 = performance.now();
@@ -25,13 +21,12 @@ export function activate(context: vscode.ExtensionContext): DevCertDoctorApi {
   const store = new VerdictStore();
   const notifier = new Notifier(log);
   const clientCerts = new ClientCertificates(context.secrets, log);
-  const engine = createEngine();
-  const checker = new Checker(engine, store, clientCerts, log);
-  const s: Services = { context, engine, store, checker, notifier, clientCerts, log };
+  const server = new LanguageServerHost(context, store, clientCerts, log);
+  const checker = new Checker(server, store, log);
+  const s: Services = { context, engine: createEngine(), store, checker, notifier, clientCerts, log };
   const statusBar = new StatusBar(store);
   const view = new CertificateView(store);
   const gate = new DebugGate(s);
-  const server = new LanguageServerHost(context, store, clientCerts, log, host => checker.useServer({ checkNow: () => host.checkNow() }));
 
   const updateContext = () => {
     const all = store.all();
@@ -47,17 +42,14 @@ export function activate(context: vscode.ExtensionContext): DevCertDoctorApi {
     // '*' so every debug type passes through the gate; Initial trigger is the default and covers F5.
     vscode.debug.registerDebugConfigurationProvider('*', gate),
     ...registerCommands(s, view),
-    ...registerRefreshTriggers(checker, log),
+    ...registerRefreshTriggers(checker, server, log),
   );
 
   const activationMs = performance.now() - t0;
   log.info(`activated in ${activationMs.toFixed(1)} ms (${vscode.env.remoteName ? `remote: ${vscode.env.remoteName}` : 'local'}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
 
-  // The first check and the language server, after activation has returned.
-  const first = setTimeout(() => {
-    void checker.checkWorkspace('startup').catch(err => log.warn(`startup check: ${err.message}`));
-    void server.startWhenNeeded().catch(err => log.warn(`language server: ${err.message}`));
-  }, 0);
+  // The language server (it checks everything on start), after activation has returned.
+  const first = setTimeout(() => void server.startWhenNeeded().catch(err => log.warn(`language server: ${err.message}`)), 0);
   context.subscriptions.push({ dispose: () => clearTimeout(first) });
 
   const testMode = context.extensionMode !== vscode.ExtensionMode.Production;

@@ -1,11 +1,12 @@
-/** What the commands, the gate and the status bar share; built once in activate(). */
+/**
+ * What the commands and the gate share, built once in activate(): the composition root's product. The
+ * files at the top of src/extension wire the rooms together; no room imports them except for this type.
+ */
 import type * as vscode from 'vscode';
-import type { Checker } from './checker';
-import type { ClientCertificates } from './clientCertificates';
 import type { Engine } from './engine';
-import type { Log } from './log';
-import type { Notifier } from './notifier';
-import type { VerdictStore } from './verdictStore';
+import type { Log, Notifier } from './output';
+import type { ClientCertificates } from './settings';
+import type { Checker, VerdictStore } from './verdicts';
 
 export interface Services {
   context: vscode.ExtensionContext;

@@ -3,11 +3,9 @@
  * server re-renders from its current state whenever anything changes, so a late probe result can never
  * publish stale ranges.
  */
-import { type Diagnostic, type Range } from 'vscode-languageserver/node';
-import { DiagnosticSeverity } from 'vscode-languageserver/node';
+import { type Diagnostic, DiagnosticSeverity, type Range } from 'vscode-languageserver/node';
 import type { DeclaredCertificate, DeclaredEndpoint, DiscoveryWarning } from '../core/endpoints';
-import type { EndpointVerdict } from '../core/check';
-import type { Problem } from '../core/check';
+import type { EndpointVerdict, Problem } from '../core/check';
 import { DIAGNOSTIC_SOURCE, type EndpointDiagnosticData } from '../protocol';
 import type { FileParse } from './discovery';
 import { CERTIFICATE_PROBLEMS, certificateMessage, diagnosticMessage, severityOf } from './wording';

@@ -3,10 +3,9 @@
  * documents open in the editor (their unsaved text wins), plus `devcertDoctor.endpoints`. Kept per file,
  * because diagnostics are published per file and an edit replaces exactly one file's contribution.
  */
-import { normalizeEndpointUrl } from '../core/endpoints';
-import type { DeclaredEndpoint, DiscoveryResult, DiscoveryWarning, EndpointSource } from '../core/endpoints';
+import { type DeclaredEndpoint, type DiscoveryResult, type DiscoveryWarning, type EndpointSource, normalizeEndpointUrl } from '../core/endpoints';
 import { mergeEndpoints, type FileParse } from './discovery';
-import { pathKey, pathToUri } from './uris';
+import { isInside, pathKey, pathToUri } from './uris';
 
 export interface FileView {
   file: string;
@@ -71,6 +70,13 @@ export class FolderState {
   }
 
   hasOpen(file: string): boolean { return this.open.has(pathKey(file)); }
+
+  /** Drops the open documents of a path that was deleted on disk (a file, or every file in a folder). */
+  forgetOpenUnder(deleted: string): void {
+    for (const [key, view] of this.open) {
+      if (isInside(deleted, view.file)) { this.open.delete(key); this.merged = undefined; }
+    }
+  }
 
   /** `devcertDoctor.endpoints`: URLs that are not https or not literal are ignored. */
   setSettingEndpoints(urls: string[]): void {

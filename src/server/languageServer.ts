@@ -4,16 +4,15 @@
  * one handler is logged, never allowed to take the server down.
  */
 import {
-  CodeActionKind, DidChangeConfigurationNotification, ErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments,
+  CodeActionKind, DidChangeConfigurationNotification, ErrorCodes, FileChangeType, ResponseError, TextDocumentSyncKind, TextDocuments,
   type Connection, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { normalizeEndpointUrl } from '../core/endpoints';
-import type { DeclaredEndpoint } from '../core/endpoints';
-import type { CheckNowParams, InitializationOptions, ProbeParams, ServerSettings, VerdictsForParams } from '../protocol';
+import { type DeclaredEndpoint, normalizeEndpointUrl } from '../core/endpoints';
+import type { CheckLaunchParams, CheckNowParams, InitializationOptions, ProbeParams, ServerSettings, VerdictsForParams } from '../protocol';
 import { codeActionsFor } from './codeActions';
 import { hoverAt } from './hover';
-import { checkNowType, clientCertificateType, probeType, verdictsForType, verdictsType } from './protocolTypes';
+import { checkLaunchType, checkNowType, clientCertificateType, probeType, verdictsForType, verdictsType } from './protocolTypes';
 import { normalizeSettings } from './settings';
 import { warmUpTrustAnchors } from '../core/check';
 import { Workspace, defaultCertificateUsers, type WorkspaceOptions } from './workspace';
@@ -109,8 +108,11 @@ export function startLanguageServer(connection: Connection, options: Omit<Worksp
     workspace.applySettings(global, perFolder);
   }
 
+  // A request that follows a settings change (the user set an endpoint, then asked for a check) must
+  // see the new settings: requests wait for the pull the change started.
+  let settingsPull: Promise<unknown> = Promise.resolve();
   connection.onDidChangeConfiguration(guard('configuration', async (change: { settings?: unknown }) => {
-    if (canPullConfiguration) { await pullSettings(); return; }
+    if (canPullConfiguration) { settingsPull = pullSettings(); await settingsPull; return; }
     // Push model (older clients): the payload carries the section itself.
     const pushed = (change.settings as Record<string, unknown> | null | undefined)?.[SECTION];
     if (pushed !== undefined) workspace.applySettings(normalizeSettings(pushed, initialSettings));
@@ -140,8 +142,8 @@ export function startLanguageServer(connection: Connection, options: Omit<Worksp
     return ready.then(() => workspace.documentClosed(e.document.uri));
   }));
 
-  connection.onDidChangeWatchedFiles(guard('watchedFiles', (p: { changes: Array<{ uri: string }> }) => {
-    workspace.filesChanged(p.changes.map(c => c.uri));
+  connection.onDidChangeWatchedFiles(guard('watchedFiles', (p: { changes: Array<{ uri: string; type: number }> }) => {
+    workspace.filesChanged(p.changes.map(c => ({ uri: c.uri, deleted: c.type === FileChangeType.Deleted })));
   }));
 
   connection.onHover(params => {
@@ -167,7 +169,10 @@ export function startLanguageServer(connection: Connection, options: Omit<Worksp
     try { return codeActionsFor(params); } catch (err) { log('error', `codeAction: ${(err as Error).stack}`); return []; }
   });
 
-  connection.onRequest(checkNowType, async (params: CheckNowParams | undefined) => ({ folders: await workspace.checkNow(params?.folder) }));
+  const settled = () => Promise.all([ready, settingsPull.catch(() => undefined)]);
+  connection.onRequest(checkNowType, async (params: CheckNowParams | undefined) => (await settled(), {
+    folders: await workspace.checkNow(typeof params?.folder === 'string' ? params.folder : undefined, params?.interactive === true),
+  }));
   connection.onRequest(verdictsForType, (params: VerdictsForParams | undefined) => {
     if (typeof params?.folder !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'folder (a URI string) is required');
     return workspace.verdictsFor(params.folder);
@@ -177,10 +182,20 @@ export function startLanguageServer(connection: Connection, options: Omit<Worksp
     const endpoints: DeclaredEndpoint[] = targets.map((t: ProbeParams['targets'][number] | undefined, i: number) => {
       const n = typeof t?.url === 'string' ? normalizeEndpointUrl(t.url) : undefined;
       if (!n) throw new ResponseError(ErrorCodes.InvalidParams, `targets[${i}].url is not a literal https URL`);
+      // Probes stay on this machine: a URL from a quick fix or a setting never makes the server connect elsewhere.
+      if (!n.loopback) throw new ResponseError(ErrorCodes.InvalidParams, `targets[${i}].url is not a localhost URL`);
       return { ...n, sources: [], certificates: [] };
     });
     const maxAgeMs = typeof params?.maxAgeMs === 'number' && params!.maxAgeMs >= 0 ? params!.maxAgeMs : undefined;
-    return workspace.probeEndpoints(endpoints, maxAgeMs, targets[0]?.folder ?? '');
+    await settled();
+    return workspace.probeEndpoints(endpoints, maxAgeMs, targets[0]?.folder ?? '', params?.reloadTrust === true);
+  });
+  connection.onRequest(checkLaunchType, async (params: CheckLaunchParams | undefined) => {
+    const configuration = params?.configuration;
+    if (!configuration || typeof configuration !== 'object') throw new ResponseError(ErrorCodes.InvalidParams, 'configuration (an object) is required');
+    const maxAgeMs = typeof params.maxAgeMs === 'number' && params.maxAgeMs >= 0 ? params.maxAgeMs : 0;
+    await settled();
+    return workspace.checkLaunch(typeof params.folder === 'string' ? params.folder : '', configuration, maxAgeMs);
   });
 
   connection.onShutdown(() => workspace?.dispose());

@@ -3,10 +3,8 @@
  * diagnostics from here instead of re-probing, a compound launch shares one probe, and the server never
  * has more probes running than one batch per trigger.
  */
-import { endpointKey } from '../core/endpoints';
-import type { DeclaredEndpoint } from '../core/endpoints';
-import type { EndpointVerdict } from '../core/check';
-import type { CheckFn, CheckSettings, ProbeTarget } from '../core/check';
+import { type DeclaredEndpoint, endpointKey } from '../core/endpoints';
+import type { CheckFn, CheckSettings, EndpointVerdict, ProbeTarget } from '../core/check';
 
 export interface CachedVerdict { verdict: EndpointVerdict; at: number }
 

@@ -4,7 +4,7 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver/node';
 import {
-  CheckNowRequest, ClientCertificateRequest, ProbeRequest, VerdictsForRequest, VerdictsNotification,
+  CheckLaunchRequest, CheckNowRequest, ClientCertificateRequest, ProbeRequest, VerdictsForRequest, VerdictsNotification,
   type NotificationSpec, type RequestSpec,
 } from '../protocol';
 
@@ -14,5 +14,6 @@ function notificationType<P>(spec: NotificationSpec<P>): NotificationType<P> { r
 export const checkNowType = requestType(CheckNowRequest);
 export const verdictsForType = requestType(VerdictsForRequest);
 export const probeType = requestType(ProbeRequest);
+export const checkLaunchType = requestType(CheckLaunchRequest);
 export const verdictsType = notificationType(VerdictsNotification);
 export const clientCertificateType = requestType(ClientCertificateRequest);

@@ -7,17 +7,17 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver/node';
-import type { DeclaredEndpoint } from '../core/endpoints';
+import { checkTargets, findClientCertificateConfig, judgeDeclaredCertificate, type CheckFn, type CheckSettings, type EndpointVerdict, type ProbeTarget } from '../core/check';
+import { endpointsFromLaunchConfiguration, mergeEndpoints, type DeclaredEndpoint } from '../core/endpoints';
 import type { ClientCertificateInput } from '../core/probe';
-import type { EndpointVerdict } from '../core/check';
-import { findClientCertificateConfig } from '../core/check';
-import type { ClientCertificateParams, ClientCertificatePayload, FolderVerdicts, ServerSettings } from '../protocol';
-import { DEFAULT_SERVER_SETTINGS } from '../protocol';
+import {
+  DEFAULT_SERVER_SETTINGS,
+  type CheckLaunchResult, type ClientCertificateParams, type ClientCertificatePayload, type FolderVerdicts, type ServerSettings,
+} from '../protocol';
 import { fileDiagnostics } from './diagnostics';
 import { discoverFolder, parserFor } from './discovery';
 import { FolderState, type FileView } from './folderState';
 import { DEFAULT_TTL_MS, ProbeCache, listenerKey } from './probeCache';
-import { checkTargets, type CheckFn, type CheckSettings, type ProbeTarget } from '../core/check';
 import { DEFAULT_BACKOFF, ReprobeScheduler, type BackoffOptions } from './reprobe';
 import { isInside, uriToPath } from './uris';
 
@@ -77,6 +77,7 @@ export class Workspace {
       state.setSettingEndpoints(this.settings.endpoints);
       this.folders.set(uri, state);
     }
+    this.orphan.setSettingEndpoints(this.folders.size ? [] : this.settings.endpoints);
   }
 
   private removeFolder(uri: string): void {
@@ -98,6 +99,7 @@ export class Workspace {
     const before = this.settings;
     this.settings = global;
     for (const [uri, state] of this.folders) state.setSettingEndpoints(perFolder.get(uri)?.endpoints ?? global.endpoints);
+    this.orphan.setSettingEndpoints(this.folders.size ? [] : global.endpoints);
     const verdictsChange = before.timeoutMs !== global.timeoutMs || before.expiringSoonDays !== global.expiringSoonDays
       || JSON.stringify(before.clientCertificates) !== JSON.stringify(global.clientCertificates);
     if (verdictsChange) this.cache.clear();
@@ -123,13 +125,18 @@ export class Workspace {
     return this.refresh([state]);
   }
 
-  /** workspace/didChangeWatchedFiles: re-discover the folders those files are in (debounced). */
-  filesChanged(uris: string[]): void {
+  /**
+   * workspace/didChangeWatchedFiles: re-discover the folders those files are in (debounced). A deleted
+   * file or folder also takes the open documents in it along: VS Code keeps a closed editor's document
+   * for a while, and a project that is gone from disk must not stay declared through it.
+   */
+  filesChanged(changes: Array<{ uri: string; deleted?: boolean }>): void {
     const touched = new Set<FolderState>();
-    for (const uri of uris) {
+    for (const { uri, deleted } of changes) {
       const file = uriToPath(uri);
       if (!file) continue;
       const state = this.folderOf(file);
+      if (deleted) state.forgetOpenUnder(file);
       if (state.path !== undefined) touched.add(state);
     }
     for (const state of touched) this.scheduleDiscovery(state);
@@ -138,25 +145,52 @@ export class Workspace {
   // ------------------------------------------------------------------------------------------
   // Requests
 
-  /** Re-discover and probe now, bypassing the cache. */
-  async checkNow(folderUri?: string): Promise<FolderVerdicts[]> {
-    const states = folderUri ? [this.folders.get(folderUri)].filter((s): s is FolderState => !!s) : [...this.folders.values()];
+  /** Re-discover and probe now, bypassing the cache. `interactive`: the user asked and may be prompted. */
+  async checkNow(folderUri?: string, interactive = false): Promise<FolderVerdicts[]> {
+    const states = folderUri !== undefined ? [this.stateOf(folderUri)].filter((s): s is FolderState => !!s) : this.workspaceStates();
     await Promise.all(states.map(s => this.discover(s)));
     // Asked for after a repair too: the trust stores are read again, not taken from the last check.
-    await this.refresh(states, 0, true);
+    await this.refresh(states, 0, true, interactive);
     return states.map(s => this.folderVerdicts(s));
   }
 
   verdictsFor(folderUri: string): FolderVerdicts | null {
-    const s = this.folders.get(folderUri);
+    const s = this.stateOf(folderUri);
     return s ? this.folderVerdicts(s) : null;
   }
 
-  /** Probe given endpoints through the cache (the debug gate's own URLs). */
-  async probeEndpoints(endpoints: DeclaredEndpoint[], maxAgeMs = this.options.ttlMs ?? DEFAULT_TTL_MS, folderUri = ''): Promise<EndpointVerdict[]> {
-    const verdicts = await this.cache.probe(endpoints, this.checkSettings(), maxAgeMs, e => this.prepare(e, folderUri));
+  /**
+   * Probe given endpoints through the cache (a repair's re-probe, the port watcher, a quick fix's URL).
+   * Every view is rendered from the answer at once: diagnostics, and the verdicts the status bar shows.
+   */
+  async probeEndpoints(endpoints: DeclaredEndpoint[], maxAgeMs = this.options.ttlMs ?? DEFAULT_TTL_MS, folderUri = '', reloadTrust = false): Promise<EndpointVerdict[]> {
+    const probing = this.cache.probe(endpoints, this.checkSettings(reloadTrust), maxAgeMs, e => this.prepare(e, folderUri));
     this.renderAll();
-    return verdicts;
+    try {
+      return (await probing).map((v, i) => asDeclared(endpoints[i], v));
+    } finally {
+      if (!this.disposed) this.renderAll();
+    }
+  }
+
+  /**
+   * The debug gate's question: the endpoints this launch configuration names plus what its folder and
+   * the settings declare (loopback only, one per listener, the configuration's own first), probed
+   * through the cache; for those not listening yet, the certificate their configuration names.
+   */
+  async checkLaunch(folderUri: string, configuration: Record<string, unknown>, maxAgeMs: number): Promise<CheckLaunchResult> {
+    const state = this.stateOf(folderUri);
+    // A launch right after the window opened must see what the folder declares: wait for its discovery.
+    if (state) await this.discovered(state);
+    const launchJson = state?.path !== undefined ? path.join(state.path, '.vscode', 'launch.json') : undefined;
+    const own = endpointsFromLaunchConfiguration(configuration, { file: launchJson });
+    const ownKeys = new Set(own.map(listenerKey));
+    const endpoints = mergeEndpoints([...own, ...(state?.endpoints() ?? [])]).filter(e => e.loopback)
+      .sort((a, b) => Number(ownKeys.has(listenerKey(b))) - Number(ownKeys.has(listenerKey(a))));
+    const verdicts = await this.probeEndpoints(endpoints, maxAgeMs, folderUri);
+    const down = endpoints.filter((e, i) => e.certificates.length > 0 && verdicts[i].problems.some(p => p.code === 'not-listening'));
+    const declared = await Promise.all(down.map(e => judgeDeclaredCertificate(e, this.settings).catch(() => undefined)));
+    return { verdicts, declared: declared.filter((v): v is EndpointVerdict => !!v) };
   }
 
   // ------------------------------------------------------------------------------------------
@@ -164,8 +198,9 @@ export class Workspace {
 
   /** First start: discover every folder, then probe. */
   async start(): Promise<void> {
-    await Promise.all([...this.folders.values()].map(s => this.discover(s)));
-    await this.refresh([...this.folders.values()]);
+    const states = this.workspaceStates();
+    await Promise.all(states.map(s => this.discover(s)));
+    await this.refresh(states);
   }
 
   private refreshAll(maxAgeMs?: number): Promise<void> {
@@ -176,13 +211,13 @@ export class Workspace {
    * Render what is known now, probe what is stale in these folders, render again. Probe failures are
    * logged, never thrown: callers are event handlers.
    */
-  private async refresh(states: FolderState[], maxAgeMs = this.options.ttlMs ?? DEFAULT_TTL_MS, reloadAnchors = false): Promise<void> {
+  private async refresh(states: FolderState[], maxAgeMs = this.options.ttlMs ?? DEFAULT_TTL_MS, reloadAnchors = false, interactive = false): Promise<void> {
     this.forgetUndeclared();
     const endpoints = uniqueListeners(states.flatMap(s => s.endpoints().filter(e => e.loopback)));
     const folderOf = new Map<string, string>();
     for (const s of states) for (const e of s.endpoints()) if (!folderOf.has(listenerKey(e))) folderOf.set(listenerKey(e), s.uri);
     const probing = endpoints.length
-      ? this.cache.probe(endpoints, this.checkSettings(reloadAnchors), maxAgeMs, e => this.prepare(e, folderOf.get(listenerKey(e)) ?? ''))
+      ? this.cache.probe(endpoints, this.checkSettings(reloadAnchors), maxAgeMs, e => this.prepare(e, folderOf.get(listenerKey(e)) ?? '', interactive))
       : Promise.resolve([]);
     // Rendered after probe() has marked what is in flight, so "checking" reaches the client at once.
     this.renderAll();
@@ -227,6 +262,13 @@ export class Workspace {
     }, DISCOVERY_DEBOUNCE_MS));
   }
 
+  /** Resolves once the folder has been discovered at least once (joining a run in progress). */
+  private discovered(state: FolderState): Promise<void> {
+    const running = this.discoveryRuns.get(state.uri);
+    if (running) return running.catch(() => undefined);
+    return state.discovered ? Promise.resolve() : this.discover(state).catch(() => undefined);
+  }
+
   /** Runs discovery for a folder; concurrent callers share one run. */
   private discover(state: FolderState): Promise<void> {
     if (state.path === undefined) return Promise.resolve();
@@ -266,7 +308,7 @@ export class Workspace {
     }
     for (const uri of this.publishedBy(state)) if (!current.has(uri)) this.clearPublished(uri);
     this.ownership.set(state, current);
-    if (state.path !== undefined) this.notify(state);
+    if (state.path !== undefined || (state === this.orphan && this.folders.size === 0)) this.notify(state);
   }
 
   private publishedBy(state: FolderState): Set<string> { return this.ownership.get(state) ?? new Set(); }
@@ -311,9 +353,7 @@ export class Workspace {
       if (!e.loopback) continue;
       const c = this.cache.latest(e);
       if (!c) continue;
-      // Each folder sees the verdict under its own spelling of the URL and its own first source.
-      const first = e.sources.find(s => s.file);
-      verdicts.push({ ...c.verdict, url: e.url, host: e.host, port: e.port, source: first ? { file: first.file, line: first.line } : c.verdict.source });
+      verdicts.push(asDeclared(e, c.verdict));
       newest = Math.max(newest, c.at);
     }
     return {
@@ -360,6 +400,14 @@ export class Workspace {
 
   private allStates(): FolderState[] { return [...this.folders.values(), this.orphan]; }
 
+  /** What a workspace-wide check covers: every folder, or, in a window without folders, the settings' endpoints. */
+  private workspaceStates(): FolderState[] { return this.folders.size ? [...this.folders.values()] : [this.orphan]; }
+
+  /** A folder by URI; '' is the window itself when it has no folders. */
+  private stateOf(folderUri: string): FolderState | undefined {
+    return this.folders.get(folderUri) ?? (folderUri === '' && this.folders.size === 0 ? this.orphan : undefined);
+  }
+
   private checkSettings(reloadAnchors = false): CheckSettings {
     return { timeoutMs: this.settings.timeoutMs, expiringSoonDays: this.settings.expiringSoonDays, concurrency: this.options.concurrency ?? 8, reloadAnchors };
   }
@@ -369,15 +417,16 @@ export class Workspace {
    * way every part of DevCert Doctor matches it). The client loads it, because PFX passwords live in its
    * SecretStorage; when it cannot (password not known yet) the endpoint is probed without one.
    */
-  private async prepare(e: DeclaredEndpoint, folder: string): Promise<ProbeTarget> {
+  private async prepare(e: DeclaredEndpoint, folder: string, interactive = false): Promise<ProbeTarget> {
     const target: ProbeTarget = { endpoint: e };
     const hit = findClientCertificateConfig(this.settings.clientCertificates, e.connectHost ?? e.host, e.port);
     if (!hit || !this.out.clientCertificate) return target;
     let timer: NodeJS.Timeout | undefined;
     try {
       const payload = await Promise.race([
-        this.out.clientCertificate({ url: e.url, host: e.host, port: e.port, folder }),
-        new Promise<undefined>(res => { timer = setTimeout(() => res(undefined), CLIENT_CERT_TIMEOUT_MS); }),
+        this.out.clientCertificate({ url: e.url, host: e.host, port: e.port, folder, interactive }),
+        // A user typing a password is not a stuck client: no limit then.
+        ...(interactive ? [] : [new Promise<undefined>(res => { timer = setTimeout(() => res(undefined), CLIENT_CERT_TIMEOUT_MS); })]),
       ]);
       if (!payload) {
         this.out.log('info', `client certificate "${hit.key}" for ${e.url}: not available from the client; probing without one`);
@@ -400,6 +449,12 @@ export class Workspace {
       clearTimeout(timer);
     }
   }
+}
+
+/** A verdict under the endpoint's own spelling of the URL and its first declaring file (a listener has several). */
+function asDeclared(e: DeclaredEndpoint, v: EndpointVerdict): EndpointVerdict {
+  const first = e.sources.find(s => s.file);
+  return { ...v, url: e.url, host: e.host, port: e.port, source: first ? { file: first.file, line: first.line } : v.source };
 }
 
 function uniqueListeners(endpoints: DeclaredEndpoint[]): DeclaredEndpoint[] {

@@ -6,6 +6,7 @@
  * and records every notification the server sends.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -13,6 +14,8 @@ import {
   type Diagnostic, type ProtocolConnection, type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import type { ClientCertificateParams, ClientCertificatePayload, FolderVerdicts, InitializationOptions } from '../../src/protocol';
+import { makeCert, type CertFiles } from './openssl';
+import { makeTempDir } from './sandbox';
 
 const REPO = path.resolve(__dirname, '..', '..');
 export const BUNDLE = path.join(REPO, 'dist', 'server.js');
@@ -38,6 +41,8 @@ export class LspSession {
   readonly clientCertificates = new Map<number, ClientCertificatePayload>();
   readonly clientCertificateAsks: ClientCertificateParams[] = [];
   configuration: Record<string, unknown>;
+  /** A slow client: workspace/configuration answers after this long. */
+  configurationDelayMs = 0;
   private waiters: Array<() => void> = [];
   private version = new Map<string, number>();
 
@@ -62,7 +67,11 @@ export class LspSession {
     connection.onNotification('window/logMessage', (m: { message: string }) => { session.logs.push(m.message); });
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('workspace/workspaceFolders', () => options.folders.map(f => ({ uri: uri(f), name: path.basename(f) })));
-    connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => session.configuration));
+    connection.onRequest('workspace/configuration', async (p: { items: unknown[] }) => {
+      const answer = p.items.map(() => session.configuration);
+      if (session.configurationDelayMs) await new Promise(r => setTimeout(r, session.configurationDelayMs));
+      return answer;
+    });
     connection.onRequest('devcertDoctor/clientCertificate', (p: ClientCertificateParams) => {
       session.clientCertificateAsks.push(p);
       return session.clientCertificates.get(p.port) ?? null;
@@ -143,4 +152,33 @@ export function slice(text: string, range: { start: { line: number; character: n
   for (let l = range.start.line + 1; l < range.end.line; l++) parts.push(lines[l]);
   parts.push(lines[range.end.line].slice(0, range.end.character));
   return parts.join('\n');
+}
+
+/**
+ * Mocha hooks for a suite of LSP sessions: a temporary folder with a self-signed localhost certificate,
+ * workspace folders made in it, and every session and server a test registers ended after that test.
+ */
+export function lspTestBed(prefix: string) {
+  let tmp: ReturnType<typeof makeTempDir> | undefined;
+  const bed = {
+    cert: undefined as unknown as CertFiles,
+    cleanups: [] as Array<() => Promise<void> | void>,
+    folder(name: string): string {
+      const dir = path.join(tmp!.dir, name);
+      mkdirSync(dir, { recursive: true });
+      return dir;
+    },
+    async session(opts: SessionOptions): Promise<LspSession> {
+      const s = await LspSession.start(opts);
+      bed.cleanups.push(() => s.stop());
+      return s;
+    },
+  };
+  before(() => {
+    tmp = makeTempDir(prefix);
+    bed.cert = makeCert(tmp.dir, 'selfsigned', { cn: 'localhost' });
+  });
+  afterEach(async () => { while (bed.cleanups.length) await bed.cleanups.pop()!(); });
+  after(() => tmp?.cleanup());
+  return bed;
 }

@@ -15,7 +15,7 @@ import { makeTempDir } from '../helpers/sandbox';
 import { startTlsServer, type RunningServer } from '../helpers/servers';
 import { checkEndpoints, targetsFrom } from '../../src/core/check/checkEndpoints';
 import { planClean } from '../../src/core/repair/clean';
-import { discoverEndpoints } from '../../src/core/endpoints';
+import { discoverEndpoints } from '../../src/core/endpoints/discover';
 import { Ledger } from '../../src/core/plan/ledger';
 import { executePlan } from '../../src/core/plan/run';
 import { nodeBundleFile } from '../../src/core/io/paths';

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { classifyFile } from '../../src/core/endpoints/walk';
-import { discoverEndpoints } from '../../src/core/endpoints';
+import { discoverEndpoints } from '../../src/core/endpoints/discover';
 import { parseLaunchJson } from '../../src/core/endpoints/launchJson';
 import type { DeclaredEndpoint, DiscoveryResult } from '../../src/core/endpoints/types';
 import { makeTempDir } from '../helpers/sandbox';

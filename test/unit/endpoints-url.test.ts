@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { endpointKey, normalizeEndpointUrl, parseEndpointUrl, parseUrlList } from '../../src/core/endpoints/url';
-import { isLoopbackHost } from '../../src/core/endpoints';
+import { isLoopbackHost } from '../../src/core/endpoints/hosts';
 import { mergeEndpoints } from '../../src/core/endpoints/merge';
 import type { DeclaredEndpoint } from '../../src/core/endpoints/types';
 

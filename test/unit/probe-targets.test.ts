@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { targetsFrom } from '../../src/core/check/checkEndpoints';
 import type { DeclaredEndpoint, DiscoveryResult } from '../../src/core/endpoints/types';
-import { defaultServername, isLoopbackHost } from '../../src/core/endpoints';
+import { defaultServername, isLoopbackHost } from '../../src/core/endpoints/hosts';
 
 const ep = (host: string, port: number, file = '/ws/Properties/launchSettings.json', line = 3): DeclaredEndpoint => ({
   url: `https://${host}:${port}`, host, port, loopback: isLoopbackHost(host), certificates: [],

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parsePfx } from '../../src/core/certs/formats';
 import { targetsFrom, type CheckedVerdict } from '../../src/core/check/checkEndpoints';
-import { discoverEndpoints } from '../../src/core/endpoints';
+import { discoverEndpoints } from '../../src/core/endpoints/discover';
 import type { ExecResult } from '../../src/core/io/exec';
 import { Ledger } from '../../src/core/plan/ledger';
 import { executePlan } from '../../src/core/plan/run';

@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { targetsFrom, type CheckedVerdict } from '../../src/core/check/checkEndpoints';
-import { discoverEndpoints } from '../../src/core/endpoints';
+import { discoverEndpoints } from '../../src/core/endpoints/discover';
 import type { ExecResult } from '../../src/core/io/exec';
 import type { CommandAction, RepairPlan } from '../../src/core/plan/types';
 import type { Platform } from '../../src/core/io/platform';

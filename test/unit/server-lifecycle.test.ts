@@ -9,10 +9,9 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol/node';
-import { makeCert, type CertFiles } from '../helpers/openssl';
-import { makeTempDir } from '../helpers/sandbox';
+import type { CertFiles } from '../helpers/openssl';
 import { freePort, startTcpServer, startTlsServer, type RunningServer } from '../helpers/servers';
-import { LspSession, slice, uri } from '../helpers/lspSession';
+import { LspSession, lspTestBed, slice, uri } from '../helpers/lspSession';
 import type { CheckNowResult } from '../../src/protocol';
 import type { EndpointVerdict } from '../../src/core/check/types';
 
@@ -31,27 +30,10 @@ async function listenTlsOn(port: number, c: CertFiles): Promise<RunningServer> {
 
 describe('language server: over time and at the edges', function () {
   this.timeout(30000);
-  let tmp: ReturnType<typeof makeTempDir>;
+  const testBed = lspTestBed('devcert-lsp-life-');
+  const { folder, session, cleanups } = testBed;
   let cert: CertFiles;
-  const cleanups: Array<() => Promise<void> | void> = [];
-
-  before(() => {
-    tmp = makeTempDir('devcert-lsp-life-');
-    cert = makeCert(tmp.dir, 'selfsigned', { cn: 'localhost' });
-  });
-  afterEach(async () => { while (cleanups.length) await cleanups.pop()!(); });
-  after(() => tmp?.cleanup());
-
-  function folder(name: string): string {
-    const dir = path.join(tmp.dir, name);
-    mkdirSync(dir, { recursive: true });
-    return dir;
-  }
-  async function session(opts: Parameters<typeof LspSession.start>[0]): Promise<LspSession> {
-    const s = await LspSession.start(opts);
-    cleanups.push(() => s.stop());
-    return s;
-  }
+  before(() => { cert = testBed.cert; });
 
   it('says "start the server" while nothing listens, then gives the real verdict once it does', async () => {
     const ws = folder('later');

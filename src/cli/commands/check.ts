@@ -10,12 +10,9 @@ import * as path from 'node:path';
 import type { CliCommand } from '../command';
 import { parseArgs, parseIntOption, UsageError } from '../args';
 import { formatVerdicts, styleFor } from '../output';
-import { checkEndpoints, targetsFrom, DEFAULT_CONCURRENCY, DEFAULT_EXPIRING_SOON_DAYS, DEFAULT_TIMEOUT_MS } from '../../core/check';
-import { discoverEndpoints } from '../../core/endpoints';
-import type { DiscoveryResult } from '../../core/endpoints';
-import { ClientCertificateError, loadClientCertificateFromFlags } from '../../core/check';
-import { ClientCertificateUnusableError } from '../../core/probe';
-import type { ClientCertificateInput } from '../../core/probe';
+import { checkEndpoints, ClientCertificateError, DEFAULT_CONCURRENCY, DEFAULT_EXPIRING_SOON_DAYS, DEFAULT_TIMEOUT_MS, loadClientCertificateFromFlags, targetsFrom } from '../../core/check';
+import { discoverEndpoints, type DiscoveryResult } from '../../core/endpoints';
+import { type ClientCertificateInput, ClientCertificateUnusableError } from '../../core/probe';
 
 const HELP = `Usage: devcert-doctor check [PATH] [--host H] [--port N]... [options]
 

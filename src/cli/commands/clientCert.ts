@@ -10,8 +10,7 @@
 import * as path from 'node:path';
 import type { CliCommand } from '../command';
 import { parseArgs, parseIntOption, UsageError } from '../args';
-import { OutputPathError, createClientCertificateFiles, generatePfxPassword, type ClientCertSigner, type CreatedClientCertificate } from '../../core/certs';
-import type { KeyAlgorithm } from '../../core/certs';
+import { type ClientCertSigner, createClientCertificateFiles, type CreatedClientCertificate, generatePfxPassword, type KeyAlgorithm, OutputPathError } from '../../core/certs';
 
 const DEFAULT_CN = 'devcert-doctor client';
 const MAX_DAYS = 3650;

@@ -13,19 +13,11 @@ import * as path from 'node:path';
 import type { CliCommand } from '../command';
 import { parseArgs, UsageError } from '../args';
 import { generateCertificate } from '../../core/certs';
-import { isInstalled, run } from '../../core/io';
-import { Ledger } from '../../core/plan';
-import { executePlan, renderPlan } from '../../core/plan';
-import { nodeBundleFile } from '../../core/io';
-import { checkEndpoints } from '../../core/check';
-import { planClean } from '../../core/repair';
-import { planRepair } from '../../core/repair';
-import { anchorContextFor } from '../../core/trust';
-import { linuxSystemStore, prepareLinuxSandbox, sandboxPaths } from '../../core/trust';
-import { nodeStore } from '../../core/trust';
-import { nssStore } from '../../core/trust';
-import type { TrustContext, TrustStore } from '../../core/trust';
-import type { EndpointVerdict } from '../../core/check';
+import { isInstalled, nodeBundleFile, run } from '../../core/io';
+import { executePlan, Ledger, renderPlan } from '../../core/plan';
+import { checkEndpoints, type EndpointVerdict } from '../../core/check';
+import { planClean, planRepair } from '../../core/repair';
+import { anchorContextFor, linuxSystemStore, nodeStore, nssStore, prepareLinuxSandbox, sandboxPaths, type TrustContext, type TrustStore } from '../../core/trust';
 
 const HELP = `Usage: devcert-doctor demo [--keep]
 

@@ -1,11 +1,8 @@
 import * as path from 'node:path';
 import type { CliCommand } from '../command';
 import { parseArgs, UsageError } from '../args';
-import { readCertificateFile, toPfx } from '../../core/certs';
-import { toPem } from '../../core/certs';
-import { privateKeyPem } from '../../core/certs';
+import { loadLocalCa, privateKeyPem, readCertificateFile, toPem, toPfx } from '../../core/certs';
 import { writeFileAtomic } from '../../core/io';
-import { loadLocalCa } from '../../core/certs';
 
 const HELP = `Usage: devcert-doctor export (FILE | --ca) --format pem|pfx|cer --out FILE [options]
 

@@ -2,10 +2,8 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import type { CliCommand } from '../command';
 import { parseArgs, parseIntOption, UsageError } from '../args';
-import { CERT_PROFILES, type CertProfileId } from '../../core/certs';
-import { generateCertificate, outputPaths, writeCertificateFiles, type OutputFormat } from '../../core/certs';
+import { CERT_PROFILES, type CertProfileId, generateCertificate, loadLocalCa, type OutputFormat, outputPaths, writeCertificateFiles } from '../../core/certs';
 import { generatedCertsDir } from '../../core/io';
-import { loadLocalCa } from '../../core/certs';
 
 const HELP = `Usage: devcert-doctor generate [options]
 

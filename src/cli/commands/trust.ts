@@ -1,10 +1,8 @@
 import type { CliCommand } from '../command';
 import { parseArgs, UsageError } from '../args';
-import { certificateRef, readCertificateFile } from '../../core/certs';
-import { loadLocalCa } from '../../core/certs';
+import { certificateRef, loadLocalCa, readCertificateFile } from '../../core/certs';
 import { planTrust } from '../../core/repair';
-import { trustStoresFor } from '../../core/trust';
-import type { TrustStoreId } from '../../core/trust';
+import { type TrustStoreId, trustStoresFor } from '../../core/trust';
 import { PLAN_HELP, PLAN_OPTIONS, presentAndRun, trustContext } from '../planCli';
 
 const HELP = `Usage: devcert-doctor trust [FILE | --ca] [--store ID]... [options]

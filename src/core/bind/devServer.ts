@@ -7,9 +7,8 @@
  *     code, and rewriting someone's code is not a repair.
  */
 import * as path from 'node:path';
-import type { PlanStep } from '../plan';
+import { type PlanStep, readExisting, writeFileStep } from '../plan';
 import { setDotenvValues } from './dotenv';
-import { readExisting, writeFileStep } from '../plan';
 import type { BindContext, BindPlan, BindTarget } from './types';
 import { BindInputError } from './validate';
 

@@ -12,8 +12,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { applyEdits, findNodeAtLocation, modify, parseTree, printParseErrorCode, type FormattingOptions, type ParseError } from 'jsonc-parser';
 import { ExecError, run } from '../io';
-import type { PlanStep } from '../plan';
-import { readExisting, writeFileStep } from '../plan';
+import { type PlanStep, readExisting, writeFileStep } from '../plan';
 import type { BindContext, BindPlan, BindTarget } from './types';
 import { BindInputError } from './validate';
 

@@ -3,8 +3,7 @@
  * (an http.sys port binding, a Kestrel config entry, a dev server's PEM paths). Like the trust stores,
  * a target only plans: it returns steps that are shown before they run, and never acts itself.
  */
-import type { run } from '../io';
-import type { Platform } from '../io';
+import type { Platform, run } from '../io';
 import type { PlanStep } from '../plan';
 import type { TrustContext } from '../trust';
 

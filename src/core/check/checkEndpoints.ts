@@ -4,13 +4,10 @@
  * timeout, not by the number of endpoints: a probe holds a concurrency slot only while it is busy
  * (a peer that accepts and never answers does not keep the rest waiting).
  */
-import type { DeclaredEndpoint, DiscoveryResult, EndpointSource } from '../endpoints';
-import { probeEndpoint } from '../probe';
-import { isLoopbackHost } from '../endpoints';
+import { type DeclaredEndpoint, type DiscoveryResult, type EndpointSource, isLoopbackHost } from '../endpoints';
+import { type ClientCertificateInput, type LoadedClientCertificate, openClientCertificate, probeEndpoint } from '../probe';
 import { judge, endpointUrl } from './judge';
-import { openClientCertificate, type LoadedClientCertificate } from '../probe';
 import { loadTrustAnchors, type ConsumerAnchors } from '../trust';
-import type { ClientCertificateInput } from '../probe';
 import type { EndpointVerdict } from './types';
 import { DEFAULT_TIMEOUT_MS } from './defaults';
 

@@ -13,8 +13,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CertificateFormatError, readCertificateFile, type CertificateBundle } from '../certs';
-import { thumbprint, toPem } from '../certs';
+import { type CertificateBundle, CertificateFormatError, readCertificateFile, thumbprint, toPem } from '../certs';
 import type { ClientCertificateInput } from '../probe';
 
 /** One value of `devcertDoctor.clientCertificates`. */

@@ -1,6 +1,5 @@
 /** What is wrong with a client certificate we presented (mTLS), given what the server asked for. */
-import type { LoadedClientCertificate } from '../probe';
-import type { HandshakeResult } from '../probe';
+import type { HandshakeResult, LoadedClientCertificate } from '../probe';
 import { clientCertificateMessages as M } from './messages';
 import type { ClientCertificateFinding, ClientCertificateReport } from './types';
 

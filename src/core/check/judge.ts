@@ -3,16 +3,14 @@
  * first. Trust is decided per consumer (system, Node, browsers' NSS) by building a path from the served
  * chain to that consumer's anchors; `trusted` in the verdict is the system's answer.
  */
-import { inspectCertificate, isWeakSignatureAlgorithm, type ParsedCertificate } from '../certs';
+import { type AnchorSet, buildPath, findIncompleteChain, inspectCertificate, isWeakSignatureAlgorithm, type ParsedCertificate, type PathResult } from '../certs';
 import type { ConsumerAnchors } from '../trust';
-import { buildPath, findIncompleteChain, type AnchorSet, type PathResult } from '../certs';
 import { diagnoseClientCertificate } from './clientCertificateFindings';
-import type { LoadedClientCertificate } from '../probe';
+import type { HandshakeResult, LoadedClientCertificate, TransportFailure } from '../probe';
 import { clientCertificateMessages, consumerList, phrases, problemMessages as P, type Consumer } from './messages';
 import { matchHostName } from './names';
 import type { Problem } from './problems';
 import type { EndpointVerdict } from './types';
-import type { HandshakeResult, TransportFailure } from '../probe';
 import { DEFAULT_EXPIRING_SOON_DAYS } from './defaults';
 
 export interface JudgeContext {

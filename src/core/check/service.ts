@@ -7,12 +7,14 @@
  * short while, because reading them (CA bundles, `certutil`) costs more than a loopback handshake; and
  * a configured client certificate that cannot be opened does not cost every other endpoint its verdict.
  * Per-endpoint mTLS settings (client certificate, request path, forwarding header) go to the engine
- * with each target.
+ * with each target. `judgeDeclaredCertificate` judges, with the same anchors, the certificate an
+ * endpoint's configuration names while its server is not up yet.
  */
+import { readCertificateFile } from '../certs';
 import { checkEndpoints, type CheckTarget } from './checkEndpoints';
 import type { DeclaredEndpoint } from '../endpoints';
-import { ClientCertificateUnusableError } from '../probe';
-import type { ClientCertificateInput } from '../probe';
+import { type ClientCertificateInput, ClientCertificateUnusableError, type HandshakeResult } from '../probe';
+import { judge } from './judge';
 import type { EndpointVerdict } from './types';
 import { loadTrustAnchors, type ConsumerAnchors } from '../trust';
 
@@ -70,3 +72,24 @@ export const checkTargets: CheckFn = async (targets, settings) => {
   return verdicts.length === targets.length ? verdicts
     : targets.map(t => verdicts.find(v => v.port === t.endpoint.port && v.host === (t.endpoint.connectHost ?? t.endpoint.host)) ?? verdicts.find(v => v.port === t.endpoint.port)!);
 };
+
+/**
+ * For an endpoint whose server is not listening yet: the verdict on the certificate its configuration
+ * names (a PEM/DER file, or a PFX without a password), as if the server had sent it. Undefined when the
+ * configuration names none or the file cannot be read: the launch is not held up for a guess.
+ */
+export async function judgeDeclaredCertificate(endpoint: DeclaredEndpoint, settings: Pick<CheckSettings, 'expiringSoonDays'>): Promise<EndpointVerdict | undefined> {
+  const declared = endpoint.certificates.find(c => c.path);
+  if (!declared?.path) return undefined;
+  let bundle;
+  try { bundle = readCertificateFile(declared.path, { password: '', keyFile: declared.keyPath }); } catch { return undefined; }
+  const first = endpoint.sources.find(s => s.file);
+  const served: HandshakeResult = {
+    host: endpoint.connectHost ?? endpoint.host, port: endpoint.port, servername: 'localhost',
+    chain: [bundle.certDer, ...bundle.chainDer], handshakeMs: 0,
+  };
+  return judge(served, {
+    anchors: await trustAnchors(false), expiringSoonDays: settings.expiringSoonDays, url: endpoint.url,
+    source: first ? { file: first.file, line: first.line } : null,
+  });
+}

@@ -1,6 +1,6 @@
 /**
  * Room `endpoints` — where a workspace declares HTTPS localhost endpoints: one reader per source format,
- * each returning endpoints with file + range. Imports only `io`; never probes, judges or writes.
+ * each returning endpoints with file + range. Imports no other room; never probes, judges or writes.
  *
  * Endpoint discovery: every HTTPS endpoint a workspace folder declares, with the file and exact range
  * of each declaration. One parser per source format; each takes (file, text) so the language server
@@ -36,3 +36,4 @@ export type { NormalizedEndpointUrl, ParsedEndpointUrl, UrlListItem, UrlSkipReas
 export { classifyFile, SKIPPED_DIRS } from './walk';
 export { defaultServername } from './hosts';
 export type { DeclaredEndpoint, EndpointSource } from './types';
+export type { DeclaredCertificate, DiscoveryResult, DiscoveryWarning } from './types';

@@ -2,8 +2,7 @@
  * The text of a plan, exactly as it will run: what `--dry-run` prints and what the extension shows
  * before asking for consent. Every command line is quoted so it can be pasted into a terminal.
  */
-import { formatCommand } from '../io';
-import type { Platform } from '../io';
+import { formatCommand, type Platform } from '../io';
 import type { PlanAction, PlanStep, RepairPlan } from './types';
 
 function size(action: { contents: string; encoding?: 'utf8' | 'base64' }): number {

@@ -7,8 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ElevationCancelledError, formatCommand, run, runElevated, type ElevatedOp, type ElevatedUnit, type ElevationRunner } from '../io';
-import { writeFileAtomic, describeFsError } from '../io';
+import { describeFsError, type ElevatedOp, type ElevatedUnit, ElevationCancelledError, type ElevationRunner, formatCommand, run, runElevated, writeFileAtomic } from '../io';
 import { Ledger, sameLedgerEntry } from './ledger';
 import type { PlanAction, PlanStep, RepairPlan } from './types';
 import { elevatedGroups, renderPlan } from './render';

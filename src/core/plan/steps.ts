@@ -1,8 +1,7 @@
 /** Small builders for common plan steps, so every store and binding target undoes a file change the same way. */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import type { LedgerEntry } from './ledger';
-import type { PlanAction, PlanStep } from './types';
+import type { LedgerEntry, PlanAction, PlanStep } from './types';
 import { pathFor, trustedCertsDir, type PathContext } from '../io';
 import type { CertificateRef } from '../certs';
 

@@ -6,8 +6,7 @@
  */
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import * as tls from 'node:tls';
-import { CertificateFormatError, parsePfx } from '../certs';
-import { certificatesIn, inspectCertificate, type ParsedCertificate } from '../certs';
+import { CertificateFormatError, certificatesIn, inspectCertificate, type ParsedCertificate, parsePfx } from '../certs';
 import type { ClientCertificateInput } from './types';
 import { clientCertificateLoadMessages as M } from './phrases';
 

@@ -13,21 +13,13 @@
  */
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
-import { planHttpSysBindings } from '../bind';
-import { planKestrelConfig } from '../bind';
-import { gitignoreNote, pemPaths, planCraDevServer, planDevServerSnippet, planPemPair, type DevServerKind } from '../bind';
-import type { Runner } from '../bind';
-import { isIisExpressSslPort } from '../bind';
-import { certificateRef, toPfx } from '../certs';
-import type { CertProfileId, GeneratedCertificate } from '../certs';
+import { type DevServerKind, gitignoreNote, isIisExpressSslPort, pemPaths, planCraDevServer, planDevServerSnippet, planHttpSysBindings, planKestrelConfig, planPemPair, type Runner } from '../bind';
+import { certificateRef, type CertProfileId, type GeneratedCertificate, toPfx } from '../certs';
 import type { CheckedVerdict } from '../check';
 import type { EndpointSource } from '../endpoints';
-import { generatedCertsDir } from '../io';
-import type { Platform } from '../io';
-import type { PlanStep } from '../plan';
-import { writeFileStep } from '../plan';
-import type { TrustContext } from '../trust';
-import { createWindowsMyStore, type WindowsCertificateRef } from '../trust';
+import { generatedCertsDir, type Platform } from '../io';
+import { type PlanStep, writeFileStep } from '../plan';
+import { createWindowsMyStore, type TrustContext, type WindowsCertificateRef } from '../trust';
 
 export type BindDestination =
   | { kind: 'httpsys' }

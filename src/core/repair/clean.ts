@@ -12,15 +12,10 @@
  * forgotten with the rest. A second clean finds nothing to do.
  */
 import type { Runner } from '../bind';
-import { certificateRef } from '../certs';
-import { Ledger, type LedgerEntry } from '../plan';
+import { certificateRef, type CertificateRef } from '../certs';
+import { contiguousElevation, Ledger, type LedgerEntry, mergeSteps, type PlanAction, type PlanStep, readExisting, removeFileStep, type RepairPlan, sha256, trustedCertFile } from '../plan';
 import { pathFor } from '../io';
-import type { PlanAction, PlanStep, RepairPlan } from '../plan';
-import { contiguousElevation, mergeSteps, readExisting, removeFileStep, sha256, trustedCertFile } from '../plan';
-import { queryRunnerFor, trustStoresFor } from '../trust';
-import type { CertificateRef } from '../certs';
-import type { TrustContext, TrustStore } from '../trust';
-import { createWindowsMyStore } from '../trust';
+import { createWindowsMyStore, queryRunnerFor, type TrustContext, type TrustStore, trustStoresFor } from '../trust';
 
 export interface CleanOptions {
   ctx: TrustContext;

@@ -8,22 +8,13 @@
  */
 import * as crypto from 'node:crypto';
 import type { Runner } from '../bind';
-import { certificateRef } from '../certs';
-import { generateCertificate, type CertProfileId } from '../certs';
-import { createLocalCa, loadLocalCa, type LocalCa } from '../certs';
-import { privateKeyPem } from '../certs';
+import { certificateRef, type CertificateRef, type CertProfileId, createLocalCa, generateCertificate, loadLocalCa, type LocalCa, privateKeyPem } from '../certs';
 import type { Platform } from '../io';
-import type { PlanStep, RepairPlan } from '../plan';
-import { contiguousElevation, mergeSteps, trustedCertFileStep, writeFileStep } from '../plan';
-import type { FixId, ProblemCode } from '../check';
-import type { EndpointVerdict } from '../check';
-import { fetchServedChain, servedChainOf, type CheckedVerdict } from '../check';
+import { contiguousElevation, mergeSteps, type PlanStep, type RepairPlan, trustedCertFileStep, writeFileStep } from '../plan';
+import { type CheckedVerdict, type EndpointVerdict, fetchServedChain, type FixId, type ProblemCode, servedChainOf } from '../check';
 import { bindDestinationFor, destinationKey, planBindSteps, profileFor, type BindDestination } from './bindDestinations';
 import { planStrategySteps, strategyAppliesTo, strategyEndpoints, strategyUnavailable, type RepairStrategy } from './strategies';
-import { queryRunnerFor, trustStoresFor } from '../trust';
-import type { WindowsCertificateRef } from '../trust';
-import type { CertificateRef } from '../certs';
-import type { TrustContext, TrustStore, TrustStoreId } from '../trust';
+import { queryRunnerFor, type TrustContext, type TrustStore, type TrustStoreId, trustStoresFor, type WindowsCertificateRef } from '../trust';
 
 export interface RepairOptions {
   ctx: TrustContext;

@@ -11,13 +11,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { planIisExpressRegenerate, iisExpressAdminCmdPath } from '../bind';
-import { dotnetAvailable, planKestrelDevCerts } from '../bind';
-import type { Runner } from '../bind';
+import { dotnetAvailable, iisExpressAdminCmdPath, planIisExpressRegenerate, planKestrelDevCerts, type Runner } from '../bind';
 import type { CheckedVerdict } from '../check';
 import { parseAppSettings } from '../endpoints';
-import type { PlanStep } from '../plan';
-import { readExisting } from '../plan';
+import { type PlanStep, readExisting } from '../plan';
 import { bindDestinationFor } from './bindDestinations';
 import type { TrustContext } from '../trust';
 

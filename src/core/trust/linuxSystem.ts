@@ -13,8 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isInstalled, run } from '../io';
-import type { CommandAction, PlanStep } from '../plan';
-import { removeFileStep, writeFileStep } from '../plan';
+import { type CommandAction, type PlanStep, removeFileStep, writeFileStep } from '../plan';
 import type { CertificateRef } from '../certs';
 import type { TrustContext, TrustStore } from './store';
 

@@ -6,8 +6,7 @@
  */
 import * as fs from 'node:fs';
 import { nodeBundleFile } from '../io';
-import type { PlanStep } from '../plan';
-import { writeFileStep } from '../plan';
+import { type PlanStep, writeFileStep } from '../plan';
 import type { CertificateRef } from '../certs';
 import type { TrustContext, TrustStore } from './store';
 

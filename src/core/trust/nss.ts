@@ -13,13 +13,10 @@
  * These are the user's own files: no elevation.
  */
 import * as crypto from 'node:crypto';
-import { thumbprint } from '../certs';
-import { pemToDer } from '../certs';
+import { type CertificateRef, pemToDer, thumbprint } from '../certs';
 import { run } from '../io';
-import type { PlanStep } from '../plan';
-import { trustedCertFile, trustedCertFileStep } from '../plan';
+import { type PlanStep, trustedCertFile, trustedCertFileStep } from '../plan';
 import { findNssDatabases, type NssDatabase } from './nssDatabases';
-import type { CertificateRef } from '../certs';
 import type { TrustContext, TrustStore } from './store';
 
 export const CERTUTIL_PACKAGES = 'install libnss3-tools (Debian/Ubuntu) / nss-tools (Fedora) / nss (Arch)';

@@ -2,8 +2,7 @@
  * The trust stores that apply to a platform, in the order a plan adds to them: the system store first
  * (elevated where needed: one prompt), then the per-user ones.
  */
-import { run, type ExecResult } from '../io';
-import type { Platform } from '../io';
+import { type ExecResult, type Platform, run } from '../io';
 import { createDarwinKeychainStore, darwinKeychainStore } from './darwin';
 import { linuxSystemStore } from './linuxSystem';
 import { nodeStore } from './node';

@@ -10,12 +10,9 @@
  */
 import * as path from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { IIS_EXPRESS_FRIENDLY_NAME } from '../certs';
-import { psQuote, run } from '../io';
-import { configDir } from '../io';
-import type { CommandAction, PlanStep } from '../plan';
-import { writeFileStep } from '../plan';
-import type { CertificateRef } from '../certs';
+import { type CertificateRef, IIS_EXPRESS_FRIENDLY_NAME } from '../certs';
+import { configDir, psQuote, run } from '../io';
+import { type CommandAction, type PlanStep, writeFileStep } from '../plan';
 import type { TrustContext, TrustStore } from './store';
 import { parseWindowsCertJson, type WindowsCertEntry } from './windowsCertJson';
 

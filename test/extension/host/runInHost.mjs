@@ -35,6 +35,8 @@ export async function runInHost({ testsPath, log, timeoutMs = 360_000, env = {} 
       else if (code !== 0 && process.env.VERBOSE) console.error(cs?.output() ?? '');
       await browser?.close().catch(() => {});
       await cs?.stop();
+      // DEVCERT_HOST_LOGS=dir keeps VS Code's logs (the extension's and the language server's output among them).
+      if (process.env.DEVCERT_HOST_LOGS) cpSync(path.join(tmp, 'user', 'logs'), process.env.DEVCERT_HOST_LOGS, { recursive: true });
       rmSync(tmp, { recursive: true, force: true });
       resolve(code);
     };

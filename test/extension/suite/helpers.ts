@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { DevCertDoctorApi } from '../../../src/extension/api';
-import type { NotificationRecord } from '../../../src/extension/notifier';
+import type { NotificationRecord } from '../../../src/extension/output/notifier';
 import * as tls from 'tls';
 import { makeCert, type CertFiles } from '../../helpers/openssl';
 import { startTlsServer, type RunningServer } from '../../helpers/servers';

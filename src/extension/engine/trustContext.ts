@@ -5,8 +5,8 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Platform } from '../core/io';
-import type { TrustContext } from '../core/trust';
+import type { Platform } from '../../core/io';
+import type { TrustContext } from '../../core/trust';
 
 export interface Tools { iisExpressPath?: string; dotnetPath?: string; certutilPath?: string }
 

@@ -4,11 +4,9 @@
  * when the server comes up rather than when the browser fails.
  */
 import type * as vscode from 'vscode';
-import type { EndpointVerdict } from '../core/check';
-import type { Checker } from './checker';
-import type { CheckTarget } from './engine';
-import type { Log } from './log';
-import { isListening } from './verdictStore';
+import type { EndpointVerdict } from '../../core/check';
+import { type Checker, isListening } from '../verdicts';
+import type { Log } from '../output';
 
 /** Delays between attempts: quick at first (most dev servers start in seconds), then every 5 s. */
 const BACKOFF_MS = [250, 500, 1000, 2000, 3000, 5000];
@@ -20,22 +18,22 @@ export class PortWatcher {
   private timer?: NodeJS.Timeout;
   private attempt = 0;
   private readonly started = Date.now();
-  private remaining: CheckTarget[];
+  private remaining: string[];
 
   constructor(
-    targets: CheckTarget[],
+    urls: string[],
     private readonly checker: Checker,
     private readonly log: Log,
     /** Called once per endpoint, with its first verdict after it started listening. */
     private readonly onListening: (v: EndpointVerdict) => void,
     private readonly limitMs = WATCH_LIMIT_MS,
   ) {
-    this.remaining = [...targets];
-    this.log.info(`watching ${targets.map(t => t.url).join(', ')} until the server listens (up to ${this.limitMs / 1000} s)`);
+    this.remaining = [...urls];
+    this.log.info(`watching ${urls.join(', ')} until the server listens (up to ${this.limitMs / 1000} s)`);
     this.schedule();
   }
 
-  get watching(): string[] { return this.remaining.map(t => t.url); }
+  get watching(): string[] { return [...this.remaining]; }
 
   stop(reason: string): void {
     if (this.stopped) return;
@@ -55,10 +53,10 @@ export class PortWatcher {
     if (this.stopped) return;
     this.attempt++;
     try {
-      const verdicts = await this.checker.checkTargets(this.remaining, 0);
+      const verdicts = await this.checker.probe(this.remaining, { maxAgeMs: 0 });
       const up = verdicts.filter(isListening);
       if (up.length) {
-        this.remaining = this.remaining.filter(t => !up.some(v => v.url === t.url));
+        this.remaining = this.remaining.filter(url => !up.some(v => v.url === url));
         for (const v of up) if (!this.stopped) this.onListening(v);
       }
     } catch (err) {

@@ -3,11 +3,10 @@
  * from the latest verdict: chain as sent, SANs, validity, thumbprints, and who trusts it.
  */
 import * as vscode from 'vscode';
-import type { CertificateSummary } from '../core/certs';
-import type { EndpointVerdict } from '../core/check';
-import { remoteCaveat } from './notifier';
-import type { VerdictStore } from './verdictStore';
-import { isListening } from './verdictStore';
+import type { CertificateSummary } from '../../core/certs';
+import type { EndpointVerdict } from '../../core/check';
+import { remoteCaveat } from '../output';
+import { isListening, type VerdictStore } from '../verdicts';
 
 export const CERTIFICATE_SCHEME = 'devcert-doctor';
 

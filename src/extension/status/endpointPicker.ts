@@ -1,10 +1,9 @@
 /** Quick picks over the endpoints the store knows: the status bar's menu, and "which endpoint?" prompts. */
 import * as vscode from 'vscode';
-import type { FixId } from '../core/check';
-import type { EndpointVerdict } from '../core/check';
+import type { EndpointVerdict, FixId } from '../../core/check';
 import { presentFix } from './fixes';
 import { verdictState } from './tooltip';
-import { isListening, realProblems, type VerdictStore } from './verdictStore';
+import { isListening, realProblems, type VerdictStore } from '../verdicts';
 
 /** The status bar item's command: not in the palette (the palette has "Check now"). */
 export const SHOW_ENDPOINTS = 'devcertDoctor.showEndpoints';

@@ -3,7 +3,7 @@
  * repair runs processes and may elevate, and an untrusted repo must not be able to steer that.
  */
 import * as vscode from 'vscode';
-import type { Notifier } from './notifier';
+import type { Notifier } from '../output';
 
 export async function requireWorkspaceTrust(notifier: Notifier): Promise<boolean> {
   if (vscode.workspace.isTrusted) return true;

@@ -5,9 +5,9 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { describeError } from './log';
-import { SECTION } from './settings';
-import type { Services } from './services';
+import { describeError } from '../output';
+import { SECTION } from '../settings';
+import type { Services } from '../services';
 
 export interface CreateClientCertificateArgs {
   cn?: string;

@@ -1,8 +1,8 @@
 /** The status bar tooltip: a small table of endpoint, state, expiry and who trusts it. */
 import * as vscode from 'vscode';
-import type { EndpointVerdict } from '../core/check';
-import { isListening, realProblems, type Summary } from './verdictStore';
-import { remoteCaveat } from './notifier';
+import type { EndpointVerdict } from '../../core/check';
+import { isListening, realProblems, type Summary } from '../verdicts';
+import { remoteCaveat } from '../output';
 
 export function verdictState(v: EndpointVerdict): string {
   if (!isListening(v)) return vscode.l10n.t('not listening');

@@ -3,7 +3,7 @@
  * nothing listening (quiet). Hidden when the workspace declares no HTTPS endpoint at all.
  */
 import * as vscode from 'vscode';
-import { realProblems, type Summary, type VerdictStore } from './verdictStore';
+import { realProblems, type Summary, type VerdictStore } from '../verdicts';
 import { renderTooltip } from './tooltip';
 import { SHOW_ENDPOINTS } from './endpointPicker';
 

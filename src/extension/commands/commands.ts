@@ -4,21 +4,16 @@
  * Commands return their result, so tests and other extensions can use them programmatically.
  */
 import * as vscode from 'vscode';
-import type { FixId } from '../core/check';
-import { FIX_IDS } from '../core/check';
-import type { EndpointVerdict } from '../core/check';
+import { FIX_IDS, type EndpointVerdict, type FixId } from '../../core/check';
+import { describeError, withRemoteCaveat } from '../output';
+import type { Services } from '../services';
+import { SECTION, requireWorkspaceTrust } from '../settings';
+import { SHOW_ENDPOINTS, pickEndpoint, showEndpointsMenu } from '../status';
+import { isListening, realProblems } from '../verdicts';
 import type { CertificateView } from './certificateView';
 import { createClientCertificate, type CreateClientCertificateArgs } from './createClientCertificate';
-import { pickEndpoint, showEndpointsMenu, SHOW_ENDPOINTS } from './endpointPicker';
 import { exportCertificate } from './exportCertificate';
-import { describeError } from './log';
-import { withRemoteCaveat } from './notifier';
 import { confirmAndRun, runRepair, type RepairOutcome } from './repairFlow';
-import type { Services } from './services';
-import { SECTION } from './settings';
-import { targetFromSetting } from './targets';
-import { isListening, realProblems } from './verdictStore';
-import { requireWorkspaceTrust } from './workspaceTrust';
 
 /** What a quick fix (language server) or a notification passes to `devcertDoctor.repair`. */
 export interface RunFixArgs { fix: FixId; url: string; port: number; folder?: string; file?: string }
@@ -176,8 +171,13 @@ async function exportCommand(s: Services, args?: { url?: string; target?: string
 
 /** A verdict for a URL nothing has checked yet (a quick fix from a file the workspace check did not cover). */
 async function probeUrl(s: Services, url: string): Promise<EndpointVerdict | undefined> {
-  const t = targetFromSetting(url);
-  return t ? (await s.checker.checkTargets([t], 0))[0] : undefined;
+  try {
+    return (await s.checker.probe([url]))[0];
+  } catch (err) {
+    // Not a literal https URL on this machine: the server refuses it, and there is nothing to repair.
+    s.log.warn(`probe ${url}: ${(err as Error).message}`);
+    return undefined;
+  }
 }
 
 function toolsOf() {

@@ -1,18 +1,16 @@
 /** "Export certificate…": saves the certificate an endpoint serves, as PEM (chain as sent) or DER (leaf). */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { toPem } from '../core/certs';
-import type { EndpointVerdict } from '../core/check';
-import { describeError } from './log';
-import { targetOfVerdict } from './repairFlow';
-import { readSettings } from './settings';
-import type { Services } from './services';
-
+import { toPem } from '../../core/certs';
+import type { EndpointVerdict } from '../../core/check';
+import { describeError } from '../output';
+import type { Services } from '../services';
+import { readSettings } from '../settings';
 
 export async function exportCertificate(s: Services, v: EndpointVerdict, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
   let chain: Buffer[];
   try {
-    chain = await s.engine.servedChain(targetOfVerdict(v), readSettings().timeoutMs);
+    chain = await s.engine.servedChain(v, readSettings().timeoutMs);
   } catch (err) {
     void s.notifier.show('error', vscode.l10n.t('Could not read the certificate from {0}: {1}', v.url, describeError(s.log, 'export', err)));
     return undefined;

@@ -4,16 +4,15 @@
  * Nothing runs, elevated or not, without the user having seen its plan.
  */
 import * as vscode from 'vscode';
-import type { RepairPlan } from '../core/plan';
-import type { RepairStrategy } from '../core/repair';
-import { formatCommand } from '../core/io';
-import type { EndpointVerdict } from '../core/check';
-import type { CheckTarget, RepairRequest } from './engine';
-import { describeError } from './log';
-import { withRemoteCaveat } from './notifier';
-import type { Services } from './services';
-import { realProblems } from './verdictStore';
-import { requireWorkspaceTrust } from './workspaceTrust';
+import type { EndpointVerdict } from '../../core/check';
+import { formatCommand } from '../../core/io';
+import type { RepairPlan } from '../../core/plan';
+import type { RepairStrategy } from '../../core/repair';
+import type { RepairRequest } from '../engine';
+import { describeError, withRemoteCaveat } from '../output';
+import type { Services } from '../services';
+import { requireWorkspaceTrust } from '../settings';
+import { realProblems } from '../verdicts';
 
 export type RepairOutcome = 'repaired' | 'still-problems' | 'done' | 'nothing-to-do' | 'cancelled' | 'copied' | 'failed' | 'restricted';
 
@@ -115,9 +114,14 @@ export async function confirmAndRun(s: Services, plan: RepairPlan, verdicts: End
   return reportAfterRepair(s, verdicts);
 }
 
-/** Probes the repaired endpoints again (fresh handshakes) and says what is true now. */
+/**
+ * Probes the repaired endpoints again (fresh handshakes, trust stores read again) and says what is true
+ * now. The server renders every view from that answer at once; the rest of the workspace is re-checked
+ * right after, since one trusted CA or one edited config can change other endpoints' verdicts too.
+ */
 async function reportAfterRepair(s: Services, before: EndpointVerdict[]): Promise<RepairOutcome> {
-  const after = await s.checker.checkTargets(before.map(targetOfVerdict), 0, true);
+  const after = await s.checker.probe(before.map(v => v.url), { maxAgeMs: 0, reloadTrust: true });
+  void s.checker.checkWorkspace('after a repair').catch(err => s.log.warn(`check after a repair: ${(err as Error).message}`));
   const remaining = after.filter(v => realProblems(v).length > 0);
   if (remaining.length === 0) {
     const listening = after.filter(v => !v.problems.some(p => p.code === 'not-listening'));
@@ -129,11 +133,6 @@ async function reportAfterRepair(s: Services, before: EndpointVerdict[]): Promis
   const lines = remaining.map(v => `${v.url}: ${realProblems(v).map(p => p.message).join(' ')}`);
   void s.notifier.show('warning', vscode.l10n.t('The plan ran, but problems remain: {0}', lines.join(' ')));
   return 'still-problems';
-}
-
-export function targetOfVerdict(v: EndpointVerdict): CheckTarget {
-  const connectHost = ['*', '+', '0.0.0.0', '[::]'].includes(v.host) ? 'localhost' : v.host.replace(/^\[(.*)\]$/, '$1');
-  return { url: v.url, host: v.host, port: v.port, connectHost, source: v.source };
 }
 
 /** The plan as a script someone can paste into a terminal (elevated steps prefixed the platform's way). */

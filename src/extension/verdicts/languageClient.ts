@@ -9,12 +9,12 @@ import {
   type LanguageClientOptions, type ServerOptions,
 } from 'vscode-languageclient/node';
 import {
-  COMMANDS, CheckNowRequest, ClientCertificateRequest, DEFAULT_SERVER_SETTINGS, DIAGNOSTIC_SOURCE, DISCOVERY_GLOBS, LANGUAGE_CLIENT_ID,
-  ProbeRequest, VerdictsForRequest, VerdictsNotification,
-  type CheckNowParams, type CheckNowResult, type ClientCertificateParams, type ClientCertificatePayload, type FolderVerdicts, type InitializationOptions,
+  COMMANDS, CheckLaunchRequest, CheckNowRequest, ClientCertificateRequest, DEFAULT_SERVER_SETTINGS, DIAGNOSTIC_SOURCE, DISCOVERY_GLOBS, LANGUAGE_CLIENT_ID,
+  ProbeRequest, VerdictsNotification,
+  type CheckLaunchParams, type CheckLaunchResult, type CheckNowParams, type CheckNowResult, type ClientCertificateParams, type ClientCertificatePayload, type FolderVerdicts, type InitializationOptions,
   type NotificationSpec, type ProbeParams, type RequestSpec, type ServerSettings,
-} from '../protocol';
-import type { EndpointVerdict } from '../core/check';
+} from '../../protocol';
+import type { EndpointVerdict } from '../../core/check';
 
 // Built from this side's copy of vscode-jsonrpc (see the note at the top of protocol.ts).
 function requestType<P, R>(spec: RequestSpec<P, R>): RequestType<P, R, void> { return new RequestType<P, R, void>(spec.method); }
@@ -40,7 +40,12 @@ export async function startLanguageClient(context: vscode.ExtensionContext, log:
   };
   // One watcher per glob: the client forwards their events as workspace/didChangeWatchedFiles, which is how
   // the server learns about files edited outside the editor (git checkout, dotnet dev-certs rewriting config).
-  const watchers = DISCOVERY_GLOBS.map(g => vscode.workspace.createFileSystemWatcher(g));
+  // A deleted folder reports only itself, not the declaring files inside it: every deletion is forwarded
+  // (the server re-discovers the folder it was in, debounced), so a removed project's endpoints go too.
+  const watchers = [
+    ...DISCOVERY_GLOBS.map(g => vscode.workspace.createFileSystemWatcher(g)),
+    vscode.workspace.createFileSystemWatcher('**/*', true, true, false),
+  ];
   context.subscriptions.push(...watchers);
   const initializationOptions: InitializationOptions = {
     remoteName: vscode.env.remoteName,
@@ -70,14 +75,14 @@ export function checkNow(client: LanguageClient, params: CheckNowParams = {}): P
   return client.sendRequest(requestType(CheckNowRequest), params);
 }
 
-/** The server's latest state for a folder (URI string), without probing. */
-export function verdictsFor(client: LanguageClient, folder: vscode.Uri | string): Promise<FolderVerdicts | null> {
-  return client.sendRequest(requestType(VerdictsForRequest), { folder: folder.toString() });
-}
-
 /** Probe given URLs through the server's cache (shares handshakes already in flight). */
 export function probe(client: LanguageClient, params: ProbeParams): Promise<EndpointVerdict[]> {
   return client.sendRequest(requestType(ProbeRequest), params);
+}
+
+/** The debug gate's question: a launch configuration's endpoints and its folder's, probed in one round trip. */
+export function checkLaunch(client: LanguageClient, params: CheckLaunchParams): Promise<CheckLaunchResult> {
+  return client.sendRequest(requestType(CheckLaunchRequest), params);
 }
 
 /** Called with every folder's new state (verdicts, endpoints, in-flight checks). */

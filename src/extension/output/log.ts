@@ -3,7 +3,7 @@
  * user who asks "what did it do?" finds the answer in "DevCert Doctor" under Output.
  */
 import * as vscode from 'vscode';
-import { setExecLogger } from '../core/io';
+import { setExecLogger } from '../../core/io';
 
 export type Log = vscode.LogOutputChannel;
 

@@ -1,6 +1,6 @@
 /** How each fix id from the engine is named and drawn in the UI. */
 import * as vscode from 'vscode';
-import type { FixId } from '../core/check';
+import type { FixId } from '../../core/check';
 
 export interface FixPresentation { label: string; icon: string; needsTrust: boolean }
 

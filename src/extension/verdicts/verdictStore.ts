@@ -1,11 +1,11 @@
 /**
- * The latest verdict per endpoint, whoever produced it (a workspace check, the debug gate, a command's
- * re-probe, the language server). The status bar, the quick pick and the certificate view read from
- * here, so they always agree with each other.
+ * The window's verdicts, as the language server last reported them: its per-folder notifications, plus
+ * the answers to the gate's and the commands' requests for URLs no folder declares. The status bar, the
+ * quick pick, the gate and the certificate view read from here; the Problems panel is rendered by the
+ * server from the same cache, so they all agree.
  */
 import * as vscode from 'vscode';
-import type { EndpointVerdict } from '../core/check';
-import type { Problem } from '../core/check';
+import type { EndpointVerdict, Problem } from '../../core/check';
 
 export type OverallState = 'no-endpoints' | 'checking' | 'trusted' | 'problems' | 'not-listening';
 
@@ -47,10 +47,7 @@ export function summarize(verdicts: EndpointVerdict[], checking: boolean, checke
 
 export class VerdictStore implements vscode.Disposable {
   private readonly byUrl = new Map<string, { verdict: EndpointVerdict; at: number }>();
-  /**
-   * Which URLs each workspace-wide source last reported ('local' for the extension's own check, a
-   * folder URI for the language server's). An endpoint no source declares any more disappears.
-   */
+  /** Which URLs the server last reported for each folder (URI). An endpoint no folder declares any more disappears. */
   private readonly sources = new Map<string, Set<string>>();
   private readonly transient = new Set<string>();
   private inFlight = 0;
@@ -58,9 +55,6 @@ export class VerdictStore implements vscode.Disposable {
   private checkedAt?: Date;
   private readonly changed = new vscode.EventEmitter<Summary>();
   readonly onDidChange = this.changed.event;
-
-  /** The extension's own workspace check: replaces what it reported last time. */
-  replaceWorkspace(verdicts: EndpointVerdict[]): void { this.replaceSource('local', verdicts); }
 
   /** The language server's state for one folder. */
   replaceFolder(folder: string, verdicts: EndpointVerdict[], checking: boolean): void {
@@ -84,7 +78,7 @@ export class VerdictStore implements vscode.Disposable {
     this.fire();
   }
 
-  /** Adds or refreshes some endpoints (gate, re-probe after a repair, port watcher). */
+  /** Adds or refreshes some endpoints (the gate's and the commands' answers from the server). */
   update(verdicts: EndpointVerdict[]): void {
     if (verdicts.length === 0) return;
     const now = Date.now();
@@ -97,12 +91,6 @@ export class VerdictStore implements vscode.Disposable {
   }
 
   get(url: string): EndpointVerdict | undefined { return this.byUrl.get(url)?.verdict; }
-
-  /** A verdict no older than `maxAgeMs`, for the gate's short cache (compound launches probe once). */
-  fresh(url: string, maxAgeMs: number): EndpointVerdict | undefined {
-    const e = this.byUrl.get(url);
-    return e && Date.now() - e.at <= maxAgeMs ? e.verdict : undefined;
-  }
 
   all(): EndpointVerdict[] {
     return [...this.byUrl.values()].map(e => e.verdict).sort((a, b) => a.port - b.port || a.url.localeCompare(b.url));

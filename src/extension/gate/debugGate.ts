@@ -1,25 +1,20 @@
 /**
  * The debug gate: before every launch (any debug type), a real TLS handshake with the endpoints this
- * configuration, the settings and the folder declare. `devcertDoctor.preLaunch` decides what a problem
+ * configuration, the settings and the folder declare — one question to the language server, whose
+ * cache and verdicts the status bar and the Problems panel show too. `devcertDoctor.preLaunch` decides what a problem
  * does: warn (launch goes on, a notification names it and offers fixes), block (modal: Fix / Launch
  * anyway / Cancel), off. Its own cost is bounded by the probe timeout: past it, the launch just goes on.
  */
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import type { ProblemCode } from '../core/check';
-import type { EndpointVerdict } from '../core/check';
-import { GATE_CACHE_MS } from './checker';
-import type { CheckTarget } from './engine';
-import { presentFix, primaryFixes } from './fixes';
-import { SHOW_ENDPOINTS } from './endpointPicker';
+import type { EndpointVerdict, ProblemCode } from '../../core/check';
+import { applyFix, runRepair } from '../commands';
+import { withRemoteCaveat } from '../output';
+import type { Services } from '../services';
+import { readSettings, type PreLaunchMode } from '../settings';
+import { SHOW_ENDPOINTS, presentFix, primaryFixes } from '../status';
+import { GATE_CACHE_MS, isListening, realProblems } from '../verdicts';
 import { PortWatcher, SessionWatchers } from './portWatcher';
-import { runRepair } from './repairFlow';
-import type { Services } from './services';
-import { readSettings, type PreLaunchMode } from './settings';
-import { mergeTargets, targetFromDeclared } from './targets';
-import { isListening, realProblems } from './verdictStore';
-import { withRemoteCaveat } from './notifier';
-import { applyFix } from './commands';
 
 export type GateAction = 'off' | 'no-endpoints' | 'healthy' | 'warned' | 'fixed' | 'launched-anyway' | 'cancelled' | 'timed-out' | 'error';
 
@@ -40,7 +35,7 @@ export interface GateOutcome {
   afterStart: Array<{ url: string; codes: ProblemCode[] }>;
 }
 
-interface Evaluation { targets: CheckTarget[]; verdicts: EndpointVerdict[]; declared: EndpointVerdict[] }
+interface Evaluation { verdicts: EndpointVerdict[]; declared: EndpointVerdict[] }
 
 /** A question shared by the configurations of one compound launch (asked once, not once per configuration). */
 interface SharedDecision { key: string; at: number; pending: boolean; answer: Promise<string | undefined> }
@@ -48,7 +43,7 @@ interface SharedDecision { key: string; at: number; pending: boolean; answer: Pr
 export class DebugGate implements vscode.DebugConfigurationProvider, vscode.Disposable {
   private last?: GateOutcome;
   private decision?: SharedDecision;
-  private pending: Array<{ name: string; type: string; at: number; targets: CheckTarget[]; outcome: GateOutcome }> = [];
+  private pending: Array<{ name: string; type: string; at: number; urls: string[]; outcome: GateOutcome }> = [];
   private readonly watchers = new SessionWatchers();
   private readonly subs: vscode.Disposable[];
 
@@ -90,9 +85,9 @@ export class DebugGate implements vscode.DebugConfigurationProvider, vscode.Disp
       this.s.log.warn(`gate "${config.name}": no answer within ${settings.timeoutMs} ms; the launch goes on and the result will show in the status bar`);
       return finish('timed-out', config);
     }
-    const { targets, verdicts, declared } = evaluation;
-    outcome.endpoints = targets.map(t => t.url);
-    if (targets.length === 0) return finish('no-endpoints', config);
+    const { verdicts, declared } = evaluation;
+    outcome.endpoints = verdicts.map(v => v.url);
+    if (verdicts.length === 0) return finish('no-endpoints', config);
 
     const bad = verdicts.filter(v => realProblems(v).length > 0);
     const badDeclared = declared.filter(v => realProblems(v).length > 0);
@@ -100,10 +95,10 @@ export class DebugGate implements vscode.DebugConfigurationProvider, vscode.Disp
       ...bad.map(v => ({ url: v.url, codes: realProblems(v).map(p => p.code) })),
       ...badDeclared.map(v => ({ url: v.url, codes: realProblems(v).map(p => p.code), declared: true })),
     ];
-    const notListening = targets.filter(t => verdicts.some(v => v.url === t.url && !isListening(v)));
-    outcome.waitingFor = notListening.map(t => t.url);
+    const notListening = verdicts.filter(v => !isListening(v)).map(v => v.url);
+    outcome.waitingFor = notListening;
     const launch = (action: GateAction) => {
-      if (notListening.length) this.pending.push({ name: config.name, type: config.type, at: Date.now(), targets: notListening, outcome });
+      if (notListening.length) this.pending.push({ name: config.name, type: config.type, at: Date.now(), urls: notListening, outcome });
       return finish(action, config);
     };
     const problems = [...bad, ...badDeclared];
@@ -126,25 +121,9 @@ export class DebugGate implements vscode.DebugConfigurationProvider, vscode.Disp
     return finish('cancelled', undefined);
   }
 
-  private async evaluate(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<Evaluation> {
-    const [own, declaredByFolder] = await Promise.all([
-      this.s.engine.endpointsFromLaunchConfiguration(config, folder?.uri.fsPath).catch(err => {
-        this.s.log.warn(`endpoints of "${config.name}": ${(err as Error).message}`);
-        return [];
-      }),
-      this.s.checker.targetsFor(folder),
-    ]);
-    const fromConfig = own.map(targetFromDeclared).filter((t): t is CheckTarget => !!t);
-    const targets = await this.s.clientCerts.attach(mergeTargets(fromConfig, declaredByFolder), folder, false);
-    if (targets.length === 0) return { targets, verdicts: [], declared: [] };
-    const verdicts = await this.s.checker.checkTargets(targets, GATE_CACHE_MS);
-    // Servers not up yet: judge the certificate their configuration says they will serve, when it names one.
-    const settings = readSettings(folder?.uri);
-    const options = { timeoutMs: settings.timeoutMs, expiringSoonDays: settings.expiringSoonDays };
-    const down = targets.filter(t => t.declared?.certificates.length && verdicts.some(v => v.url === t.url && !isListening(v)));
-    const declared = (await Promise.all(down.map(t => this.s.engine.checkDeclaredCertificate(t, options).catch(() => undefined))))
-      .filter((v): v is EndpointVerdict => !!v);
-    return { targets, verdicts, declared };
+  private evaluate(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<Evaluation> {
+    // Its own verdicts (launch URLs) and the folder's declared endpoints, probed or judged by the server.
+    return this.s.checker.checkLaunch(folder, config, GATE_CACHE_MS);
   }
 
   /** One notification per distinct set of problems within the window (compound launches warn once). */
@@ -195,7 +174,7 @@ export class DebugGate implements vscode.DebugConfigurationProvider, vscode.Disp
     if (i < 0) return;
     const [p] = this.pending.splice(i, 1);
     const mode = readSettings(session.workspaceFolder?.uri).preLaunch;
-    this.watchers.add(session, new PortWatcher(p.targets, this.s.checker, this.s.log, v => {
+    this.watchers.add(session, new PortWatcher(p.urls, this.s.checker, this.s.log, v => {
       p.outcome.afterStart.push({ url: v.url, codes: realProblems(v).map(x => x.code) });
       if (mode !== 'off' && realProblems(v).length) this.warn(session.name, [v], []);
     }));

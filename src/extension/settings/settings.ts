@@ -3,8 +3,8 @@
  * the next check without a reload.
  */
 import * as vscode from 'vscode';
-import { DEFAULT_EXPIRING_SOON_DAYS, DEFAULT_TIMEOUT_MS } from '../core/check';
-import type { ClientCertificateSetting } from '../protocol';
+import { DEFAULT_EXPIRING_SOON_DAYS, DEFAULT_TIMEOUT_MS } from '../../core/check';
+import type { ClientCertificateSetting } from '../../protocol';
 
 export type PreLaunchMode = 'warn' | 'block' | 'off';
 

@@ -4,14 +4,13 @@
  * and kept in SecretStorage, never in settings; background checks never prompt.
  */
 import * as vscode from 'vscode';
-import type { ClientCertificateEntry, ClientCertificateMap } from '../core/check';
+import type { ClientCertificateEntry, ClientCertificateMap } from '../../core/check';
 
 /** The loader pulls in the certificate parsers: loaded only when a client certificate is configured. */
-const core = () => require('../core/check') as typeof import('../core/check');
-import type { ClientCertificateInput } from '../core/probe';
-import type { ClientCertificatePayload } from '../protocol';
-import type { CheckTarget } from './engine';
-import type { Log } from './log';
+const core = () => require('../../core/check') as typeof import('../../core/check');
+import type { ClientCertificateInput } from '../../core/probe';
+import type { ClientCertificatePayload } from '../../protocol';
+import type { Log } from '../output';
 import { SECTION } from './settings';
 
 const SECRET_PREFIX = 'devcertDoctor.pfxPassword:';
@@ -19,35 +18,24 @@ const SECRET_PREFIX = 'devcertDoctor.pfxPassword:';
 export class ClientCertificates {
   constructor(private readonly secrets: vscode.SecretStorage, private readonly log: Log) {}
 
-  /** Returns the targets with their configured client certificate (when one is configured and readable). */
-  async attach(targets: CheckTarget[], folder: vscode.WorkspaceFolder | undefined, interactive: boolean): Promise<CheckTarget[]> {
-    const map = vscode.workspace.getConfiguration(SECTION, folder?.uri).get<ClientCertificateMap>('clientCertificates');
-    if (!map || Object.keys(map).length === 0) return targets;
-    const baseDir = folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
-    return Promise.all(targets.map(async t => {
-      const { findClientCertificateConfig } = core();
-      const found = findClientCertificateConfig(map, t.host, t.port) ?? findClientCertificateConfig(map, t.connectHost, t.port);
-      if (!found) return t;
-      const input = await this.load(found.key, found.entry, baseDir, interactive);
-      if (!input) return t;
-      return { ...t, clientCertificate: input, requestPath: found.entry.requestPath, forwardClientCertHeader: found.entry.forwardHeader };
-    }));
-  }
-
   /**
-   * What the language server asks for before probing an mTLS endpoint: never prompts (a background
-   * check must not pop up a password box); undefined when nothing usable is configured.
+   * What the language server asks for before probing an mTLS endpoint. A background check never prompts
+   * (a password box must not pop up on its own); a check the user asked for may ask once and remember it.
+   * Undefined when nothing usable is configured.
    */
-  async payloadFor(host: string, port: number, folderUri: string): Promise<ClientCertificatePayload | undefined> {
+  async payloadFor(host: string, port: number, folderUri: string, interactive = false): Promise<ClientCertificatePayload | undefined> {
     const folder = folderUri ? vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(folderUri)) : undefined;
-    const target: CheckTarget = { url: `https://${host}:${port}`, host, port, connectHost: host, source: null };
-    const [t] = await this.attach([target], folder, false);
-    const c = t.clientCertificate;
+    const map = vscode.workspace.getConfiguration(SECTION, folder?.uri).get<ClientCertificateMap>('clientCertificates');
+    if (!map || Object.keys(map).length === 0) return undefined;
+    const found = core().findClientCertificateConfig(map, host, port);
+    if (!found) return undefined;
+    const baseDir = folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
+    const c = await this.load(found.key, found.entry, baseDir, interactive);
     if (!c) return undefined;
     return {
       pfxBase64: c.pfx?.toString('base64'), passphrase: c.passphrase,
       certPem: c.cert?.toString(), keyPem: c.key?.toString(), label: c.label,
-      requestPath: t.requestPath, forwardClientCertHeader: t.forwardClientCertHeader,
+      requestPath: found.entry.requestPath, forwardClientCertHeader: found.entry.forwardHeader,
     };
   }
 

@@ -1,0 +1,8 @@
+/**
+ * Room `status` — what the user sees at a glance: the status bar item, its tooltip, the pick list of
+ * endpoints and their fixes, and how each fix is named. Reads the VerdictStore; runs no repair itself.
+ */
+export { SHOW_ENDPOINTS, pickEndpoint, showEndpointsMenu } from './endpointPicker';
+export { presentFix, primaryFixes, type FixPresentation } from './fixes';
+export { StatusBar, statusText, type StatusBarSnapshot } from './statusBar';
+export { headline, renderTooltip, verdictState } from './tooltip';
