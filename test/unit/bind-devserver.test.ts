@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { PlanStep, RepairPlan } from '../../src/core/plan/types';
 import { executePlan } from '../../src/core/plan/run';
@@ -71,9 +72,10 @@ describe('dev server binding', () => {
   it('CRA without a .env creates one; no gitignore note when .devcert is ignored', async () => {
     writeFileSync(path.join(tmp.dir, '.gitignore'), 'node_modules\n/.devcert/\n');
     const plan = await planCraDevServer({ projectDir: tmp.dir, certPem, keyPem });
-    assert.deepEqual(plan.steps[2].action, { type: 'write-file', path: path.join(tmp.dir, '.env'), encoding: 'utf8',
-      contents: 'HTTPS=true\nSSL_CRT_FILE=./.devcert/localhost.pem\nSSL_KEY_FILE=./.devcert/localhost-key.pem\n' });
-    assert.deepEqual(plan.steps[2].undo, { type: 'remove-file', path: path.join(tmp.dir, '.env') });
+    const env = 'HTTPS=true\nSSL_CRT_FILE=./.devcert/localhost.pem\nSSL_KEY_FILE=./.devcert/localhost-key.pem\n';
+    // Written only where there is still no file; removed on undo only while it holds what was written.
+    assert.deepEqual(plan.steps[2].action, { type: 'write-file', path: path.join(tmp.dir, '.env'), encoding: 'utf8', contents: env, ifMatch: '' });
+    assert.deepEqual(plan.steps[2].undo, { type: 'remove-file', path: path.join(tmp.dir, '.env'), ifMatch: createHash('sha256').update(env).digest('hex') });
     assert.deepEqual(plan.notes, []);
   });
 
@@ -84,7 +86,9 @@ describe('dev server binding', () => {
     writeFileSync(key, 'old key', { mode: 0o640 });
     const plan = await planCraDevServer({ projectDir: tmp.dir, certPem, keyPem });
     const keyStep = plan.steps.find(s => s.id === 'dev-server-key')!;
-    assert.deepEqual(keyStep.undo, { type: 'write-file', path: key, contents: Buffer.from('old key').toString('base64'), encoding: 'base64', mode: 0o640 });
+    assert.deepEqual(keyStep.undo, { type: 'write-file', path: key, contents: Buffer.from('old key').toString('base64'), encoding: 'base64', mode: 0o640,
+      ifMatch: createHash('sha256').update(keyPem).digest('hex') });
+    assert.equal(keyStep.action.type === 'write-file' && keyStep.action.ifMatch, createHash('sha256').update('old key').digest('hex'));
   });
 
   it('rejects input that is not PEM before planning anything', async () => {

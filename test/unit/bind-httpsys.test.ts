@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ExecResult } from '../../src/core/io/exec';
-import { interpretIisExpressAdminCmd, planHttpSysBindings, planIisExpressRegenerate, readHttpSysBinding, readHttpSysBindings } from '../../src/core/bind/httpSys';
+import { httpSysUndoStep, interpretIisExpressAdminCmd, planHttpSysBindings, planIisExpressRegenerate, readHttpSysBinding, readHttpSysBindings } from '../../src/core/bind/httpSys';
 import { findBinding, parseNetshShowSslcert } from '../../src/core/bind/netshParse';
 import { BindInputError, IIS_EXPRESS_APP_ID, validateAppId, validatePort, validateThumbprint } from '../../src/core/bind/validate';
 import type { Runner } from '../../src/core/bind/types';
@@ -136,10 +136,15 @@ describe('planHttpSysBindings', () => {
     assert.deepEqual(bind.record, {
       kind: 'binding', target: 'httpsys:0.0.0.0:44300', thumbprint: NEW,
       previous: JSON.stringify({ certHash: OLD, appId: IIS_EXPRESS_APP_ID }),
-      undo: { type: 'command', command: 'netsh', args: ['http', 'update', 'sslcert', 'ipport=0.0.0.0:44300', `certhash=${OLD}`, `appid=${IIS_EXPRESS_APP_ID}`] },
     });
     assert.equal(fresh.record?.previous, undefined);
-    assert.deepEqual(fresh.record?.undo, { type: 'command', command: 'netsh', args: ['http', 'delete', 'sslcert', 'ipport=0.0.0.0:44310'] });
+    // What clean does with those facts later: put the old binding back, or delete ours.
+    assert.deepEqual(httpSysUndoStep(bind.record!, 'u').action,
+      { type: 'command', command: 'netsh', args: ['http', 'update', 'sslcert', 'ipport=0.0.0.0:44300', `certhash=${OLD}`, `appid=${IIS_EXPRESS_APP_ID}`] });
+    assert.deepEqual(httpSysUndoStep(fresh.record!, 'u').action, { type: 'command', command: 'netsh', args: ['http', 'delete', 'sslcert', 'ipport=0.0.0.0:44310'] });
+    // A hand-edited fact is refused, never turned into a command.
+    assert.throws(() => httpSysUndoStep({ target: 'httpsys:0.0.0.0:44300 & calc', previous: undefined }, 'u'), /not an http.sys binding/);
+    assert.throws(() => httpSysUndoStep({ target: 'httpsys:0.0.0.0:44300', previous: JSON.stringify({ certHash: 'x & calc', appId: IIS_EXPRESS_APP_ID }) }, 'u'));
     assert.deepEqual(plan.notes, []);
   });
 

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { parse } from 'jsonc-parser';
 import { ExecError, type ExecResult } from '../../src/core/io/exec';
@@ -90,7 +91,8 @@ describe('Kestrel appsettings edit (JSONC in place)', () => {
   it('creates a missing appsettings file; undo removes it', async () => {
     const file = path.join(tmp.dir, 'appsettings.Development.json');
     const plan = await planKestrelConfig({ appsettingsFile: file, certificate: { kind: 'pfx', path: '/abs/localhost.pfx' } }, ctx);
-    assert.deepEqual(plan.steps[0].undo, { type: 'remove-file', path: file });
+    const written = plan.steps[0].action.type === 'write-file' ? plan.steps[0].action.contents : '';
+    assert.deepEqual(plan.steps[0].undo, { type: 'remove-file', path: file, ifMatch: createHash('sha256').update(written).digest('hex') });
     assert.equal((await apply(plan.steps)).ok, true);
     assert.equal(readFileSync(file, 'utf8'), '{\n  "Kestrel": {\n    "Certificates": {\n      "Default": {\n        "Path": "/abs/localhost.pfx"\n      }\n    }\n  }\n}\n');
     await undoAll(plan.steps);

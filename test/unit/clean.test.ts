@@ -30,22 +30,21 @@ describe('planClean (ledger → plan)', () => {
     const file = path.join(tmp.dir, name);
     fs.writeFileSync(file, after);
     return {
-      kind: 'config-edit', target: `kestrel:${file}`, previous: Buffer.from(before).toString('base64'), written: sha256(Buffer.from(after)),
-      undo: { type: 'write-file', path: file, contents: Buffer.from(before).toString('base64'), encoding: 'base64', mode: 0o644 }, addedAt: at,
+      kind: 'config-edit', target: `kestrel:${file}`, path: file, previous: Buffer.from(before).toString('base64'), previousMode: 0o644,
+      written: sha256(Buffer.from(after)), addedAt: at,
     };
   }
 
-  it('Windows: an http.sys binding is put back with its recorded netsh command, elevated', async () => {
+  it('Windows: an http.sys binding is put back from its recorded facts (ip:port, previous binding), elevated', async () => {
     const binding: LedgerEntry = {
       kind: 'binding', target: 'httpsys:0.0.0.0:44312', thumbprint: NEW, previous: JSON.stringify({ certHash: OLD, appId: APP_ID }), elevated: true, addedAt: at,
-      undo: { type: 'command', command: 'netsh', args: ['http', 'update', 'sslcert', 'ipport=0.0.0.0:44312', `certhash=${OLD}`, `appid=${APP_ID}`] },
     };
     ledger.add(binding);
     const ctx: TrustContext = { platform: 'win32', homeDir: 'C:\\Users\\dev', env: { DEVCERT_DOCTOR_HOME: 'C:\\Users\\dev\\AppData\\Roaming\\devcert-doctor' } };
     const runner = async (command: string, args: readonly string[]) => ({ command, args: [...args], code: 0, stdout: '', stderr: '', durationMs: 1, timedOut: false });
     const plan = await planClean({ ctx, ledger, runner });
     assert.equal(plan.steps.length, 1);
-    assert.deepEqual(plan.steps[0].action, binding.undo);
+    assert.deepEqual(plan.steps[0].action, { type: 'command', command: 'netsh', args: ['http', 'update', 'sslcert', 'ipport=0.0.0.0:44312', `certhash=${OLD}`, `appid=${APP_ID}`] });
     assert.equal(plan.steps[0].elevated, true);
     assert.deepEqual(plan.steps[0].forget, [binding]);
     assert.match(renderPlan(plan), new RegExp(`run: +netsh http update sslcert ipport=0\\.0\\.0\\.0:44312 certhash=${OLD}`));
@@ -55,7 +54,7 @@ describe('planClean (ledger → plan)', () => {
     const config = edited('appsettings.Development.json', '{ "a": 1 }\n', '{ "a": 1, "Kestrel": {} }\n');
     const pem = path.join(tmp.dir, 'localhost.pem');
     fs.writeFileSync(pem, 'PEM');
-    const written: LedgerEntry = { kind: 'file', target: pem, written: sha256(Buffer.from('PEM')), undo: { type: 'remove-file', path: pem }, addedAt: at };
+    const written: LedgerEntry = { kind: 'file', target: pem, path: pem, written: sha256(Buffer.from('PEM')), addedAt: at };
     ledger.add(written, config);
     const ctx: TrustContext = { platform: 'linux', homeDir: tmp.dir, env: { DEVCERT_DOCTOR_HOME: tmp.dir } };
     const plan = await planClean({ ctx, ledger, stores: [] });
@@ -79,11 +78,16 @@ describe('planClean (ledger → plan)', () => {
 
   it('a step that fails rolls back the restores before it, and their entries are recorded again', async () => {
     const config = edited('appsettings.Development.json', 'before\n', 'after\n');
-    const failing: LedgerEntry = { kind: 'binding', target: 'test:1', undo: { type: 'command', command: 'false', args: [] }, addedAt: at };
-    ledger.add(failing, config); // newest last: the config is restored first, then the binding fails
+    const key = path.join(tmp.dir, 'localhost-key.pem');
+    fs.writeFileSync(key, 'KEY');
+    const failing: LedgerEntry = { kind: 'file', target: key, path: key, written: sha256(Buffer.from('KEY')), addedAt: at };
+    ledger.add(failing, config); // newest last: the config is restored first, then the key's removal fails
     const plan = await planClean({ ctx: { platform: 'linux', homeDir: tmp.dir, env: {} }, ledger, stores: [] });
-    assert.deepEqual(plan.steps.map(s => s.action.type), ['write-file', 'command']);
+    assert.deepEqual(plan.steps.map(s => s.action.type), ['write-file', 'remove-file']);
+    // Edited after the plan was shown: the removal must not go ahead over it.
+    fs.writeFileSync(key, 'KEY, edited');
     const out = await executePlan(plan, { ledger, elevate: false });
+    assert.match(out.summary, /changed after the plan was made/);
     assert.equal(out.ok, false);
     assert.equal(fs.readFileSync(path.join(tmp.dir, 'appsettings.Development.json'), 'utf8'), 'after\n', 'the restore was rolled back');
     assert.deepEqual(ledger.entries().map(e => e.target).sort(), [config.target, failing.target].sort());

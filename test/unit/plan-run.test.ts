@@ -36,8 +36,9 @@ describe('plan execution', () => {
   beforeEach(() => { tmp = makeTempDir(); ledger = new Ledger(path.join(tmp.dir, 'home', 'ledger.json')); });
   afterEach(() => tmp.cleanup());
 
-  const write = (name: string, contents: string, extra: Partial<PlanStep> = {}): PlanStep =>
-    ({ ...writeFileStep({ id: `w-${name}`, title: `write ${name}`, path: path.join(tmp.dir, name), contents })!, ...extra });
+  const write = (name: string, contents: string, extra: Partial<PlanStep> = {}, record?: { kind: 'file' }): PlanStep =>
+    ({ ...writeFileStep({ id: `w-${name}`, title: `write ${name}`, path: path.join(tmp.dir, name), contents, record })!, ...extra });
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
   const fail: PlanStep = { id: 'boom', title: 'fails', elevated: false, action: { type: 'command', command: 'false', args: [] }, changes: 'nothing' };
 
   it('renders every step with its exact command, ELEVATED marker, changes and undo', () => {
@@ -56,18 +57,18 @@ describe('plan execution', () => {
   });
 
   it('runs steps in order, records ledger entries, and a second run of the same plan changes nothing', async () => {
-    const s = write('a.txt', 'hello', { record: { kind: 'file', target: path.join(tmp.dir, 'a.txt') } });
+    const s = write('a.txt', 'hello', {}, { kind: 'file' });
     const out = await executePlan(plan([s]), { ledger, elevate: false });
     assert.equal(out.ok, true, out.summary);
     assert.equal(fs.readFileSync(path.join(tmp.dir, 'a.txt'), 'utf8'), 'hello');
-    assert.equal(ledger.entries().length, 1);
+    assert.deepEqual(ledger.entries().map(e => [e.kind, e.path, e.written, e.intended]), [['file', path.join(tmp.dir, 'a.txt'), sha('hello'), undefined]]);
     // Planned again: the builder sees the file in place and plans nothing.
     assert.equal(writeFileStep({ id: 'w', title: 't', path: path.join(tmp.dir, 'a.txt'), contents: 'hello' }), undefined);
   });
 
   it('rolls back completed steps in reverse when a step fails, restoring the previous file', async () => {
     fs.writeFileSync(path.join(tmp.dir, 'b.txt'), 'original');
-    const steps = [write('a.txt', 'new a', { record: { kind: 'file', target: 'a' } }), write('b.txt', 'new b'), fail];
+    const steps = [write('a.txt', 'new a', {}, { kind: 'file' }), write('b.txt', 'new b'), fail];
     const events: string[] = [];
     const out = await executePlan(plan(steps), { ledger, elevate: false, onProgress: p => events.push(p.phase) });
     assert.equal(out.ok, false);
@@ -129,9 +130,9 @@ describe('plan execution', () => {
 
   it('cancelled elevation: "Elevation was cancelled; nothing was changed", files and ledger untouched', async () => {
     fs.mkdirSync(path.dirname(ledger.file), { recursive: true });
-    ledger.add({ kind: 'file', target: 'existing', addedAt: 'then' });
+    ledger.add({ kind: 'file', target: '/x/existing', path: '/x/existing', written: sha('x'), addedAt: 'then' });
     const before = fs.readFileSync(ledger.file, 'utf8');
-    const out = await executePlan(plan([write('pre.txt', 'p', { record: { kind: 'file', target: 'pre' } }), { ...write('e1.txt', 'x'), elevated: true }]),
+    const out = await executePlan(plan([write('pre.txt', 'p', {}, { kind: 'file' }), { ...write('e1.txt', 'x'), elevated: true }]),
       { ledger, elevate: cancelRunner });
     assert.equal(out.ok, false);
     assert.equal(out.cancelled, true);
@@ -159,9 +160,8 @@ describe('plan execution', () => {
     fs.writeFileSync(file, 'old', { mode: 0o640 });
     fs.chmodSync(file, 0o640);
     const s = writeFileStep({ id: 'k', title: 'key', path: file, contents: 'new', mode: 0o600, record: { kind: 'config-edit', target: `x:${file}` } })!;
-    assert.deepEqual(s.undo, { type: 'write-file', path: file, contents: Buffer.from('old').toString('base64'), encoding: 'base64', mode: 0o640 });
-    assert.deepEqual({ ...s.record, undo: undefined }, { kind: 'config-edit', target: `x:${file}`, previous: Buffer.from('old').toString('base64'), undo: undefined,
-      written: createHash('sha256').update('new').digest('hex') });
+    assert.deepEqual(s.undo, { type: 'write-file', path: file, contents: Buffer.from('old').toString('base64'), encoding: 'base64', mode: 0o640, ifMatch: sha('new') });
+    assert.deepEqual(s.record, { kind: 'config-edit', target: `x:${file}`, path: file, previous: Buffer.from('old').toString('base64'), previousMode: 0o640, written: sha('new') });
     assert.equal((await executePlan(plan([s]), { ledger, elevate: false })).ok, true);
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
     // The same bytes with another mode still plan the mode; the same bytes and mode plan nothing.
@@ -173,7 +173,7 @@ describe('plan execution', () => {
     const fresh = writeFileStep({ id: 'n', title: 'new', path: path.join(tmp.dir, 'n.json'), contents: '{}', record: { kind: 'config-edit', target: 'kestrel:n' } })!;
     assert.equal(fresh.record?.kind, 'file');
     assert.equal(fresh.record?.target, path.join(tmp.dir, 'n.json'));
-    assert.deepEqual(fresh.undo, { type: 'remove-file', path: path.join(tmp.dir, 'n.json') });
+    assert.deepEqual(fresh.undo, { type: 'remove-file', path: path.join(tmp.dir, 'n.json'), ifMatch: sha('{}') });
   });
 
   it('keeps elevated steps contiguous', () => {

@@ -65,7 +65,6 @@ describe('planRepair: the new certificate is bound where the endpoint is declare
       // The binding that was there is recorded, so clean can put it back.
       const bind = plan.steps.find(s => s.id === 'bind-44312')!;
       assert.deepEqual(JSON.parse(bind.record!.previous!), { certHash: OLD_HASH, appId: APP_ID });
-      assert.deepEqual((bind.record!.undo as CommandAction).args, ['http', 'update', 'sslcert', 'ipport=0.0.0.0:44312', `certhash=${OLD_HASH}`, `appid=${APP_ID}`]);
 
       // Import, unbind, bind, bind: contiguous, so one prompt.
       const elevated = plan.steps.map((s, i) => s.elevated ? i : -1).filter(i => i >= 0);
@@ -120,8 +119,9 @@ describe('planRepair: the new certificate is bound where the endpoint is declare
       assert.equal(fs.statSync(path.join(app, '.devcert', 'localhost-key.pem')).mode & 0o777, 0o600);
       assert.ok(outcome.manual.some(m => /Restart the dev server/.test(m)));
       assert.ok(plan.notes.some(n => /\.gitignore/.test(n)));
-      // Every file change is in the ledger with its undo.
-      assert.ok(ledger.entries().some(e => e.kind === 'config-edit' && e.target === `dotenv:${path.join(app, '.env.local')}` && e.undo));
+      // Every file change is in the ledger with what it replaced and what was written (facts, no command).
+      assert.ok(ledger.entries().some(e => e.kind === 'config-edit' && e.target === `dotenv:${path.join(app, '.env.local')}`
+        && e.path === path.join(app, '.env.local') && e.written && !('undo' in e)));
     } finally { tmp.cleanup(); }
   });
 

@@ -103,13 +103,12 @@ describe('darwin-keychain add/remove plans', () => {
     const { runner } = securityRunner({ 'verify-cert': { code: 1 }, 'find-certificate': { code: 44, stderr: 'security: SecKeychainSearchCopyNext: The specified item could not be found in the keychain.' } });
     const steps = await createDarwinKeychainStore(runner).add(LOCALHOST, ctx);
     assert.deepEqual(steps.map(s => s.id), ['darwin-trust-file', 'trust-darwin-keychain']);
-    assert.deepEqual(steps[0].action, { type: 'write-file', path: FILE, contents: LOCALHOST.pem, encoding: 'utf8', mode: 0o644 });
+    assert.deepEqual(steps[0].action, { type: 'write-file', path: FILE, contents: LOCALHOST.pem, encoding: 'utf8', mode: 0o644, ifMatch: '' });
     assert.deepEqual(argv(steps[1].action), ['security', 'add-trusted-cert', '-r', 'trustRoot', '-k', KEYCHAIN, FILE]);
     assert.equal(steps[1].elevated, false);
     assert.match(steps[1].title, /login password/);
     assert.deepEqual(argv(steps[1].undo), ['security', 'delete-certificate', '-Z', LOCALHOST.sha1, '-t', KEYCHAIN]);
-    assert.deepEqual({ ...steps[1].record, undo: argv(steps[1].record?.undo as CommandAction) },
-      { kind: 'trust', target: 'darwin-keychain', thumbprint: LOCALHOST.sha1, undo: ['security', 'delete-certificate', '-Z', LOCALHOST.sha1, '-t', KEYCHAIN] });
+    assert.deepEqual(steps[1].record, { kind: 'trust', target: 'darwin-keychain', thumbprint: LOCALHOST.sha1 });
   });
 
   it('add: a certificate already in the keychain (untrusted) is only untrusted on undo, not deleted', async () => {
@@ -131,7 +130,7 @@ describe('darwin-keychain add/remove plans', () => {
     });
     const steps = await createDarwinKeychainStore(runner).remove(LOCALHOST, ctx);
     assert.deepEqual(steps.map(s => [s.id, argv(s.action)]), [
-      ['darwin-trust-file', { type: 'write-file', path: FILE, contents: LOCALHOST.pem, encoding: 'utf8', mode: 0o644 }],
+      ['darwin-trust-file', { type: 'write-file', path: FILE, contents: LOCALHOST.pem, encoding: 'utf8', mode: 0o644, ifMatch: '' }],
       ['untrust-darwin-keychain', ['security', 'remove-trusted-cert', FILE]],
       ['delete-darwin-keychain', ['security', 'delete-certificate', '-Z', LOCALHOST.sha1, KEYCHAIN]],
       ['darwin-trust-file-cleanup', { type: 'remove-file', path: FILE }],

@@ -110,9 +110,27 @@ function previousOf(old: NetshSslBinding | undefined): PreviousHttpSysBinding | 
   return old?.certHash ? { certHash: old.certHash, appId: old.appId ?? IIS_EXPRESS_APP_ID } : undefined;
 }
 
-/** The ledger's single-command undo for `clean`: put the old binding back, or remove ours. */
-function ledgerUndo(ipport: string, previous: PreviousHttpSysBinding | undefined): CommandAction {
-  return previous ? netshUpdateSslcert(ipport, previous.certHash, previous.appId) : netshDeleteSslcert(ipport);
+/**
+ * Undoing a recorded binding (`clean`), rebuilt from the ledger's facts — the ip:port and the binding it
+ * replaced, each validated as a port, a thumbprint and an application id — never from a stored command:
+ * put the old binding back, or remove ours. Throws BindInputError for an entry that is not such a fact.
+ */
+export function httpSysUndoStep(entry: { target: string; previous?: string }, id: string): PlanStep {
+  const m = /^httpsys:((?:\d{1,3}\.){3}\d{1,3}):(\d{1,5})$/.exec(entry.target);
+  if (!m || m[1].split('.').some(n => Number(n) > 255)) throw new BindInputError(`not an http.sys binding: ${JSON.stringify(entry.target)}`);
+  const ipport = `${m[1]}:${validatePort(Number(m[2]))}`;
+  let previous: PreviousHttpSysBinding | undefined;
+  if (entry.previous !== undefined) {
+    let parsed: { certHash?: unknown; appId?: unknown };
+    try { parsed = JSON.parse(entry.previous); } catch { throw new BindInputError(`the previous binding of ${ipport} is not readable`); }
+    previous = { certHash: validateThumbprint(String(parsed?.certHash ?? '')), appId: validateAppId(String(parsed?.appId ?? '')) };
+  }
+  return {
+    id, title: previous ? `Put back the http.sys SSL binding on ${ipport} (certificate ${previous.certHash})` : `Remove DevCert Doctor's http.sys SSL binding on ${ipport}`,
+    action: previous ? netshUpdateSslcert(ipport, previous.certHash, previous.appId) : netshDeleteSslcert(ipport),
+    elevated: true,
+    changes: previous ? `http.sys SSL binding ${ipport} back to certhash=${previous.certHash} appid=${previous.appId}` : `http.sys SSL binding ${ipport} removed`,
+  };
 }
 
 /**
@@ -147,7 +165,6 @@ export async function planHttpSysBindings(request: HttpSysBindRequest, ctx: Pick
         target: httpSysTarget(ipport),
         thumbprint,
         ...(previous ? { previous: JSON.stringify(previous) } : {}),
-        undo: ledgerUndo(ipport, previous),
       },
     });
   }
@@ -189,7 +206,6 @@ export async function planIisExpressRegenerate(request: IisExpressRegenerateRequ
         kind: 'binding',
         target: httpSysTarget(ipport),
         ...(previous ? { previous: JSON.stringify(previous) } : {}),
-        undo: ledgerUndo(ipport, previous),
       },
     });
   }

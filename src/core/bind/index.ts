@@ -9,13 +9,13 @@ export {
 } from './validate';
 export { findBinding, parseNetshShowSslcert, type NetshSslBinding } from './netshParse';
 export {
-  DEFAULT_IIS_EXPRESS_ADMIN_CMD, httpSysBindTarget, iisExpressRegenerateTarget, interpretIisExpressAdminCmd,
+  DEFAULT_IIS_EXPRESS_ADMIN_CMD, httpSysBindTarget, httpSysUndoStep, iisExpressRegenerateTarget, interpretIisExpressAdminCmd,
   planHttpSysBindings, planIisExpressRegenerate, readHttpSysBinding, readHttpSysBindings,
   type HttpSysBindRequest, type IisExpressRegenerateRequest, type PreviousHttpSysBinding,
 } from './httpSys';
 export {
   KestrelConfigError, PASSWORD_SECRET_KEY, checkDevCerts, dotnetAvailable, editKestrelDefaultCertificate,
-  interpretDevCertsCheck, kestrelConfigTarget, kestrelDevCertsTarget, planKestrelConfig, planKestrelDevCerts,
+  devCertsUndoStep, interpretDevCertsCheck, kestrelConfigTarget, kestrelDevCertsTarget, planKestrelConfig, planKestrelDevCerts,
   userSecretsFile, type DevCertsState, type KestrelCertificate, type KestrelConfigRequest,
 } from './kestrel';
 export {

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { applyEdits, findNodeAtLocation, modify, parseTree, printParseErrorCode, type FormattingOptions, type ParseError } from 'jsonc-parser';
 import { ExecError, run } from '../io';
-import { type PlanStep, readExisting, writeFileStep } from '../plan';
+import { type CommandAction, type PlanStep, readExisting, writeFileStep } from '../plan';
 import type { BindContext, BindPlan, BindTarget } from './types';
 import { BindInputError } from './validate';
 
@@ -121,6 +121,22 @@ export function userSecretsFile(id: string, ctx: Pick<BindContext, 'platform' | 
 
 function dotnet(ctx: Pick<BindContext, 'tools'>): string {
   return ctx.tools?.dotnet || 'dotnet';
+}
+
+function devCertsCleanAction(exe: string): CommandAction {
+  return { type: 'command', command: exe, args: ['dev-certs', 'https', '--clean'] };
+}
+
+/**
+ * Undoing a recorded `dotnet dev-certs https --trust`: the same tool's --clean, with the dotnet this
+ * machine's settings name (never a command line read from the ledger).
+ */
+export function devCertsUndoStep(ctx: Pick<BindContext, 'tools'>, id: string): PlanStep {
+  return {
+    id, title: 'Remove the ASP.NET Core development certificate DevCert Doctor had dotnet create and trust',
+    action: devCertsCleanAction(dotnet(ctx)), elevated: false,
+    changes: 'every ASP.NET Core HTTPS development certificate of this user is deleted (and untrusted)',
+  };
 }
 
 function passwordSteps(request: KestrelConfigRequest, password: string, ctx: BindContext): PlanStep[] {
@@ -235,8 +251,8 @@ export async function planKestrelDevCerts(ctx: BindContext, options: { checkAvai
     action: { type: 'command', command: exe, args: ['dev-certs', 'https', '--trust'] },
     elevated: false,
     changes: 'a new ASP.NET Core development certificate in the user store, trusted',
-    undo: { type: 'command', command: exe, args: ['dev-certs', 'https', '--clean'] },
-    record: { kind: 'trust', target: 'dotnet-dev-certs', undo: { type: 'command', command: exe, args: ['dev-certs', 'https', '--clean'] } },
+    undo: devCertsCleanAction(exe),
+    record: { kind: 'trust', target: 'dotnet-dev-certs' },
   }];
   const notes: string[] = [];
   if (ctx.platform === 'linux') {

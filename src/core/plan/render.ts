@@ -32,6 +32,8 @@ export function renderAction(action: PlanAction, platform: Platform = process.pl
       return `write:  ${action.path}  (${size(action)} bytes${action.mode !== undefined ? `, mode ${action.mode.toString(8).padStart(4, '0')}` : ''})`;
     case 'remove-file':
       return `remove: ${action.path}`;
+    case 'bundle':
+      return `${action.add ? 'add to' : 'remove from'}: ${action.path}  (certificate ${action.add ?? action.remove}; the bundle is rebuilt from every certificate DevCert Doctor keeps in it)`;
     case 'manual':
       return `you do: ${action.instructions.split('\n').join('\n           ')}`;
   }

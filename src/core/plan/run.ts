@@ -1,15 +1,21 @@
 /**
- * Running a plan: steps in order through exec.ts, each contiguous run of elevated steps as one script
- * behind one prompt, a ledger entry for every completed step that records one, and — when a step
- * fails or the prompt is declined — the completed steps undone in reverse, reporting whatever could
- * not be undone. A dry run renders and runs nothing.
+ * Running a plan: one run at a time (a lock beside the ledger), steps in order through exec.ts, each
+ * contiguous run of elevated steps as one script behind one prompt. Write-ahead: every fact the plan
+ * will record is in the ledger, marked intended, before the first step acts, and confirmed as its step
+ * finishes — so after a crash or kill -9 at any step, `untrust --all` finds everything that may have
+ * been added. When a step fails, the prompt is declined or the run is interrupted (SIGINT/SIGTERM in the
+ * CLI: `signal`), the completed steps are undone in reverse and the facts of steps that did not run
+ * are forgotten. File steps act only on the file they were planned against. A dry run renders only.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describeFsError, type ElevatedOp, type ElevatedUnit, ElevationCancelledError, type ElevationRunner, formatCommand, run, runElevated, writeFileAtomic } from '../io';
+import { buildBundle, readBundleCertificates } from './bundle';
 import { Ledger, sameLedgerEntry } from './ledger';
-import type { PlanAction, PlanStep, RepairPlan } from './types';
+import { acquireLock } from './lock';
+import { sha256 } from './steps';
+import type { BundleAction, LedgerEntry, PlanAction, PlanStep, RepairPlan } from './types';
 import { elevatedGroups, renderPlan } from './render';
 
 export interface PlanProgress {
@@ -28,6 +34,10 @@ export interface ExecutePlanOptions {
   /** Render only. */
   dryRun?: boolean;
   timeoutMs?: number;
+  /** Stop after the current step and undo what was done (the CLI aborts it on SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+  /** How long to wait for another run holding the lock (default 10 s); what this run is, for its message. */
+  lock?: { waitMs?: number; what?: string };
 }
 
 export interface StepOutcome { id: string; ok: boolean; output?: string; error?: string }
@@ -42,6 +52,8 @@ export interface PlanOutcome {
   failed?: StepOutcome;
   /** The user declined the elevation prompt. */
   cancelled?: boolean;
+  /** Stopped by `signal` (Ctrl-C): what was done is undone. */
+  interrupted?: boolean;
   rolledBack: string[];
   /** Steps whose undo failed or that have no undo: the user must look at these. */
   notUndone: { id: string; reason: string }[];
@@ -58,8 +70,39 @@ function actionError(action: PlanAction, detail: string): string {
   return action.type === 'command' ? `${formatCommand(action.command, action.args)} failed: ${detail}` : detail;
 }
 
+/** The file holds what the step was planned against (`ifMatch`), or StepFailed says it changed. */
+function checkExpectation(file: string, ifMatch: string | undefined): void {
+  if (ifMatch === undefined) return;
+  let now: Buffer | undefined;
+  try { now = fs.readFileSync(file); } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new StepFailed(describeFsError(err as NodeJS.ErrnoException, file, 'read'));
+  }
+  const actual = now ? sha256(now) : '';
+  if (actual !== ifMatch) {
+    throw new StepFailed(`${file} ${now ? (ifMatch ? 'changed' : 'appeared') : 'disappeared'} after the plan was made (another run or an editor); nothing was written to it`);
+  }
+}
+
+/** Where a bundle step reads its certificates: the ledger (when there is one) and the saved copies. */
+interface RunContext { ledger: Ledger | null; timeoutMs?: number }
+
+/** Rebuild a bundle this tool owns from the ledger's set for it, with this step's change. */
+function runBundle(action: BundleAction, ctx: RunContext): void {
+  const file = action.path;
+  const recorded = ctx.ledger
+    ? ctx.ledger.entries().filter(e => e.kind === 'trust' && e.target === `node:${file}` && e.thumbprint).map(e => e.thumbprint!)
+    : readBundleCertificates(file).map(c => c.sha1);
+  const wanted = [...new Set([...recorded, ...(action.add ? [action.add] : [])])].filter(t => t !== action.remove);
+  const { pem, missing } = buildBundle(action.certsDir, wanted);
+  if (missing.length) throw new StepFailed(`the saved cop${missing.length === 1 ? 'y' : 'ies'} of ${missing.join(', ')} for ${file} ${missing.length === 1 ? 'is' : 'are'} missing`);
+  if (pem) writeFileAtomic(file, pem, 0o644);
+  else fs.rmSync(file, { force: true });
+}
+
 /** Run one unprivileged action. Throws StepFailed with a user-facing message. */
-async function runAction(action: PlanAction, timeoutMs?: number): Promise<string> {
+async function runAction(action: PlanAction, ctx: RunContext): Promise<string> {
+  const timeoutMs = ctx.timeoutMs;
   switch (action.type) {
     case 'command': {
       let r;
@@ -77,6 +120,7 @@ async function runAction(action: PlanAction, timeoutMs?: number): Promise<string
       return (r.stdout + r.stderr).trim();
     }
     case 'write-file':
+      checkExpectation(action.path, action.ifMatch);
       try {
         writeFileAtomic(action.path, Buffer.from(action.contents, action.encoding === 'base64' ? 'base64' : 'utf8'), action.mode ?? 0o644);
       } catch (err) {
@@ -84,8 +128,14 @@ async function runAction(action: PlanAction, timeoutMs?: number): Promise<string
       }
       return '';
     case 'remove-file':
+      checkExpectation(action.path, action.ifMatch);
       try { fs.rmSync(action.path, { force: true }); } catch (err) {
         throw new StepFailed(describeFsError(err as NodeJS.ErrnoException, action.path, 'remove'));
+      }
+      return '';
+    case 'bundle':
+      try { runBundle(action, ctx); } catch (err) {
+        throw err instanceof StepFailed ? err : new StepFailed((err as Error).message);
       }
       return '';
     case 'manual':
@@ -105,6 +155,9 @@ function toElevatedOps(action: PlanAction, stageDir: string, n: number): Elevate
     }
     case 'remove-file':
       return [{ kind: 'remove', path: action.path }];
+    case 'bundle':
+      // Bundles live in this user's config folder: never an administrator's job.
+      throw new StepFailed(`a bundle step cannot run elevated (${action.path})`);
     case 'manual':
       return [];
   }
@@ -116,14 +169,15 @@ interface Unit { step: PlanStep; action: PlanAction; elevated: boolean }
  * Run units in order: unprivileged ones directly, contiguous elevated ones as one batch.
  * Returns how many completed; the first failure (if any) with its message.
  */
-async function runUnits(units: Unit[], opts: ExecutePlanOptions, report: (u: Unit, ok: boolean, out: string) => void,
-  onElevating: (count: number) => void): Promise<{ done: number; error?: string; cancelled?: boolean }> {
+async function runUnits(units: Unit[], opts: ExecutePlanOptions, ctx: RunContext, report: (u: Unit, ok: boolean, out: string) => void,
+  onElevating: (count: number) => void, signal?: AbortSignal): Promise<{ done: number; error?: string; cancelled?: boolean; interrupted?: boolean }> {
   let i = 0;
   while (i < units.length) {
+    if (signal?.aborted) return { done: i, error: 'interrupted', interrupted: true };
     const u = units[i];
     if (!u.elevated || u.action.type === 'manual') {
       try {
-        const out = await runAction(u.action, opts.timeoutMs);
+        const out = await runAction(u.action, ctx);
         report(u, true, out);
       } catch (err) {
         report(u, false, (err as Error).message);
@@ -140,9 +194,24 @@ async function runUnits(units: Unit[], opts: ExecutePlanOptions, report: (u: Uni
       report(batch[0], false, msg);
       return { done: i, error: msg };
     }
+    for (let k = 0; k < batch.length; k++) {
+      const a = batch[k].action;
+      try {
+        if (a.type === 'write-file' || a.type === 'remove-file') checkExpectation(a.path, a.ifMatch);
+      } catch (err) {
+        report(batch[k], false, (err as Error).message);
+        return { done: i + k, error: (err as Error).message };
+      }
+    }
     const stageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devcert-doctor-stage-'));
     try {
-      const elevatedUnits: ElevatedUnit[] = batch.map((b, k) => ({ id: b.step.id, ops: toElevatedOps(b.action, stageDir, k) }));
+      let elevatedUnits: ElevatedUnit[];
+      try {
+        elevatedUnits = batch.map((b, k) => ({ id: b.step.id, ops: toElevatedOps(b.action, stageDir, k) }));
+      } catch (err) {
+        report(batch[0], false, (err as Error).message);
+        return { done: i, error: (err as Error).message };
+      }
       onElevating(batch.length);
       let result;
       try {
@@ -183,51 +252,82 @@ export async function executePlan(plan: RepairPlan, opts: ExecutePlanOptions = {
     throw new Error(`this plan is for ${plan.platform}; it can only be shown here (--dry-run), not run on ${process.platform}`);
   }
   const ledger = opts.ledger === undefined ? Ledger.default() : opts.ledger;
+  // One run at a time; the lock sits beside the ledger (a run without a ledger changes nothing shared).
+  const release = ledger ? await acquireLock(path.join(path.dirname(ledger.file), 'lock'), opts.lock) : () => {};
+  try {
+    return await executeLocked(plan, opts, ledger, { ...base }, progress);
+  } finally {
+    release();
+  }
+}
+
+async function executeLocked(plan: RepairPlan, opts: ExecutePlanOptions, ledger: Ledger | null, outcome: PlanOutcome,
+  progress: (p: PlanProgress) => void): Promise<PlanOutcome> {
   // Read the ledger before changing anything: an unreadable ledger must stop the plan, not a half-run.
   ledger?.entries();
-  const outcome: PlanOutcome = { ...base };
+  const now = new Date().toISOString();
+  const factOf = (s: PlanStep): LedgerEntry | undefined => s.record && { ...s.record, ...(s.elevated ? { elevated: true } : {}), addedAt: now };
+  // Write-ahead: every fact this plan may leave on the machine is recorded before the first step acts.
+  const intended = plan.steps.map(factOf).filter((f): f is LedgerEntry => !!f).map(f => ({ ...f, intended: true }));
+  if (ledger && intended.length) ledger.add(...intended);
+  const forgetIntent = (steps: PlanStep[]) => {
+    const facts = steps.map(factOf).filter((f): f is LedgerEntry => !!f);
+    if (ledger && facts.length) ledger.remove(e => !!e.intended && facts.some(f => sameLedgerEntry(e, f)));
+  };
+  const ctx: RunContext = { ledger, timeoutMs: opts.timeoutMs };
   const completed: PlanStep[] = [];
   const units: Unit[] = plan.steps.map(step => ({ step, action: step.action, elevated: step.elevated }));
-  const res = await runUnits(units, opts, (u, ok, out) => {
+  const res = await runUnits(units, opts, ctx, (u, ok, out) => {
     const index = plan.steps.indexOf(u.step);
     outcome.steps.push(ok ? { id: u.step.id, ok, output: out } : { id: u.step.id, ok, error: out });
     if (!ok) { progress({ phase: 'failed', step: u.step, index, message: out }); return; }
     completed.push(u.step);
-    if (u.step.record && ledger) ledger.add({ ...u.step.record, ...(u.step.elevated ? { elevated: true } : {}), addedAt: new Date().toISOString() });
+    const fact = factOf(u.step);
+    if (fact && ledger) ledger.confirm(e => sameLedgerEntry(e, fact));
     if (u.step.forget && ledger) ledger.remove(e => u.step.forget!.some(f => sameLedgerEntry(e, f)));
     progress({ phase: u.step.action.type === 'manual' ? 'manual' : 'done', step: u.step, index, message: u.step.title });
-  }, count => progress({ phase: 'elevating', message: `asking for administrator rights once for ${count} step(s)` }));
+  }, count => progress({ phase: 'elevating', message: `asking for administrator rights once for ${count} step(s)` }), opts.signal);
 
   outcome.completed = completed.map(s => s.id);
   if (!res.error) {
     const changed = completed.filter(s => s.action.type !== 'manual').length;
     outcome.summary = changed ? `Done: ${changed} step(s) completed.` : 'Nothing needed changing.';
-    if (manual.length) outcome.summary += ` ${manual.length} thing(s) left for you to do.`;
+    if (manual(plan).length) outcome.summary += ` ${manual(plan).length} thing(s) left for you to do.`;
     return outcome;
   }
 
   outcome.ok = false;
   outcome.failed = outcome.steps.find(s => !s.ok);
   outcome.cancelled = res.cancelled;
-  await rollback(completed, opts, ledger, outcome, progress);
+  outcome.interrupted = res.interrupted;
+  // The steps that did not complete never changed anything (a failed step reports its own failure).
+  forgetIntent(plan.steps.filter(s => !completed.includes(s)));
+  await rollback(completed, opts, ctx, outcome, progress);
   outcome.completed = completed.filter(s => !outcome.rolledBack.includes(s.id)).map(s => s.id);
   const changedCompleted = completed.filter(s => s.action.type !== 'manual');
   const clean = outcome.notUndone.length === 0;
+  const undoneText = changedCompleted.length === 0 ? 'Nothing was changed.'
+    : clean ? `The ${changedCompleted.length} step(s) already done were undone.`
+      : `${outcome.notUndone.length} completed step(s) could not be undone: ${outcome.notUndone.map(n => `${n.id} (${n.reason})`).join('; ')}.`;
   if (res.cancelled) {
     outcome.summary = clean
       ? 'Elevation was cancelled; nothing was changed'
       : `Elevation was cancelled; ${outcome.notUndone.length} earlier step(s) could not be undone (see below)`;
+  } else if (res.interrupted) {
+    outcome.summary = `Interrupted before step "${plan.steps[res.done]?.id}". ${undoneText}`;
   } else {
-    outcome.summary = `Step "${outcome.failed?.id}" failed: ${outcome.failed?.error}. ` + (changedCompleted.length === 0
-      ? 'Nothing was changed.'
-      : clean ? `The ${changedCompleted.length} step(s) already done were undone.`
-        : `${outcome.notUndone.length} completed step(s) could not be undone: ${outcome.notUndone.map(n => `${n.id} (${n.reason})`).join('; ')}.`);
+    outcome.summary = `Step "${outcome.failed?.id}" failed: ${outcome.failed?.error}. ${undoneText}`;
   }
   return outcome;
 }
 
-async function rollback(completed: PlanStep[], opts: ExecutePlanOptions, ledger: Ledger | null, outcome: PlanOutcome,
+function manual(plan: RepairPlan): string[] {
+  return plan.steps.filter(s => s.action.type === 'manual').map(s => (s.action as { instructions: string }).instructions);
+}
+
+async function rollback(completed: PlanStep[], opts: ExecutePlanOptions, ctx: RunContext, outcome: PlanOutcome,
   progress: (p: PlanProgress) => void): Promise<void> {
+  const { ledger } = ctx;
   const reversed = [...completed].reverse().filter(s => s.action.type !== 'manual');
   const ordered = [...reversed.filter(s => !s.undoLast), ...reversed.filter(s => s.undoLast)];
   const units: Unit[] = [];
@@ -235,10 +335,10 @@ async function rollback(completed: PlanStep[], opts: ExecutePlanOptions, ledger:
     if (!s.undo) { outcome.notUndone.push({ id: s.id, reason: 'this step has no undo' }); continue; }
     units.push({ step: s, action: s.undo, elevated: s.elevated });
   }
-  // Undo keeps going past a failed undo: each later undo is independent and leaving more behind is worse.
+  // Undo keeps going past a failed undo (and past an interruption: a half-undone machine is worse).
   let rest = units;
   while (rest.length) {
-    const res = await runUnits(rest, { ...opts }, (u, ok, out) => {
+    const res = await runUnits(rest, { ...opts }, ctx, (u, ok, out) => {
       if (ok) {
         outcome.rolledBack.push(u.step.id);
         if (u.step.record && ledger) ledger.remove(e => sameLedgerEntry(e, u.step.record!));

@@ -33,8 +33,8 @@ export interface FileStepOptions {
   existing?: ExistingFile | null;
   /**
    * The ledger entry (target defaults to the path). A `file` or `config-edit` entry also records the
-   * undo, the previous bytes and the SHA-256 of what is written, so `clean` never writes over later edits;
-   * a `config-edit` of a file that does not exist yet is recorded as a `file` this tool created.
+   * path, the previous bytes and mode and the SHA-256 of what is written, so `clean` never writes over
+   * later edits; a `config-edit` of a file that does not exist yet is recorded as a `file` this tool created.
    */
   record?: Omit<LedgerEntry, 'addedAt' | 'target'> & { target?: string };
 }
@@ -52,26 +52,28 @@ export function writeFileStep(o: FileStepOptions): PlanStep | undefined {
   const bytes = Buffer.isBuffer(o.contents) ? o.contents : Buffer.from(o.contents, 'utf8');
   if (existing && existing.bytes.equals(bytes) && (o.mode === undefined || !modesMeaningful || existing.mode === o.mode)) return undefined;
   const mode = o.mode !== undefined ? { mode: o.mode } : {};
+  // The step goes ahead only over the file it was planned against; its undo only over what it wrote.
+  const ifMatch = existing ? sha256(existing.bytes) : '';
   const action: PlanAction = typeof o.contents === 'string'
-    ? { type: 'write-file', path: o.path, contents: o.contents, encoding: 'utf8', ...mode }
-    : { type: 'write-file', path: o.path, contents: bytes.toString('base64'), encoding: 'base64', ...mode };
+    ? { type: 'write-file', path: o.path, contents: o.contents, encoding: 'utf8', ...mode, ifMatch }
+    : { type: 'write-file', path: o.path, contents: bytes.toString('base64'), encoding: 'base64', ...mode, ifMatch };
   const undo: PlanAction = existing
-    ? { type: 'write-file', path: o.path, contents: existing.bytes.toString('base64'), encoding: 'base64', mode: existing.mode }
-    : { type: 'remove-file', path: o.path };
+    ? { type: 'write-file', path: o.path, contents: existing.bytes.toString('base64'), encoding: 'base64', mode: existing.mode, ifMatch: sha256(bytes) }
+    : { type: 'remove-file', path: o.path, ifMatch: sha256(bytes) };
   return {
     id: o.id, title: o.title, action, elevated: !!o.elevated,
     changes: o.changes ?? (existing ? `replaces ${o.path} (the previous contents are kept for undo)` : `creates ${o.path}`),
     undo,
-    record: o.record && fileRecord(o.record, o.path, existing, undo, bytes),
+    record: o.record && fileRecord(o.record, o.path, existing, bytes),
   };
 }
 
 function fileRecord(r: NonNullable<FileStepOptions['record']>, file: string, existing: ExistingFile | undefined,
-  undo: PlanAction, written: Buffer): Omit<LedgerEntry, 'addedAt'> {
+  written: Buffer): Omit<LedgerEntry, 'addedAt'> {
   const target = r.target ?? file;
   if (r.kind !== 'file' && r.kind !== 'config-edit') return { ...r, target };
-  if (!existing) return { ...r, kind: 'file', target: r.kind === 'config-edit' ? file : target, undo, written: sha256(written) };
-  return { ...r, target, previous: existing.bytes.toString('base64'), undo, written: sha256(written) };
+  if (!existing) return { ...r, kind: 'file', target: r.kind === 'config-edit' ? file : target, path: file, written: sha256(written) };
+  return { ...r, target, path: file, previous: existing.bytes.toString('base64'), previousMode: existing.mode, written: sha256(written) };
 }
 
 /** A removal whose undo puts the same bytes (and mode) back. Undefined when the file is already absent. */
@@ -79,9 +81,9 @@ export function removeFileStep(o: Omit<FileStepOptions, 'contents' | 'existing' 
   const previous = readExisting(o.path);
   if (!previous) return undefined;
   return {
-    id: o.id, title: o.title, elevated: !!o.elevated, action: { type: 'remove-file', path: o.path },
+    id: o.id, title: o.title, elevated: !!o.elevated, action: { type: 'remove-file', path: o.path, ifMatch: sha256(previous.bytes) },
     changes: o.changes ?? `deletes ${o.path}`,
-    undo: { type: 'write-file', path: o.path, contents: previous.bytes.toString('base64'), encoding: 'base64', mode: o.mode ?? previous.mode },
+    undo: { type: 'write-file', path: o.path, contents: previous.bytes.toString('base64'), encoding: 'base64', mode: o.mode ?? previous.mode, ifMatch: '' },
     record: o.record,
   };
 }

@@ -19,6 +19,13 @@ export interface CommandAction {
   okExitCodes?: number[];
 }
 
+/**
+ * What a file must hold for a write or removal to go ahead: the SHA-256 (hex) of its bytes when the
+ * plan was made, or '' for "no file". Checked when the step runs, so a file someone changed after the
+ * plan was shown — another run, an editor — is never overwritten: the step fails and the plan rolls back.
+ */
+export type FileExpectation = string;
+
 export interface WriteFileAction {
   type: 'write-file';
   path: string;
@@ -27,14 +34,30 @@ export interface WriteFileAction {
   encoding?: 'utf8' | 'base64';
   /** e.g. 0o600 for private keys. */
   mode?: number;
+  ifMatch?: FileExpectation;
 }
 
-export interface RemoveFileAction { type: 'remove-file'; path: string }
+export interface RemoveFileAction { type: 'remove-file'; path: string; ifMatch?: FileExpectation }
+
+/**
+ * A certificate bundle this tool owns (the NODE_EXTRA_CA_CERTS file), written when the step runs from
+ * the ledger's current set for it plus `add` minus `remove` — never from a copy read when the plan was
+ * made, so two runs (or two steps of one plan) cannot undo each other's additions.
+ */
+export interface BundleAction {
+  type: 'bundle';
+  path: string;
+  /** The folder of the saved copies (`<sha1>.pem`) the bundle is made of. */
+  certsDir: string;
+  /** SHA-1 of the certificate this step adds (its PEM is the saved copy) or removes. */
+  add?: string;
+  remove?: string;
+}
 
 /** Text shown to the user, nothing run (e.g. "set NODE_EXTRA_CA_CERTS=... in your shell profile"). */
 export interface ManualAction { type: 'manual'; instructions: string }
 
-export type PlanAction = CommandAction | WriteFileAction | RemoveFileAction | ManualAction;
+export type PlanAction = CommandAction | WriteFileAction | RemoveFileAction | BundleAction | ManualAction;
 
 export interface PlanStep {
   /** Stable id within the plan, e.g. `trust-system`, `bind-44300`. */
@@ -45,7 +68,10 @@ export interface PlanStep {
   elevated: boolean;
   /** What on the machine this changes (a store, a file, a binding). */
   changes: string;
-  /** What the ledger records when this step succeeds (so untrust/clean can remove exactly it). */
+  /**
+   * The fact the ledger records for this step (so untrust/clean can remove exactly it): written, marked
+   * `intended`, before the step acts, and confirmed once it succeeded.
+   */
   record?: Omit<LedgerEntry, 'addedAt'>;
   /**
    * Ledger entries this step makes untrue (a clean removing what they record): forgotten when the step
@@ -72,19 +98,35 @@ export interface RepairPlan {
 /** One fact in the ledger: what this tool added to the machine (see ledger.ts). */
 export type LedgerEntryKind = 'trust' | 'binding' | 'file' | 'config-edit';
 
+/**
+ * A fact, never a command: what was added where, and what was there before. The undo is rebuilt from
+ * it by the same store, binding or file code that made the change (see repair/clean.ts), so a ledger
+ * edited by hand can make the tool refuse an entry, never run a command or delete an unrelated file.
+ */
 export interface LedgerEntry {
   kind: LedgerEntryKind;
-  /** The store id, binding target (`httpsys:0.0.0.0:44300`, `kestrel:<file>`), or file path. */
+  /**
+   * trust: the store and where it is (`linux-system[:<sandbox root>]`, `nss:<db dir>`, `node:<bundle>`,
+   * `darwin-keychain`, `windows-root`, `windows-my`, `dotnet-dev-certs`); binding: `httpsys:<ip:port>`;
+   * file: the path; config-edit: what was edited (`kestrel:<file>`, `dotenv:<file>`, `user-secrets:<id>`).
+   */
   target: string;
+  /** file and config-edit: the absolute path of the file written. */
+  path?: string;
   /** SHA-1 thumbprint of the certificate concerned (upper-case hex). */
   thumbprint?: string;
-  /** What was there before (a binding's cert hash + appid, a file's previous contents base64), to restore. */
+  /** binding: the binding it replaced, JSON `{ certHash, appId }`; file/config-edit: the previous bytes, base64. */
   previous?: string;
-  /** The plan step that undoes this entry, recorded as it was planned. */
-  undo?: PlanAction;
+  /** file/config-edit: the previous file's mode, when there was one. */
+  previousMode?: number;
   /** SHA-256 (hex) of the bytes this tool wrote: a file changed since is not restored over someone's edits. */
   written?: string;
   /** The change was made with administrator rights, so its undo needs them too. */
   elevated?: boolean;
+  /**
+   * Recorded before the step acted and not yet confirmed: after a crash the change may or may not be on
+   * the machine. Cleaning treats it like any entry: it removes the change where it finds it.
+   */
+  intended?: boolean;
   addedAt: string;
 }

@@ -4,16 +4,20 @@
  * Newest first: a binding goes before the certificate it serves, a store entry before the saved copy
  * it was made from.
  *   - trust entries: the store's own `remove` (only where this tool's entry is), from the saved copy;
- *   - http.sys bindings: the recorded undo (the previous binding put back, or ours deleted);
- *   - edited config files: the previous contents put back — not over changes made since;
- *   - files this tool wrote: removed (or their previous contents put back).
+ *     `dotnet dev-certs` trust: that tool's --clean, with the dotnet the settings name;
+ *   - http.sys bindings: the previous binding put back, or ours deleted (rebuilt by bind/httpSys.ts from
+ *     the recorded ip:port and previous binding, each validated);
+ *   - edited config files: the previous contents put back — only over exactly what this tool wrote;
+ *   - files this tool wrote: removed — only while they hold exactly what this tool wrote.
+ * Every undo is rebuilt from the entry's facts by the code that made the change: the ledger holds no
+ * command lines, and an entry that is not such a fact was set aside when the ledger was read (noted).
  * Each step forgets the entries it undoes when it succeeds (and records them again if it is rolled
  * back), so the ledger says what is still on the machine; entries whose change is already gone are
  * forgotten with the rest. A second clean finds nothing to do.
  */
-import type { Runner } from '../bind';
+import { BindInputError, devCertsUndoStep, httpSysUndoStep, type Runner } from '../bind';
 import { certificateRef, type CertificateRef } from '../certs';
-import { contiguousElevation, Ledger, type LedgerEntry, mergeSteps, type PlanAction, type PlanStep, readExisting, removeFileStep, type RepairPlan, sha256, trustedCertFile } from '../plan';
+import { contiguousElevation, Ledger, type LedgerEntry, mergeSteps, type PlanStep, readExisting, removeFileStep, type RepairPlan, sha256, trustedCertFile } from '../plan';
 import { pathFor } from '../io';
 import { createWindowsMyStore, queryRunnerFor, type TrustContext, type TrustStore, trustStoresFor } from '../trust';
 
@@ -48,6 +52,7 @@ export async function planClean(options: CleanOptions): Promise<RepairPlan> {
   const runner = options.runner ?? queryRunnerFor(ctx.platform);
   const stores = options.stores ?? [...trustStoresFor(ctx.platform), ...(ctx.platform === 'win32' ? [createWindowsMyStore(runner)] : [])];
   const entries = ledger.entries();
+  const setAside = ledger.rejected();
   const savedCopy = (sha1: string) => trustedCertFile({ sha1 } as CertificateRef, ctx);
   const selected = entries.filter(e => !options.only
     || (e.kind === 'trust' && e.thumbprint === options.only)
@@ -72,13 +77,8 @@ export async function planClean(options: CleanOptions): Promise<RepairPlan> {
   for (const e of newestFirst.filter(x => x.kind === 'trust')) {
     const store = storeForTarget(e.target, stores, ctx);
     if (store === 'elsewhere') { kept.add(e); continue; }
-    if (!store || !e.thumbprint) {
-      // Not one of this platform's stores (dotnet dev-certs...): its recorded undo, when there is one.
-      const step = undoStep(e, `undo-${groups.length}`);
-      if (typeof step === 'string') keep(e, `${describe(e)}: no recorded undo: remove it by hand.`);
-      else undoing(e, [step]);
-      continue;
-    }
+    if (e.target === 'dotnet-dev-certs') { undoing(e, [devCertsUndoStep(ctx, `undo-${groups.length}`)]); continue; }
+    if (!store || !e.thumbprint) { keep(e, `${describe(e)}: not a store on ${ctx.platform}: remove it by hand.`); continue; }
     const copy = readIfExists(savedCopy(e.thumbprint));
     if (!copy) { keep(e, `${e.target}: the saved copy ${savedCopy(e.thumbprint)} is missing; remove ${e.thumbprint} by hand.`); continue; }
     undoing(e, await store.remove(certificateRef(copy), ctx));
@@ -89,10 +89,11 @@ export async function planClean(options: CleanOptions): Promise<RepairPlan> {
       ? [...kept].filter(k => k.kind === 'trust' && k.thumbprint === e.thumbprint) : [];
     if (neededBy.length) { kept.add(e); continue; }
     const step = undoStep(e, `undo-${groups.length}`);
-    if (step === 'changed') keep(e, `${e.target} changed since DevCert Doctor wrote it: not restored (its previous contents stay in the ledger).`);
-    else if (step === 'none') keep(e, `${describe(e)}: no recorded undo: put it back by hand.`);
+    if (step === 'changed') keep(e, `${e.path ?? e.target} changed since DevCert Doctor wrote it: left as it is (its previous contents stay in the ledger).`);
+    else if (typeof step === 'string') keep(e, `${describe(e)}: ${step}`);
     else undoing(e, [step]);
   }
+  for (const r of setAside) notes.push(`Ledger entry ${r.index + 1} was not acted on: ${r.reason}.`);
 
   const steps = contiguousElevation(mergeSteps(...groups));
   if (stale.length && steps.length) {
@@ -108,32 +109,32 @@ export async function planClean(options: CleanOptions): Promise<RepairPlan> {
 }
 
 /**
- * The step that performs an entry's recorded undo; undefined when it is done already (the file is
- * gone or holds its previous bytes); 'changed' when the file was edited since; 'none' without an undo.
+ * The step that undoes a file or binding entry, rebuilt from its facts; undefined when it is undone
+ * already (the file is gone or holds its previous bytes); 'changed' when the file holds something this
+ * tool did not write (it is left alone); otherwise a reason the entry cannot be undone.
  */
-function undoStep(e: LedgerEntry, id: string): PlanStep | undefined | 'changed' | 'none' {
-  // Files this tool created record no undo in older ledgers: removing them is the undo.
-  const undo: PlanAction | undefined = e.undo ?? (e.kind === 'file' ? { type: 'remove-file', path: e.target } : undefined);
-  if (!undo || undo.type === 'manual') return 'none';
-  if (undo.type === 'remove-file') {
-    const now = readIfExists(undo.path);
-    if (now && e.written && sha256(now) !== e.written) return 'changed';
-    return removeFileStep({ id, title: `Remove ${undo.path} (written by DevCert Doctor)`, path: undo.path, elevated: !!e.elevated });
+function undoStep(e: LedgerEntry, id: string): PlanStep | undefined | string {
+  if (e.kind === 'binding') {
+    try { return httpSysUndoStep(e, id); } catch (err) {
+      if (err instanceof BindInputError) return `${err.message}: put it back by hand`;
+      throw err;
+    }
   }
-  if (undo.type === 'write-file') {
-    const now = readIfExists(undo.path);
-    const previous = Buffer.from(undo.contents, undo.encoding === 'base64' ? 'base64' : 'utf8');
-    if (now?.equals(previous)) return undefined;
-    if (now && e.written && sha256(now) !== e.written) return 'changed';
-    return {
-      id, title: `Put back the previous contents of ${undo.path}`, action: undo, elevated: !!e.elevated,
-      changes: `file ${undo.path} restored to what it was before DevCert Doctor changed it`,
-      undo: now ? { type: 'write-file', path: undo.path, contents: now.toString('base64'), encoding: 'base64', mode: undo.mode } : { type: 'remove-file', path: undo.path },
-    };
+  if (!e.path || !e.written) return 'no path or written bytes recorded: put it back by hand';
+  const now = readIfExists(e.path);
+  if (now && e.previous !== undefined && now.equals(Buffer.from(e.previous, 'base64'))) return undefined;
+  if (now && sha256(now) !== e.written) return 'changed';
+  if (e.previous === undefined) {
+    if (!now) return undefined;
+    return removeFileStep({ id, title: `Remove ${e.path} (written by DevCert Doctor)`, path: e.path });
   }
-  // A command (netsh update/delete sslcert): http.sys bindings are machine-wide, so elevated.
+  const previous = Buffer.from(e.previous, 'base64');
   return {
-    id, title: `Undo ${describe(e)}`, action: undo, elevated: e.elevated ?? e.target.startsWith('httpsys:'),
-    changes: e.previous && e.kind === 'binding' ? `${e.target} back to what it was (${e.previous})` : `${e.target} removed`,
+    id, title: `Put back the previous contents of ${e.path}`, elevated: false,
+    action: { type: 'write-file', path: e.path, contents: e.previous, encoding: 'base64', mode: e.previousMode, ifMatch: now ? e.written : '' },
+    changes: `file ${e.path} restored to what it was before DevCert Doctor changed it`,
+    undo: now
+      ? { type: 'write-file', path: e.path, contents: now.toString('base64'), encoding: 'base64', mode: e.previousMode, ifMatch: sha256(previous) }
+      : { type: 'remove-file', path: e.path, ifMatch: sha256(previous) },
   };
 }

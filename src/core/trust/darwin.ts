@@ -126,7 +126,7 @@ export function createDarwinKeychainStore(runner: Runner = run): TrustStore {
         action: addTrustedCertAction(keychain, file),
         elevated: false,
         changes: `login keychain gains ${cert.subject} (${hash}) trusted as a root (user trust settings); macOS shows its authorization dialog`,
-        record: { kind: 'trust', target: 'darwin-keychain', thumbprint: hash, undo: deleteCertificateAndTrustAction(hash, keychain) },
+        record: { kind: 'trust', target: 'darwin-keychain', thumbprint: hash },
         undo,
       }];
     },

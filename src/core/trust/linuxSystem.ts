@@ -150,6 +150,7 @@ export const linuxSystemStore: TrustStore = {
     const write = writeFileStep({
       id: 'trust-system-anchor', title: `Add ${cert.subject} to the system CA folder`, path: file, contents: cert.pem,
       mode: 0o644, elevated, changes: `creates ${file}`,
+      record: { kind: 'trust', target: storeTarget(ctx), thumbprint: cert.sha1 },
     });
     if (write) steps.push(write);
     steps.push({
@@ -157,7 +158,9 @@ export const linuxSystemStore: TrustStore = {
       changes: `rewrites ${layout.bundle} to include ${cert.subject}`,
       // Undo runs after the anchor file is gone, so the rebuilt bundle no longer has the certificate.
       undo: layout.refreshAfterRemove, undoLast: true,
-      record: { kind: 'trust', target: storeTarget(ctx), thumbprint: cert.sha1, undo: { type: 'remove-file', path: file } },
+      // The anchor file present but the bundle not yet rebuilt (a crash between the two) is still recorded:
+      // the entry sits on the write, and `remove` rebuilds the bundle whenever it takes the file away.
+      ...(write ? {} : { record: { kind: 'trust' as const, target: storeTarget(ctx), thumbprint: cert.sha1 } }),
     });
     return steps;
   },

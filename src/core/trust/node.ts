@@ -1,13 +1,15 @@
 /**
  * Node's trust: Node ships its own CA list and ignores the OS store (until --use-system-ca / Node 23.8),
  * but adds the certificates in the file named by NODE_EXTRA_CA_CERTS, read once at startup. This store
- * keeps one PEM bundle in the config dir with every certificate this tool trusted for Node, and tells the
- * user exactly where to set the variable — it cannot set it for processes that are already running.
+ * keeps one PEM bundle in the config dir with every certificate this tool trusted for Node — rebuilt when
+ * a step runs from the ledger's set and the saved copies, never patched from a copy read while planning —
+ * and tells the user exactly where to set the variable: it cannot set it for processes already running.
  */
 import * as fs from 'node:fs';
-import { nodeBundleFile } from '../io';
-import { type PlanStep, writeFileStep } from '../plan';
+import { nodeBundleFile, pathFor, trustedCertsDir } from '../io';
+import { type PlanStep, trustedCertFileStep } from '../plan';
 import type { CertificateRef } from '../certs';
+import type { PlanAction } from '../plan';
 import type { TrustContext, TrustStore } from './store';
 
 const pemBody = (pem: string) => pem.replace(/-----(BEGIN|END) [A-Z ]+-----/g, '').replace(/\s+/g, '');
@@ -54,13 +56,15 @@ export const nodeStore: TrustStore = {
     const current = readBundle(bundle);
     const steps: PlanStep[] = [];
     if (!current.replace(/\s+/g, '').includes(pemBody(cert.pem))) {
-      const body = (current && !current.endsWith('\n') ? current + '\n' : current) + cert.pem;
-      const step = writeFileStep({
-        id: 'trust-node-bundle', title: `Add ${cert.subject} to the Node CA bundle`, path: bundle, contents: body,
-        mode: 0o644, changes: `${current ? 'appends to' : 'creates'} ${bundle}`,
+      // The bundle is made of saved copies: this certificate's must be there first.
+      const save = trustedCertFileStep(cert, ctx);
+      if (save) steps.push(save);
+      steps.push({
+        id: 'trust-node-bundle', title: `Add ${cert.subject} to the Node CA bundle`, elevated: false,
+        action: bundleAction(ctx, bundle, { add: cert.sha1 }), undo: bundleAction(ctx, bundle, { remove: cert.sha1 }),
+        changes: `${current ? 'adds it to' : 'creates'} ${bundle}`,
         record: { kind: 'trust', target: `node:${bundle}`, thumbprint: cert.sha1 },
       });
-      if (step) steps.push(step);
     }
     if (ctx.env.NODE_EXTRA_CA_CERTS !== bundle) {
       steps.push({
@@ -76,13 +80,16 @@ export const nodeStore: TrustStore = {
   async remove(cert, ctx) {
     const bundle = nodeBundleFile(ctx);
     const current = readBundle(bundle);
-    const kept = blocks(current).filter(b => pemBody(b) !== pemBody(cert.pem));
-    if (kept.length === blocks(current).length) return [];
-    const step = writeFileStep({
-      id: 'untrust-node-bundle', title: `Remove ${cert.subject} from the Node CA bundle`, path: bundle,
-      contents: kept.map(b => b.endsWith('\n') ? b : b + '\n').join(''), mode: 0o644, changes: `rewrites ${bundle} without it`,
-    });
-    return step ? [step] : [];
+    if (!blocks(current).some(b => pemBody(b) === pemBody(cert.pem))) return [];
+    return [{
+      id: 'untrust-node-bundle', title: `Remove ${cert.subject} from the Node CA bundle`, elevated: false,
+      action: bundleAction(ctx, bundle, { remove: cert.sha1 }), undo: bundleAction(ctx, bundle, { add: cert.sha1 }),
+      changes: `rewrites ${bundle} without it`,
+    }];
   },
 };
+
+function bundleAction(ctx: TrustContext, bundle: string, change: { add?: string; remove?: string }): PlanAction {
+  return { type: 'bundle', path: bundle, certsDir: pathFor(ctx.platform).normalize(trustedCertsDir(ctx)), ...change };
+}
 

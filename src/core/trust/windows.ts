@@ -150,7 +150,7 @@ export function createWindowsRootStore(runner: Runner = run): TrustStore {
         elevated: false,
         changes: `CurrentUser\\Root gains ${cert.subject} (${t})${cert.friendlyName ? `, friendly name "${cert.friendlyName}"` : ''}; `
           + 'Windows asks for confirmation in its own dialog',
-        record: { kind: 'trust', target: 'windows-root', thumbprint: t, undo: removeAction('CurrentUser\\Root', t) },
+        record: { kind: 'trust', target: 'windows-root', thumbprint: t },
         undo: removeAction('CurrentUser\\Root', t),
       }];
     },
@@ -199,7 +199,7 @@ export function createWindowsMyStore(runner: Runner = run): TrustStore {
         action: importPfxAction(pfxFile, t, passFile, cert.friendlyName),
         elevated: true,
         changes: `LocalMachine\\My gains ${cert.subject} (${t}) and its private key; the PFX copies on disk are deleted`,
-        record: { kind: 'trust', target: 'windows-my', thumbprint: t, undo: removeAction('LocalMachine\\My', t) },
+        record: { kind: 'trust', target: 'windows-my', thumbprint: t },
         undo: removeAction('LocalMachine\\My', t),
       });
       return steps;

@@ -148,6 +148,8 @@ export function commandsText(plan: RepairPlan): string {
       lines.push(`# writes ${a.path}`);
     } else if (a.type === 'remove-file') {
       lines.push(plan.platform === 'win32' ? `del "${a.path}"` : formatCommand('rm', ['-f', a.path]));
+    } else if (a.type === 'bundle') {
+      lines.push(`# ${a.add ? 'adds the certificate to' : 'removes the certificate from'} ${a.path}`);
     } else {
       lines.push(...a.instructions.split('\n').map(l => `# ${l}`));
     }
