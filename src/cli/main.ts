@@ -3,6 +3,7 @@
  * commands/; this file only dispatches, prints help and turns errors into exit codes without stack traces.
  */
 import { UsageError } from './args';
+import { displayText } from '../core/io';
 import type { CliCommand } from './command';
 import { checkCommand } from './commands/check';
 import { repairCommand } from './commands/repair';
@@ -42,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS.find(c => c.name === name);
   if (!command) {
-    process.stderr.write(`devcert-doctor: unknown command "${name}"\n\n${usage()}\n`);
+    process.stderr.write(`devcert-doctor: unknown command "${displayText(name)}"\n\n${usage()}\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -53,11 +54,11 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`devcert-doctor ${name}: ${err.message}\nRun \`devcert-doctor ${name} --help\` for usage.\n`);
+      process.stderr.write(`devcert-doctor ${name}: ${displayText(err.message)}\nRun \`devcert-doctor ${name} --help\` for usage.\n`);
       return 2;
     }
-    // Errors from the engine carry user-facing messages; a stack trace only with DEVCERT_DOCTOR_DEBUG.
-    process.stderr.write(`devcert-doctor ${name}: ${(err as Error).message ?? String(err)}\n`);
+    // Errors from the engine carry user-facing messages (quoting paths and subjects); a stack trace only with DEVCERT_DOCTOR_DEBUG.
+    process.stderr.write(`devcert-doctor ${name}: ${displayText((err as Error).message ?? String(err))}\n`);
     if (process.env.DEVCERT_DOCTOR_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
     return 1;
   }

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { UsageError } from './args';
 import { executePlan, Ledger, renderPlan, type RepairPlan } from '../core/plan';
-import type { Platform } from '../core/io';
+import { displayLines, displayText, type Platform } from '../core/io';
 import type { TrustContext } from '../core/trust';
 
 export const PLATFORMS: Platform[] = ['linux', 'darwin', 'win32'];
@@ -80,14 +80,16 @@ export async function presentAndRun(plan: RepairPlan, options: Record<string, un
     elevate: options.sandbox ? false : undefined,
     onProgress: p => {
       const n = p.index !== undefined ? `${p.index + 1}. ` : '';
-      if (p.phase === 'done') err.write(`  ✓ ${n}${p.message}\n`);
-      else if (p.phase === 'failed') err.write(`  ✗ ${n}${p.step?.title}: ${p.message}\n`);
-      else if (p.phase === 'elevating') err.write(`  … ${p.message}\n`);
-      else if (p.phase === 'undone') err.write(`  ↶ ${p.message}\n`);
-      else if (p.phase === 'undo-failed') err.write(`  ! ${p.message}\n`);
+      // Messages quote step titles, paths and what a failed command printed.
+      const message = displayText(p.message);
+      if (p.phase === 'done') err.write(`  ✓ ${n}${message}\n`);
+      else if (p.phase === 'failed') err.write(`  ✗ ${n}${displayText(p.step?.title ?? '')}: ${message}\n`);
+      else if (p.phase === 'elevating') err.write(`  … ${message}\n`);
+      else if (p.phase === 'undone') err.write(`  ↶ ${message}\n`);
+      else if (p.phase === 'undo-failed') err.write(`  ! ${message}\n`);
     },
   });
-  out.write(`\n${outcome.summary}\n`);
-  for (const m of outcome.manual) out.write(`\nStill to do:\n${m}\n`);
+  out.write(`\n${displayText(outcome.summary)}\n`);
+  for (const m of outcome.manual) out.write(`\nStill to do:\n${displayLines(m)}\n`);
   return outcome.ok ? 0 : 1;
 }

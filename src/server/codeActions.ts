@@ -5,6 +5,7 @@
  */
 import { CodeActionKind, type CodeAction, type CodeActionParams } from 'vscode-languageserver/node';
 import { FIX_IDS, type FixId } from '../core/check';
+import { displayText } from '../core/io';
 import { COMMANDS, DIAGNOSTIC_SOURCE, type EndpointDiagnosticData, type RunFixArgs, type ShowCertificateArgs } from '../protocol';
 import { fixTitle } from './wording';
 
@@ -39,7 +40,7 @@ export function codeActionsFor(params: CodeActionParams): CodeAction[] {
       seen.add(detailsKey);
       const args: ShowCertificateArgs = { url: data.url, folder: data.folder };
       actions.push({
-        title: `Show the certificate served on ${data.url}`, kind: CodeActionKind.QuickFix, diagnostics: [d],
+        title: `Show the certificate served on ${displayText(data.url)}`, kind: CodeActionKind.QuickFix, diagnostics: [d],
         command: { title: 'Show certificate details', command: COMMANDS.showCertificate, arguments: [args] },
       });
     }

@@ -6,6 +6,7 @@
 import { type Diagnostic, DiagnosticSeverity, type Range } from 'vscode-languageserver/node';
 import type { DeclaredCertificate, DeclaredEndpoint, DiscoveryWarning } from '../core/endpoints';
 import type { EndpointVerdict, Problem } from '../core/check';
+import { displayText } from '../core/io';
 import { DIAGNOSTIC_SOURCE, type EndpointDiagnosticData } from '../protocol';
 import type { FileParse } from './discovery';
 import { CERTIFICATE_PROBLEMS, certificateMessage, diagnosticMessage, severityOf } from './wording';
@@ -76,6 +77,6 @@ function warningDiagnostic(w: DiscoveryWarning, ctx: RenderContext): Diagnostic 
     severity: DiagnosticSeverity.Warning,
     code: DISCOVERY_WARNING_CODE,
     source: DIAGNOSTIC_SOURCE,
-    message: `DevCert Doctor could not read the HTTPS endpoints here: ${w.message}`,
+    message: displayText(`DevCert Doctor could not read the HTTPS endpoints here: ${w.message}`),
   };
 }

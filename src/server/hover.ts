@@ -7,6 +7,7 @@ import { MarkupKind, type Hover, type Position, type Range } from 'vscode-langua
 import type { DeclaredCertificate, DeclaredEndpoint } from '../core/endpoints';
 import type { CertificateSummary } from '../core/certs';
 import type { EndpointVerdict } from '../core/check';
+import { markdownText } from '../core/io';
 import { COMMANDS, type RunFixArgs, type ShowCertificateArgs } from '../protocol';
 import type { FileParse } from './discovery';
 import { fixTitle, remoteNote } from './wording';
@@ -51,14 +52,9 @@ export function hoverAt(file: string, parse: FileParse, position: Position, ctx:
   return { range: hit.range, contents: { kind: MarkupKind.Markdown, value } };
 }
 
-/** Markdown-escape text that lands inside a table cell or a sentence. */
-function esc(s: string): string {
-  return s.replace(/[\\`*_{}[\]<>()#+!|]/g, c => `\\${c}`);
-}
-
 function commandLink(title: string, command: string, args?: unknown): string {
   const query = args === undefined ? '' : `?${encodeURIComponent(JSON.stringify([args]))}`;
-  return `[${esc(title)}](command:${command}${query})`;
+  return `[${markdownText(title)}](command:${command}${query})`;
 }
 
 function time(ms: number): string { return new Date(ms).toLocaleTimeString('en-GB', { hour12: false }); }
@@ -74,19 +70,19 @@ function yesNo(v: boolean | undefined): string { return v === undefined ? 'not c
 function certificateTable(v: EndpointVerdict, now: number, remoteName?: string): string[] {
   const c = v.certificate!;
   const rows: Array<[string, string]> = [
-    ['Subject', esc(c.subject)],
-    ['Issuer', esc(c.issuer) + (c.selfSigned ? ' (self-signed)' : '')],
-    ['Names (SAN)', c.san.length ? esc(c.san.join(', ')) : '**none** (only the subject CN)'],
+    ['Subject', markdownText(c.subject)],
+    ['Issuer', markdownText(c.issuer) + (c.selfSigned ? ' (self-signed)' : '')],
+    ['Names (SAN)', c.san.length ? markdownText(c.san.join(', ')) : '**none** (only the subject CN)'],
     ['Valid', validity(c, now)],
     ['SHA-1', `\`${c.sha1}\``],
     ['SHA-256', `\`${c.sha256}\``],
-    ['Key', esc(`${c.keyType}${c.keySize ? ` ${c.keySize}` : ''}, ${c.signatureAlgorithm}`)],
+    ['Key', markdownText(`${c.keyType}${c.keySize ? ` ${c.keySize}` : ''}, ${c.signatureAlgorithm}`)],
   ];
   if (c.isAspNetCoreDevCert) rows.push(['Kind', `ASP.NET Core development certificate${c.aspNetCoreDevCertVersion !== undefined ? ` (v${c.aspNetCoreDevCertVersion})` : ''}`]);
   const browsers = remoteName ? 'not checked (remote window)' : yesNo(v.trust.nss);
   rows.push(['Trusted by', `system: ${yesNo(v.trust.system)} · Node: ${yesNo(v.trust.node)} · browsers (NSS): ${browsers}`]);
-  if (v.protocol) rows.push(['TLS', esc([v.protocol, v.cipher].filter(Boolean).join(', '))]);
-  if (v.chain?.length) rows.push(['Chain', esc(v.chain.map(x => x.subject).join(' → '))]);
+  if (v.protocol) rows.push(['TLS', markdownText([v.protocol, v.cipher].filter(Boolean).join(', '))]);
+  if (v.chain?.length) rows.push(['Chain', markdownText(v.chain.map(x => x.subject).join(' → '))]);
   return ['| | |', '|---|---|', ...rows.map(([k, val]) => `| ${k} | ${val} |`)];
 }
 
@@ -94,8 +90,8 @@ export function endpointMarkdown(e: DeclaredEndpoint, ctx: HoverContext): string
   const now = ctx.now ?? Date.now();
   const lines: string[] = [];
   const v = ctx.verdictFor(e);
-  const where = e.sources.map(s => s.detail ? `${esc(s.detail)} (${s.kind})` : s.kind);
-  const head = `**${esc(e.url)}**`;
+  const where = e.sources.map(s => s.detail ? `${markdownText(s.detail)} (${s.kind})` : s.kind);
+  const head = `**${markdownText(e.url)}**`;
   if (!e.loopback) {
     lines.push(`${head} — not on this machine, so DevCert Doctor does not probe it.`);
     return lines.join('\n\n');
@@ -109,13 +105,13 @@ export function endpointMarkdown(e: DeclaredEndpoint, ctx: HoverContext): string
   lines.push(`${head} — ${state}`);
   if (where.length) lines.push(`Declared in: ${[...new Set(where)].join(', ')}`);
   if (v.certificate) lines.push(certificateTable(v, now, ctx.remoteName).join('\n'));
-  const problems = v.problems.map(p => `- ${p.severity}: ${esc(p.message)}`);
+  const problems = v.problems.map(p => `- ${p.severity}: ${markdownText(p.message)}`);
   if (problems.length) lines.push(problems.join('\n'));
   if (!listening) {
     const next = ctx.nextLookAt(e);
     lines.push(`Start the server to have its certificate checked.${next ? ` Next automatic look in ${Math.max(1, Math.round((next - now) / 1000))} s.` : ''}`);
   }
-  if (ctx.remoteName && listening) lines.push(`_${esc(remoteNote(ctx.remoteName))}_`);
+  if (ctx.remoteName && listening) lines.push(`_${markdownText(remoteNote(ctx.remoteName))}_`);
   const fixes = [...new Set(v.problems.flatMap(p => p.fixes))];
   const links = fixes.map(fix => {
     const args: RunFixArgs = { fix, url: e.url, port: e.port, folder: ctx.folder };

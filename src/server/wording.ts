@@ -2,9 +2,11 @@
  * How a verdict reads as a diagnostic: its severity, and what is added to the probe's own message (the
  * URL when the message lacks it, what to do about "nothing listening", what a remote window cannot know).
  * The problem messages themselves come from src/core/probe/problems.ts: one place for their words.
+ * Messages quote subjects, URLs and paths: they leave here through `displayText`, one line each.
  */
 import { DiagnosticSeverity } from 'vscode-languageserver/node';
 import type { FixId, Problem, ProblemCode } from '../core/check';
+import { displayText } from '../core/io';
 
 /**
  * Severity by problem code, decided here (LSP has four levels, the engine has three):
@@ -71,17 +73,18 @@ export function diagnosticMessage(p: Problem, ctx: MessageContext): string {
     text += ' Start the server to have its certificate checked; DevCert Doctor looks again on its own as soon as it listens.';
   }
   if (ctx.remoteName && TRUST_PROBLEMS.has(p.code)) text += ` ${remoteNote(ctx.remoteName)}`;
-  return text;
+  return displayText(text);
 }
 
 /** The same problem, on the line that configures the certificate rather than the URL. */
 export function certificateMessage(p: Problem, ctx: MessageContext & { path?: string }): string {
   const what = ctx.path ? `The certificate configured here (${ctx.path})` : 'The certificate configured here';
-  return `${what} is served on ${ctx.url}: ${diagnosticMessage(p, ctx)}`;
+  return displayText(`${what} is served on ${ctx.url}: ${diagnosticMessage(p, ctx)}`);
 }
 
 /** Code action titles per fix (what will happen, not how). */
-export function fixTitle(fix: FixId, url: string, port: number): string {
+export function fixTitle(fix: FixId, rawUrl: string, port: number): string {
+  const url = displayText(rawUrl); // a title is one line of text in the light bulb menu
   switch (fix) {
     case 'trust': return `Trust the certificate served on ${url}…`;
     case 'regenerate': return `Regenerate the development certificate for ${url}…`;

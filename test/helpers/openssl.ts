@@ -24,6 +24,11 @@ export interface LeafOptions {
   notBeforeDays?: number;
   /** Subject organisation (O=), placed before the CN. */
   org?: string;
+  /**
+   * The whole subject as `openssl req -subj` takes it (`/O=…/CN=…`), read as UTF-8: any characters
+   * (control, bidi) a config file cannot hold. Replaces `cn` and `org`.
+   */
+  subject?: string;
   keyBits?: number;
   digest?: string;
   /** Extra extension lines for the config (e.g. 'extendedKeyUsage=clientAuth'). */
@@ -56,13 +61,14 @@ export function makeCert(dir: string, name: string, o: LeafOptions = {}): CertFi
   ].join('\n'));
   openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${o.keyBits ?? 2048}`, '-out', key], dir);
   const digest = `-${o.digest ?? 'sha256'}`;
+  const subj = o.subject !== undefined ? ['-subj', o.subject, '-utf8'] : [];
   const days = String(o.days ?? 30);
   if (!o.issuer) {
-    openssl(['req', '-x509', '-new', '-key', key, '-out', cert, '-days', days, digest, '-config', cfg,
+    openssl(['req', '-x509', '-new', '-key', key, '-out', cert, '-days', days, digest, '-config', cfg, ...subj,
       '-extensions', 'ext', '-set_serial', String(serial++)], dir, o.notBeforeDays);
   } else {
     const csr = path.join(dir, `${name}.csr`);
-    openssl(['req', '-new', '-key', key, '-out', csr, '-config', cfg], dir);
+    openssl(['req', '-new', '-key', key, '-out', csr, '-config', cfg, ...subj], dir);
     openssl(['x509', '-req', '-in', csr, '-CA', o.issuer.cert, '-CAkey', o.issuer.key, '-out', cert,
       '-days', days, digest, '-extfile', cfg, '-extensions', 'ext', '-set_serial', String(serial++)], dir, o.notBeforeDays);
   }

@@ -5,6 +5,7 @@ import { checkEndpoints, DEFAULT_TIMEOUT_MS, targetsFrom } from '../../core/chec
 import { discoverEndpoints } from '../../core/endpoints';
 import { planRepair, REPAIR_STRATEGIES, type RepairStrategy, StrategyNotApplicableError } from '../../core/repair';
 import { loadLocalCa } from '../../core/certs';
+import { displayText } from '../../core/io';
 import { anchorContextFor } from '../../core/trust';
 import { PLAN_HELP, PLAN_OPTIONS, presentAndRun, trustContext } from '../planCli';
 
@@ -46,12 +47,12 @@ export const repairCommand: CliCommand = {
     const timeoutMs = options.timeout !== undefined ? parseIntOption('timeout', options.timeout as string, 1, 600_000) : DEFAULT_TIMEOUT_MS;
     const discovery = ports.length ? undefined : await discoverEndpoints(path.resolve(positionals[0] ?? '.'));
     const { targets, notProbed } = targetsFrom(discovery, { hosts: options.host ? [options.host as string] : [], ports });
-    for (const e of notProbed) process.stdout.write(`${e.url}: not on this machine, not probed\n`);
+    for (const e of notProbed) process.stdout.write(`${displayText(e.url)}: not on this machine, not probed\n`);
     if (!targets.length) { process.stdout.write('No HTTPS localhost endpoints found in the workspace (give --port N).\n'); return 0; }
     // Judged against the stores the plan changes (a --sandbox's bundle and NSS home), so a second run finds nothing to do.
     const verdicts = await checkEndpoints(targets, { timeoutMs, ...anchorContextFor(ctx) });
     for (const v of verdicts) {
-      process.stdout.write(`${v.url}: ${v.trusted ? 'trusted' : v.problems.map(p => p.code).join(', ') || 'not trusted'}\n`);
+      process.stdout.write(`${displayText(v.url)}: ${v.trusted ? 'trusted' : v.problems.map(p => p.code).join(', ') || 'not trusted'}\n`);
     }
     process.stdout.write('\n');
     let plan;

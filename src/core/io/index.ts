@@ -1,8 +1,10 @@
 /**
  * Room `io` — how the engine touches the machine: running processes (argument arrays, elevation), atomic
- * file writes, this tool's config folder, the platform names. The lowest room: imports no other room.
+ * file writes, this tool's config folder, the platform names, and how outside text is shown safely
+ * (`displayText`: control and bidi characters escaped). The lowest room: imports no other room.
  */
 export { describeFsError, writeFileAtomic } from './atomicWrite';
+export { displayLines, displayText, markdownText } from './displayText';
 export { ElevationCancelledError, ExecError, formatCommand, isInstalled, psQuote, run, runElevated, setExecLogger } from './exec';
 export type { ElevatedOp, ElevatedUnit, ElevationRunner, ExecResult } from './exec';
 export { caDir, configDir, generatedCertsDir, ledgerFile, nodeBundleFile, pathFor, trustedCertsDir } from './paths';

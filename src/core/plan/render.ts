@@ -1,8 +1,10 @@
 /**
  * The text of a plan, exactly as it will run: what `--dry-run` prints and what the extension shows
  * before asking for consent. Every command line is quoted so it can be pasted into a terminal.
+ * Titles, paths, commands and notes carry subjects and folder names from peers and workspaces: each
+ * is shown through `displayText`, so none can add a line to the plan or drive the terminal.
  */
-import { formatCommand, type Platform } from '../io';
+import { displayLines, displayText, formatCommand, type Platform } from '../io';
 import type { PlanAction, PlanStep, RepairPlan } from './types';
 
 function size(action: { contents: string; encoding?: 'utf8' | 'base64' }): number {
@@ -26,16 +28,16 @@ export function renderAction(action: PlanAction, platform: Platform = process.pl
       const fmt = platform === 'win32' ? formatWindowsCommand : formatCommand;
       const env = Object.entries(action.env ?? {}).map(([k, v]) => platform === 'win32' ? `set ${k}=${v} &&` : formatCommand(`${k}=${v}`, []));
       const ok = action.okExitCodes?.length ? `   (exit ${[0, ...action.okExitCodes].join('/')} = success)` : '';
-      return `run:    ${[...env, fmt(action.command, action.args)].join(' ')}${ok}`;
+      return `run:    ${displayText([...env, fmt(action.command, action.args)].join(' '))}${ok}`;
     }
     case 'write-file':
-      return `write:  ${action.path}  (${size(action)} bytes${action.mode !== undefined ? `, mode ${action.mode.toString(8).padStart(4, '0')}` : ''})`;
+      return `write:  ${displayText(action.path)}  (${size(action)} bytes${action.mode !== undefined ? `, mode ${action.mode.toString(8).padStart(4, '0')}` : ''})`;
     case 'remove-file':
-      return `remove: ${action.path}`;
+      return `remove: ${displayText(action.path)}`;
     case 'bundle':
-      return `${action.add ? 'add to' : 'remove from'}: ${action.path}  (certificate ${action.add ?? action.remove}; the bundle is rebuilt from every certificate DevCert Doctor keeps in it)`;
-    case 'manual':
-      return `you do: ${action.instructions.split('\n').join('\n           ')}`;
+      return `${action.add ? 'add to' : 'remove from'}: ${displayText(action.path)}  (certificate ${action.add ?? action.remove}; the bundle is rebuilt from every certificate DevCert Doctor keeps in it)`;
+    case 'manual': // instructions are written in lines on purpose: those stay, indented under "you do:"
+      return `you do: ${displayLines(action.instructions).split('\n').join('\n           ')}`;
   }
 }
 
@@ -52,14 +54,14 @@ export function elevatedGroups(steps: PlanStep[]): PlanStep[][] {
 }
 
 export function renderPlan(plan: RepairPlan): string {
-  const out: string[] = [`Plan: ${plan.title} (${plan.platform})`];
+  const out: string[] = [`Plan: ${displayText(plan.title)} (${plan.platform})`];
   if (plan.steps.length === 0) out.push('  Nothing to change: everything is already in place.');
   const indent = '       ';
   plan.steps.forEach((step, i) => {
     const n = `${i + 1}.`.padEnd(4);
-    out.push('', `  ${n} ${step.title}${step.elevated ? '   [ELEVATED]' : ''}`);
+    out.push('', `  ${n} ${displayText(step.title)}${step.elevated ? '   [ELEVATED]' : ''}`);
     out.push(`${indent}${renderAction(step.action, plan.platform)}`);
-    out.push(`${indent}changes: ${step.changes}`);
+    out.push(`${indent}changes: ${displayText(step.changes)}`);
     if (step.undo) out.push(`${indent}undo:   ${renderAction(step.undo, plan.platform).replace(/^(\w+):\s*/, '$1 ')}`);
     else if (step.action.type !== 'manual') out.push(`${indent}undo:   (nothing to undo)`);
   });
@@ -75,7 +77,8 @@ export function renderPlan(plan: RepairPlan): string {
   }
   if (plan.notes.length) {
     out.push('', 'Notes:');
-    for (const note of plan.notes) out.push(`  - ${note.split('\n').join('\n    ')}`);
+    // A note is one sentence: a line break in it can only come from a subject or a path, so it is escaped too.
+    for (const note of plan.notes) out.push(`  - ${displayText(note)}`);
   }
   return out.join('\n') + '\n';
 }

@@ -1,10 +1,13 @@
 /**
  * "Show certificate details": a read-only virtual Markdown document per endpoint (no webview), built
- * from the latest verdict: chain as sent, SANs, validity, thumbprints, and who trusts it.
+ * from the latest verdict: chain as sent, SANs, validity, thumbprints, and who trusts it. Everything
+ * the server or the workspace chose goes through `markdownText` (control, bidi and Markdown characters
+ * escaped); the tool's own words and formatting are written as they are.
  */
 import * as vscode from 'vscode';
 import type { CertificateSummary } from '../../core/certs';
 import type { EndpointVerdict } from '../../core/check';
+import { markdownText } from '../../core/io';
 import { remoteCaveat } from '../output';
 import { isListening, type VerdictStore } from '../verdicts';
 
@@ -45,7 +48,6 @@ export class CertificateView implements vscode.TextDocumentContentProvider, vsco
 
 const yes = () => vscode.l10n.t('yes');
 const no = () => vscode.l10n.t('no');
-function esc(s: string): string { return s.replace(/\|/g, '\\|').replace(/\n/g, ' '); }
 function trustCell(v: boolean | undefined): string {
   return v === undefined ? vscode.l10n.t('not checked (no NSS database or certutil)') : v ? `**${yes()}**` : `**${no()}**`;
 }
@@ -55,37 +57,37 @@ function daysLeft(notAfter: string): number { return Math.floor((Date.parse(notA
 function certificateTable(c: CertificateSummary): string[] {
   const left = daysLeft(c.notAfter);
   const rows: Array<[string, string]> = [
-    [vscode.l10n.t('Subject'), c.subject],
-    [vscode.l10n.t('Issuer'), c.issuer],
-    [vscode.l10n.t('Subject Alternative Names'), c.san.length ? c.san.join(', ') : vscode.l10n.t('none (browsers will reject the name)')],
+    [vscode.l10n.t('Subject'), markdownText(c.subject)],
+    [vscode.l10n.t('Issuer'), markdownText(c.issuer)],
+    [vscode.l10n.t('Subject Alternative Names'), c.san.length ? markdownText(c.san.join(', ')) : vscode.l10n.t('none (browsers will reject the name)')],
     [vscode.l10n.t('Valid from'), c.notBefore],
     [vscode.l10n.t('Valid until'), `${c.notAfter} (${left >= 0 ? vscode.l10n.t('{0} days left', left) : vscode.l10n.t('expired {0} days ago', -left)})`],
     [vscode.l10n.t('SHA-1 thumbprint'), `\`${c.sha1}\``],
     [vscode.l10n.t('SHA-256 thumbprint'), `\`${c.sha256}\``],
     [vscode.l10n.t('Serial number'), `\`${c.serialNumber}\``],
-    [vscode.l10n.t('Key'), `${c.keyType}${c.keySize ? ` ${c.keySize}` : ''}`],
-    [vscode.l10n.t('Signature'), c.signatureAlgorithm],
+    [vscode.l10n.t('Key'), markdownText(`${c.keyType}${c.keySize ? ` ${c.keySize}` : ''}`)],
+    [vscode.l10n.t('Signature'), markdownText(c.signatureAlgorithm)],
     [vscode.l10n.t('Self-signed'), c.selfSigned ? yes() : no()],
     [vscode.l10n.t('Certificate authority'), c.isCa ? yes() : no()],
     [vscode.l10n.t('ASP.NET Core development certificate'), c.isAspNetCoreDevCert ? `${yes()}${c.aspNetCoreDevCertVersion !== undefined ? ` (v${c.aspNetCoreDevCertVersion})` : ''}` : no()],
-    [vscode.l10n.t('Extended key usage'), c.extendedKeyUsage.length ? c.extendedKeyUsage.join(', ') : '—'],
+    [vscode.l10n.t('Extended key usage'), c.extendedKeyUsage.length ? markdownText(c.extendedKeyUsage.join(', ')) : '—'],
   ];
-  return [`| ${vscode.l10n.t('Field')} | ${vscode.l10n.t('Value')} |`, '|---|---|', ...rows.map(([k, v]) => `| ${esc(k)} | ${esc(v)} |`)];
+  return [`| ${vscode.l10n.t('Field')} | ${vscode.l10n.t('Value')} |`, '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)];
 }
 
 export function renderCertificateMarkdown(url: string, v: EndpointVerdict | undefined): string {
-  const out: string[] = [`# ${vscode.l10n.t('Certificate served by {0}', url)}`, ''];
+  const out: string[] = [`# ${vscode.l10n.t('Certificate served by {0}', markdownText(url))}`, ''];
   if (!v) {
     out.push(vscode.l10n.t('This endpoint has not been checked yet. Run "DevCert: Check HTTPS endpoints now".'));
     return out.join('\n') + '\n';
   }
   const caveat = remoteCaveat();
   if (caveat) out.push(`> ${caveat}`, '');
-  if (v.source?.file) out.push(vscode.l10n.t('Declared in {0}, line {1}.', v.source.file, v.source.line), '');
+  if (v.source?.file) out.push(vscode.l10n.t('Declared in {0}, line {1}.', markdownText(v.source.file), v.source.line), '');
 
   out.push(`## ${vscode.l10n.t('Verdict')}`, '');
   if (v.problems.length === 0) out.push(vscode.l10n.t('No problems: the certificate is trusted for this name.'));
-  for (const p of v.problems) out.push(`- **${p.code}** (${p.severity}): ${p.message}${p.fixes.length ? ` — ${vscode.l10n.t('fixes: {0}', p.fixes.join(', '))}` : ''}`);
+  for (const p of v.problems) out.push(`- **${p.code}** (${p.severity}): ${markdownText(p.message)}${p.fixes.length ? ` — ${vscode.l10n.t('fixes: {0}', p.fixes.join(', '))}` : ''}`);
   out.push('');
 
   if (!v.certificate) {
@@ -101,13 +103,13 @@ export function renderCertificateMarkdown(url: string, v: EndpointVerdict | unde
   out.push(`## ${vscode.l10n.t('Leaf certificate')}`, '', ...certificateTable(v.certificate), '');
   out.push(`## ${vscode.l10n.t('Chain as sent by the server')}`, '');
   const chain = [v.certificate, ...(v.chain ?? [])];
-  chain.forEach((c, i) => out.push(`${i + 1}. ${esc(c.subject)} ← ${esc(c.issuer)} (${vscode.l10n.t('until {0}', c.notAfter.slice(0, 10))}, SHA-1 \`${c.sha1}\`)`));
+  chain.forEach((c, i) => out.push(`${i + 1}. ${markdownText(c.subject)} ← ${markdownText(c.issuer)} (${vscode.l10n.t('until {0}', c.notAfter.slice(0, 10))}, SHA-1 \`${c.sha1}\`)`));
   if (chain.length === 1 && !v.certificate.selfSigned) out.push('', vscode.l10n.t('The server sent only its own certificate: clients must already have every intermediate.'));
   out.push('');
   out.push(`## ${vscode.l10n.t('Connection')}`, '',
-    `- ${vscode.l10n.t('Protocol')}: ${v.protocol ?? '—'}`,
-    `- ${vscode.l10n.t('Cipher')}: ${v.cipher ?? '—'}`,
-    `- ${vscode.l10n.t('ALPN')}: ${v.alpn ?? '—'}`,
+    `- ${vscode.l10n.t('Protocol')}: ${v.protocol ? markdownText(v.protocol) : '—'}`,
+    `- ${vscode.l10n.t('Cipher')}: ${v.cipher ? markdownText(v.cipher) : '—'}`,
+    `- ${vscode.l10n.t('ALPN')}: ${v.alpn ? markdownText(v.alpn) : '—'}`,
     `- ${vscode.l10n.t('Handshake')}: ${v.handshakeMs.toFixed(1)} ms`);
   if (v.httpStatus !== undefined) out.push(`- ${vscode.l10n.t('HTTP status of the test request')}: ${v.httpStatus}`);
   return out.join('\n') + '\n';

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { EndpointVerdict } from '../../core/check';
-import { formatCommand } from '../../core/io';
+import { displayText, formatCommand } from '../../core/io';
 import type { RepairPlan } from '../../core/plan';
 import type { RepairStrategy } from '../../core/repair';
 import type { RepairRequest } from '../engine';
@@ -82,14 +82,13 @@ export async function confirmAndRun(s: Services, plan: RepairPlan, verdicts: End
   }
   if (answer !== run) { s.log.info('plan cancelled'); return 'cancelled'; }
 
-  const outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: plan.title, cancellable: false },
-    async progress => {
+  const outcome = await s.notifier.progress(plan.title,
+    async report => {
       try {
         return await s.engine.executePlan(plan, {
           onProgress: (message, step, stepFinished) => {
             s.log.info(`plan: ${message}`);
-            progress.report({ message: step?.title ?? message, increment: stepFinished ? 100 / Math.max(1, plan.steps.length) : 0 });
+            report(step?.title ?? message, stepFinished ? 100 / Math.max(1, plan.steps.length) : 0);
           },
         });
       } catch (err) {
@@ -135,7 +134,11 @@ async function reportAfterRepair(s: Services, before: EndpointVerdict[]): Promis
   return 'still-problems';
 }
 
-/** The plan as a script someone can paste into a terminal (elevated steps prefixed the platform's way). */
+/**
+ * The plan as a script someone can paste into a terminal (elevated steps prefixed the platform's way).
+ * Each line is escaped on its own: a line break in a title or a path would otherwise turn the rest of
+ * a `#` comment into a command that runs when pasted.
+ */
 export function commandsText(plan: RepairPlan): string {
   const lines = [`# ${plan.title}`];
   for (const step of plan.steps) {
@@ -154,5 +157,5 @@ export function commandsText(plan: RepairPlan): string {
       lines.push(...a.instructions.split('\n').map(l => `# ${l}`));
     }
   }
-  return lines.join('\n') + '\n';
+  return lines.map(displayText).join('\n') + '\n';
 }

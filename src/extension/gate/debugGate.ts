@@ -8,6 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { EndpointVerdict, ProblemCode } from '../../core/check';
+import { displayText } from '../../core/io';
 import { applyFix, runRepair } from '../commands';
 import { withRemoteCaveat } from '../output';
 import type { Services } from '../services';
@@ -183,10 +184,11 @@ export class DebugGate implements vscode.DebugConfigurationProvider, vscode.Disp
   dispose(): void { this.watchers.dispose(); for (const d of this.subs) d.dispose(); }
 }
 
+/** One line per endpoint; each escaped on its own (a subject's line break must not start a line of its own). */
 function describeProblems(problems: EndpointVerdict[], declared: EndpointVerdict[]): string {
   return problems.map(v => {
     const prefix = declared.includes(v) ? vscode.l10n.t('(not started yet; the certificate it is configured to serve) ') : '';
-    return `${v.url}: ${prefix}${realProblems(v).map(p => p.message).join(' ')}`;
+    return displayText(`${v.url}: ${prefix}${realProblems(v).map(p => p.message).join(' ')}`);
   }).join('\n');
 }
 

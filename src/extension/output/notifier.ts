@@ -1,10 +1,13 @@
 /**
  * Every notification and modal the extension shows goes through here: one place that records what was
- * asked (the log, and the test API), adds the remote-window caveat, and lets the extension-host tests
+ * asked (the log, and the test API), adds the remote-window caveat, escapes the control and bidi
+ * characters that subjects and paths may carry (`notificationText`), and lets the extension-host tests
  * answer modals that would otherwise wait for a click forever.
  */
 import * as vscode from 'vscode';
 import type { Log } from './log';
+import { displayText } from '../../core/io';
+import { notificationText } from './notificationText';
 
 export type NotificationKind = 'info' | 'warning' | 'error';
 
@@ -36,12 +39,18 @@ export class Notifier {
   history(): readonly NotificationRecord[] { return this.records; }
   clear(): void { this.records.length = 0; }
 
+  /**
+   * `message` and `items` are shown as one line each. `detail` keeps its line breaks (a rendered plan, a
+   * list): a caller that joins lines holding a peer's text escapes each line first (`displayText`).
+   */
   async show(kind: NotificationKind, message: string, options: { modal?: boolean; detail?: string } = {},
-    ...items: string[]): Promise<string | undefined> {
-    const record: NotificationRecord = { kind, message, detail: options.detail, modal: !!options.modal, items, at: Date.now() };
+    ...rawItems: string[]): Promise<string | undefined> {
+    // Recorded, logged and shown as escaped; the answer is mapped back to the item the caller passed.
+    const { message: shownMessage, detail, items } = notificationText(message, options.detail, rawItems);
+    const record: NotificationRecord = { kind, message: shownMessage, detail, modal: !!options.modal, items, at: Date.now() };
     this.records.push(record);
     if (this.records.length > MAX_RECORDS) this.records.shift();
-    this.log.info(`notify(${kind}${record.modal ? ', modal' : ''}): ${message}${items.length ? ` [${items.join(' | ')}]` : ''}`);
+    this.log.info(`notify(${kind}${record.modal ? ', modal' : ''}): ${shownMessage}${items.length ? ` [${items.join(' | ')}]` : ''}`);
     this.shown.fire(record);
     let answer: string | undefined;
     if (this.responder) {
@@ -49,11 +58,17 @@ export class Notifier {
     } else {
       const show = kind === 'error' ? vscode.window.showErrorMessage
         : kind === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-      answer = await show(message, { modal: record.modal, detail: options.detail }, ...items);
+      answer = await show(shownMessage, { modal: record.modal, detail }, ...items);
     }
     record.answer = answer;
     if (answer) this.log.info(`notify: answered "${answer}"`);
-    return answer;
+    return answer === undefined ? undefined : rawItems[items.indexOf(answer)] ?? answer;
+  }
+
+  /** A progress notification; its title and messages (a plan's title, its steps' titles) escaped like every other. */
+  progress<T>(title: string, task: (report: (message: string, increment: number) => void) => Thenable<T>): Thenable<T> {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: displayText(title), cancellable: false },
+      progress => task((message, increment) => progress.report({ message: displayText(message), increment })));
   }
 
   dispose(): void { this.shown.dispose(); }

@@ -1,6 +1,7 @@
 /** Quick picks over the endpoints the store knows: the status bar's menu, and "which endpoint?" prompts. */
 import * as vscode from 'vscode';
 import type { EndpointVerdict, FixId } from '../../core/check';
+import { displayText } from '../../core/io';
 import { presentFix } from './fixes';
 import { verdictState } from './tooltip';
 import { isListening, realProblems, type VerdictStore } from '../verdicts';
@@ -33,7 +34,7 @@ export async function showEndpointsMenu(store: VerdictStore): Promise<void> {
     items.push({
       label: `${icon(v)} ${v.url}`,
       description: verdictState(v),
-      detail: first ? first.message : v.certificate ? vscode.l10n.t('{0}, valid until {1}', v.certificate.subject, v.certificate.notAfter.slice(0, 10)) : undefined,
+      detail: first ? displayText(first.message) : v.certificate ? vscode.l10n.t('{0}, valid until {1}', displayText(v.certificate.subject), v.certificate.notAfter.slice(0, 10)) : undefined,
       action: { kind: 'details', url: v.url },
     });
     for (const fix of fixesOf(v)) {

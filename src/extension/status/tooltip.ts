@@ -1,6 +1,7 @@
 /** The status bar tooltip: a small table of endpoint, state, expiry and who trusts it. */
 import * as vscode from 'vscode';
 import type { EndpointVerdict } from '../../core/check';
+import { markdownText } from '../../core/io';
 import { isListening, realProblems, type Summary } from '../verdicts';
 import { remoteCaveat } from '../output';
 
@@ -34,7 +35,7 @@ export function renderTooltip(summary: Summary): vscode.MarkdownString {
     md.appendMarkdown('|---|---|---|:-:|:-:|:-:|\n');
     for (const v of summary.verdicts) {
       const listening = isListening(v) && !!v.certificate;
-      md.appendMarkdown(`| ${cell(v.url)} | ${cell(verdictState(v))} | ${cell(expires(v))} | ${yesNo(v.trust.system, listening)} | ${yesNo(v.trust.node, listening)} | ${yesNo(v.trust.nss, listening)} |\n`);
+      md.appendMarkdown(`| ${markdownText(v.url)} | ${cell(verdictState(v))} | ${cell(expires(v))} | ${yesNo(v.trust.system, listening)} | ${yesNo(v.trust.node, listening)} | ${yesNo(v.trust.nss, listening)} |\n`);
     }
     md.appendMarkdown('\n');
   }
