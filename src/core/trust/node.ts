@@ -5,14 +5,18 @@
  * user exactly where to set the variable — it cannot set it for processes that are already running.
  */
 import * as fs from 'node:fs';
-import { nodeBundleFile } from '../io';
+import { isForeignPlatform, nodeBundleFile } from '../io';
 import { type PlanStep, writeFileStep } from '../plan';
 import type { CertificateRef } from '../certs';
 import type { TrustContext, TrustStore } from './store';
 
 const pemBody = (pem: string) => pem.replace(/-----(BEGIN|END) [A-Z ]+-----/g, '').replace(/\s+/g, '');
 
-function readBundle(file: string): string { try { return fs.readFileSync(file, 'utf8'); } catch { return ''; } }
+/** The bundle as it is now; for another platform's plan there is none to read on this machine. */
+function readBundle(file: string, ctx: TrustContext): string {
+  if (isForeignPlatform(ctx)) return '';
+  try { return fs.readFileSync(file, 'utf8'); } catch { return ''; }
+}
 
 function blocks(bundle: string): string[] {
   return bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n?/g) ?? [];
@@ -45,13 +49,13 @@ export const nodeStore: TrustStore = {
   /** Trusted when the bundle has it AND this environment points Node at the bundle. */
   async check(cert, ctx) {
     const bundle = nodeBundleFile(ctx);
-    const inBundle = readBundle(bundle).replace(/\s+/g, '').includes(pemBody(cert.pem));
+    const inBundle = readBundle(bundle, ctx).replace(/\s+/g, '').includes(pemBody(cert.pem));
     return inBundle && ctx.env.NODE_EXTRA_CA_CERTS === bundle;
   },
 
   async add(cert, ctx) {
     const bundle = nodeBundleFile(ctx);
-    const current = readBundle(bundle);
+    const current = readBundle(bundle, ctx);
     const steps: PlanStep[] = [];
     if (!current.replace(/\s+/g, '').includes(pemBody(cert.pem))) {
       const body = (current && !current.endsWith('\n') ? current + '\n' : current) + cert.pem;
@@ -75,7 +79,7 @@ export const nodeStore: TrustStore = {
 
   async remove(cert, ctx) {
     const bundle = nodeBundleFile(ctx);
-    const current = readBundle(bundle);
+    const current = readBundle(bundle, ctx);
     const kept = blocks(current).filter(b => pemBody(b) !== pemBody(cert.pem));
     if (kept.length === blocks(current).length) return [];
     const step = writeFileStep({
