@@ -4,6 +4,13 @@
  */
 export class UsageError extends Error {}
 
+/**
+ * The command line is well formed but what it names cannot be used (a file that is not a certificate,
+ * a key that does not belong to it, no local CA yet): exit 2 like a usage error, said in one sentence
+ * without the usage hint. Certificate files raise core's CertificateFormatError, which main.ts treats the same.
+ */
+export class InputError extends Error {}
+
 export interface OptionSpec {
   /** `boolean` flags take no value; `string` options take one; `multi` may repeat. */
   type: 'boolean' | 'string';
@@ -41,6 +48,18 @@ export function parseArgs(argv: readonly string[], spec: Record<string, OptionSp
     }
   }
   return { positionals, options };
+}
+
+/**
+ * The value of the environment variable an option names (`--password-env VAR`): secrets never travel in
+ * argv. Undefined when the option is absent; a usage error when the variable is not set.
+ */
+export function envOption(options: ParsedArgs['options'], name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const variable = options[name];
+  if (typeof variable !== 'string') return undefined;
+  const value = env[variable];
+  if (value === undefined) throw new UsageError(`environment variable ${variable} (from --${name}) is not set`);
+  return value;
 }
 
 /** A whole number in [min, max], or a usage error naming the option. */

@@ -5,6 +5,6 @@ export interface CliCommand {
   summary: string;
   /** The full `--help` text. */
   help: string;
-  /** Returns the exit code: 0 fine, 1 problems found / operation failed, 2 bad usage. */
+  /** Returns the exit code: 0 fine, 1 problems found / operation failed, 2 bad usage or unusable input. */
   run(argv: string[]): Promise<number>;
 }

@@ -2,8 +2,10 @@
  * `devcert-doctor`: the CLI on the same engine as the extension. Each command is one file in
  * commands/; this file only dispatches, prints help and turns errors into exit codes without stack traces.
  */
-import { UsageError } from './args';
+import { InputError, UsageError } from './args';
+import { CertificateFormatError } from '../core/certs';
 import { displayText } from '../core/io';
+import { SandboxError } from '../core/trust';
 import type { CliCommand } from './command';
 import { checkCommand } from './commands/check';
 import { repairCommand } from './commands/repair';
@@ -57,12 +59,20 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`devcert-doctor ${name}: ${displayText(err.message)}\nRun \`devcert-doctor ${name} --help\` for usage.\n`);
       return 2;
     }
+    if (err instanceof InputError || err instanceof CertificateFormatError || err instanceof SandboxError) {
+      // Unusable input: one sentence naming the file and what is wrong; nothing was written.
+      process.stderr.write(`devcert-doctor ${name}: ${displayText(oneLine(err.message))}\n`);
+      return 2;
+    }
     // Errors from the engine carry user-facing messages (quoting paths and subjects); a stack trace only with DEVCERT_DOCTOR_DEBUG.
     process.stderr.write(`devcert-doctor ${name}: ${displayText((err as Error).message ?? String(err))}\n`);
     if (process.env.DEVCERT_DOCTOR_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
     return 1;
   }
 }
+
+/** Exit codes: 0 fine, 1 a problem found or a plan failed, 2 bad usage or unusable input (README lists them). */
+const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ').trim();
 
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';

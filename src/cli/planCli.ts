@@ -8,8 +8,8 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { UsageError } from './args';
 import { executePlan, Ledger, renderPlan, type RepairPlan } from '../core/plan';
-import { displayLines, displayText, type Platform } from '../core/io';
-import type { TrustContext } from '../core/trust';
+import { configDir, displayLines, displayText, placeholderHome, type Platform } from '../core/io';
+import { prepareTrustSandbox, type TrustContext, trustSandboxPaths } from '../core/trust';
 
 export const PLATFORMS: Platform[] = ['linux', 'darwin', 'win32'];
 
@@ -22,9 +22,11 @@ export const PLAN_OPTIONS = {
 
 export const PLAN_HELP = `  --dry-run             print the plan exactly as it would run, change nothing
   --yes                 run without asking
-  --platform P          with --dry-run: render the plan for linux, darwin or win32
+  --platform P          with --dry-run: render the plan for linux, darwin or win32, with that
+                        platform's own paths for a placeholder account (nothing here is read for it)
   --sandbox DIR         use trust stores inside DIR (DIR/home for NSS, DIR/system for the Linux
-                        system store via update-ca-certificates' directory options); no elevation`;
+                        system store via update-ca-certificates' directory options); no elevation.
+                        A new or empty DIR is prepared first (not with --dry-run)`;
 
 export function platformOption(value: unknown, dryRun: boolean): Platform {
   if (value === undefined) return process.platform as Platform;
@@ -33,25 +35,31 @@ export function platformOption(value: unknown, dryRun: boolean): Platform {
   return value as Platform;
 }
 
-export function trustContext(options: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): TrustContext {
+/**
+ * The stores a plan changes. Another platform's plan is rendered for a placeholder account there
+ * (`C:\\Users\\<you>`, `/Users/<you>`): its environment is made up from that home, never copied from this
+ * machine's. A `--sandbox` DIR that is new or empty is prepared first (except on a dry run: it changes nothing).
+ */
+export async function trustContext(options: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): Promise<TrustContext> {
   const dryRun = !!options['dry-run'];
   const platform = platformOption(options.platform, dryRun);
   const sandbox = typeof options.sandbox === 'string' ? path.resolve(options.sandbox) : undefined;
   if (platform !== process.platform) {
-    // Rendering another platform's plan: show it for a typical account there, not with this machine's paths.
     if (sandbox) throw new UsageError('--sandbox works only for this machine\'s platform');
-    let user = 'user';
-    try { user = os.userInfo().username; } catch { /* keep the placeholder */ }
-    const homeDir = platform === 'win32' ? `C:\\Users\\${user}` : platform === 'darwin' ? `/Users/${user}` : `/home/${user}`;
+    const homeDir = placeholderHome(platform);
     const foreignEnv: NodeJS.ProcessEnv = platform === 'win32'
       ? { APPDATA: `${homeDir}\\AppData\\Roaming`, USERPROFILE: homeDir } : { HOME: homeDir, SHELL: platform === 'darwin' ? '/bin/zsh' : '/bin/bash' };
     return { platform, env: foreignEnv, homeDir };
   }
-  return {
-    platform, env,
-    homeDir: sandbox ? path.join(sandbox, 'home') : os.homedir(),
-    linuxSandboxRoot: sandbox ? path.join(sandbox, 'system') : undefined,
-  };
+  if (!sandbox) return { platform, env, homeDir: os.homedir() };
+  const paths = dryRun ? trustSandboxPaths(sandbox) : await prepareTrustSandbox(sandbox);
+  return { platform, env, homeDir: paths.home, linuxSandboxRoot: paths.system };
+}
+
+/** Said above a plan rendered for another platform, so nobody takes its paths for this machine's. */
+export function foreignPlatformNote(platform: Platform): string {
+  return `Rendered for ${platform}: paths are that platform's defaults for a placeholder account (home ${placeholderHome(platform)}, ` +
+    `this tool's folder ${configDir({}, platform)}); nothing on this machine was read for them.\n\n`;
 }
 
 async function confirm(question: string): Promise<boolean> {
@@ -64,6 +72,7 @@ async function confirm(question: string): Promise<boolean> {
 
 /** Print, confirm, run. Returns the exit code: 0 done (or nothing to do), 1 failed or declined. */
 export async function presentAndRun(plan: RepairPlan, options: Record<string, unknown>, out = process.stdout, err = process.stderr): Promise<number> {
+  if (plan.platform !== process.platform) out.write(foreignPlatformNote(plan.platform));
   out.write(renderPlan(plan));
   if (options['dry-run']) return 0;
   const changing = plan.steps.filter(s => s.action.type !== 'manual');

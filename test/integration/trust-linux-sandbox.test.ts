@@ -74,13 +74,13 @@ describe('trust / untrust against a sandboxed update-ca-certificates tree', func
     const bad = path.join(tmp.dir, 'bad.pem');
     fs.writeFileSync(bad, '-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n');
     const r1 = cli(['trust', bad, '--sandbox', sandbox, '--yes'], env);
-    assert.equal(r1.code, 1);
+    assert.equal(r1.code, 2);
     assert.match(r1.stderr, new RegExp(`corrupt PEM in ${bad}`));
     const c = makeCert(tmp.dir, 'p');
     const pfx = path.join(tmp.dir, 'p.pfx');
     execFileSync('openssl', ['pkcs12', '-export', '-in', c.cert, '-inkey', c.key, '-out', pfx, '-passout', 'pass:right']);
     const r2 = cli(['trust', pfx, '--password-env', 'PW', '--sandbox', sandbox, '--yes'], env);
-    assert.equal(r2.code, 1);
+    assert.equal(r2.code, 2);
     assert.match(r2.stderr, new RegExp(`wrong password for ${pfx}`));
     assert.equal(fs.readFileSync(sandboxPaths(path.join(sandbox, 'system')).bundle, 'utf8'), bundleBefore);
     assert.equal(fs.existsSync(path.join(tmp.dir, 'config', 'ledger.json')), false);

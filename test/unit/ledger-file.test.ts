@@ -18,6 +18,14 @@ describe('ledger', () => {
     assert.equal(configDir({ APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'win32', 'C:\\Users\\u'), 'C:\\Users\\u\\AppData\\Roaming\\devcert-doctor');
   });
 
+  it('another platform\'s folder is its default layout under a placeholder home, never from this machine\'s variables', () => {
+    const mine = { DEVCERT_DOCTOR_HOME: '/tmp/mine', XDG_CONFIG_HOME: '/tmp/xdg', APPDATA: '/tmp/appdata', HOME: '/tmp/home' };
+    assert.equal(configDir(mine, 'win32'), 'C:\\Users\\<you>\\AppData\\Roaming\\devcert-doctor');
+    assert.equal(configDir(mine, 'darwin'), '/Users/<you>/Library/Application Support/devcert-doctor');
+    // This machine's own platform still honours them.
+    assert.equal(configDir(mine, process.platform as 'linux'), '/tmp/mine');
+  });
+
   const T1 = 'AB'.repeat(20);
   const T2 = 'CD'.repeat(20);
 

@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CliCommand } from '../command';
-import { parseArgs, parseIntOption, UsageError } from '../args';
+import { InputError, parseArgs, parseIntOption, UsageError } from '../args';
 import { formatVerdicts, styleFor } from '../output';
 import { checkEndpoints, ClientCertificateError, DEFAULT_CONCURRENCY, DEFAULT_EXPIRING_SOON_DAYS, DEFAULT_TIMEOUT_MS, loadClientCertificateFromFlags, targetsFrom } from '../../core/check';
 import { discoverEndpoints, type DiscoveryResult } from '../../core/endpoints';
@@ -42,7 +42,7 @@ Client certificates (mTLS):
   --forward-client-cert   also send the certificate as X-ARR-ClientCert (hex of its DER bytes)
 
 Exit status: 0 every endpoint checked is fine (or there was nothing to check), 1 a problem was found,
-2 bad usage.`;
+2 bad usage or an unusable --client-cert / --client-key.`;
 
 const SPEC = {
   host: { type: 'string', multi: true },
@@ -101,7 +101,7 @@ export const checkCommand: CliCommand = {
           passwordEnv: options['client-cert-password-env'] as string | undefined,
         });
       } catch (err) {
-        if (err instanceof ClientCertificateError) throw new UsageError(err.message);
+        if (err instanceof ClientCertificateError) throw new InputError(err.message);
         throw err;
       }
     }
@@ -115,7 +115,7 @@ export const checkCommand: CliCommand = {
         requestPath, forwardClientCertHeader: !!options['forward-client-cert'],
       });
     } catch (err) {
-      if (err instanceof ClientCertificateUnusableError) throw new UsageError(err.message);
+      if (err instanceof ClientCertificateUnusableError) throw new InputError(err.message);
       throw err;
     }
 

@@ -9,7 +9,7 @@
  */
 import * as path from 'node:path';
 import type { CliCommand } from '../command';
-import { parseArgs, parseIntOption, UsageError } from '../args';
+import { envOption, parseArgs, parseIntOption, UsageError } from '../args';
 import { type ClientCertSigner, createClientCertificateFiles, type CreatedClientCertificate, generatePfxPassword, type KeyAlgorithm, OutputPathError } from '../../core/certs';
 
 const DEFAULT_CN = 'devcert-doctor client';
@@ -62,9 +62,7 @@ function parseCreate(argv: string[]): CreateArgs {
   const out = (o.out as string | undefined) ?? `${cn.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'client'}.pfx`;
   if (!/\.(pfx|p12)$/i.test(out)) throw new UsageError('--out must name a .pfx or .p12 file (the PEM pair is written beside it)');
   const passwordEnv = o['password-env'] as string | undefined;
-  if (passwordEnv !== undefined && process.env[passwordEnv] === undefined) {
-    throw new UsageError(`environment variable ${passwordEnv} (from --password-env) is not set`);
-  }
+  envOption(o, 'password-env'); // a named variable that is not set is a usage error
   return { cn, days, out, passwordEnv, signedBy, key, force: !!o.force, json: !!o.json };
 }
 

@@ -13,11 +13,11 @@ import * as path from 'node:path';
 import type { CliCommand } from '../command';
 import { parseArgs, UsageError } from '../args';
 import { generateCertificate } from '../../core/certs';
-import { isInstalled, nodeBundleFile, run } from '../../core/io';
+import { nodeBundleFile, run } from '../../core/io';
 import { executePlan, Ledger, renderPlan } from '../../core/plan';
 import { checkEndpoints, type EndpointVerdict } from '../../core/check';
 import { planClean, planRepair } from '../../core/repair';
-import { anchorContextFor, linuxSystemStore, nodeStore, nssStore, prepareLinuxSandbox, sandboxPaths, type TrustContext, type TrustStore } from '../../core/trust';
+import { anchorContextFor, linuxSystemStore, nodeStore, nssStore, prepareTrustSandbox, type TrustContext, type TrustStore, trustSandboxPaths } from '../../core/trust';
 
 const HELP = `Usage: devcert-doctor demo [--keep]
 
@@ -65,11 +65,9 @@ export const demoCommand: CliCommand = {
     const say = (s = '') => process.stdout.write(s + '\n');
     const step = (n: number, s: string) => say(`\n== ${n}. ${s}`);
     const sandbox = fs.mkdtempSync(path.join(os.tmpdir(), 'devcert-doctor-demo-'));
-    const home = path.join(sandbox, 'home');
-    const system = path.join(sandbox, 'system');
+    const { home, system, bundle } = trustSandboxPaths(sandbox);
     // The demo's own config dir: its throwaway CA and ledger never mix with the user's.
     const env: NodeJS.ProcessEnv = { ...process.env, DEVCERT_DOCTOR_HOME: path.join(sandbox, 'config') };
-    const bundle = sandboxPaths(system).bundle;
     // As if the user had already set NODE_EXTRA_CA_CERTS to the bundle this tool maintains.
     env.NODE_EXTRA_CA_CERTS = nodeBundleFile(env);
     env.SSL_CERT_FILE = bundle;
@@ -81,24 +79,19 @@ export const demoCommand: CliCommand = {
       say(`DevCert Doctor demo — sandbox ${sandbox} (nothing outside it is changed)`);
       const stores: TrustStore[] = [];
       const notes: string[] = [];
-      if (process.platform === 'linux' && await isInstalled('update-ca-certificates', ['--help'])) stores.push(linuxSystemStore);
+      // The same preparation as `--sandbox DIR`: a private system CA tree and a browser NSS database under its HOME.
+      const prepared = await prepareTrustSandbox(sandbox);
+      if (prepared.systemReady) stores.push(linuxSystemStore);
       else notes.push('system store: update-ca-certificates is not available here (Debian/Ubuntu), skipped');
-      fs.mkdirSync(home, { recursive: true });
-      const haveCertutil = await isInstalled('certutil', ['-H']);
-      if (haveCertutil) {
-        const db = path.join(home, '.pki', 'nssdb');
-        fs.mkdirSync(db, { recursive: true });
-        await run('certutil', ['-N', '-d', `sql:${db}`, '--empty-password']);
-        stores.push(nssStore);
-      } else notes.push('browser NSS store: certutil is missing (install libnss3-tools / nss-tools / nss), skipped');
+      const haveCertutil = prepared.nssReady;
+      if (haveCertutil) stores.push(nssStore);
+      else notes.push('browser NSS store: certutil is missing (install libnss3-tools / nss-tools / nss), skipped');
       stores.push(nodeStore);
       const haveChromium = haveCertutil && fs.existsSync(CHROMIUM);
       if (!haveChromium) notes.push(`browser check: ${fs.existsSync(CHROMIUM) ? 'needs certutil' : `${CHROMIUM} is not installed`}, skipped`);
       for (const n of notes) say(`   note: ${n}`);
 
       step(1, 'Generate a certificate for localhost, signed by a brand-new local CA nobody trusts yet');
-      const placeholder = await generateCertificate({ profile: 'client', cn: 'sandbox placeholder CA', key: 'ecdsa', env });
-      if (stores.includes(linuxSystemStore)) await prepareLinuxSandbox(system, placeholder.certPem);
       const t0 = process.hrtime.bigint();
       const leaf = await generateCertificate({ profile: 'local-ca', env });
       say(`   ${leaf.trustAnchor.subject}\n   leaf SHA-1 ${leaf.sha1}, made in ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(0)} ms (CA included)`);

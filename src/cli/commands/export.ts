@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { CliCommand } from '../command';
-import { parseArgs, UsageError } from '../args';
+import { envOption, InputError, parseArgs, UsageError } from '../args';
 import { loadLocalCa, privateKeyPem, readCertificateFile, toPem, toPfx } from '../../core/certs';
 import { writeFileAtomic } from '../../core/io';
 
@@ -30,38 +30,33 @@ export const exportCommand: CliCommand = {
     if (!format || !['pem', 'pfx', 'cer'].includes(format)) throw new UsageError('--format pem|pfx|cer is required');
     const out = options.out as string | undefined;
     if (!out) throw new UsageError('--out FILE is required');
-    const env = (name: string) => {
-      const v = options[name] as string | undefined;
-      if (v === undefined) return undefined;
-      if (process.env[v] === undefined) throw new UsageError(`environment variable ${v} (from --${name}) is not set`);
-      return process.env[v];
-    };
+    const outPassword = envOption(options, 'out-password-env');
+    if (format === 'pfx' && outPassword === undefined) throw new UsageError('--format pfx needs --out-password-env VAR');
+    // Everything is read and checked before the first byte is written: a refused input leaves no file behind.
     let bundle;
     if (options.ca) {
       if (positionals.length) throw new UsageError('give FILE or --ca, not both');
       const ca = loadLocalCa();
-      if (!ca) throw new Error('there is no local development CA yet (devcert-doctor generate creates it)');
+      if (!ca) throw new InputError('there is no local development CA yet (devcert-doctor generate creates it)');
       if (format !== 'pem' && format !== 'cer') throw new UsageError('the local CA exports as pem or cer only: its key never leaves the config folder');
       bundle = readCertificateFile(ca.certFile);
       bundle.key = undefined;
     } else {
       if (positionals.length !== 1) throw new UsageError('give exactly one FILE (or --ca)');
-      bundle = readCertificateFile(positionals[0], { password: env('password-env'), keyFile: options.key as string | undefined });
+      bundle = readCertificateFile(positionals[0], { password: envOption(options, 'password-env'), keyFile: options.key as string | undefined });
     }
+    const needsKey = format === 'pfx' || (format === 'pem' && options['with-key']);
+    if (needsKey && !bundle.key) throw new InputError(`${positionals[0] ?? 'the local CA'} holds no private key (give --key FILE)`);
     if (format === 'cer') writeFileAtomic(out, bundle.certDer, 0o644);
     else if (format === 'pem') {
       writeFileAtomic(out, [bundle.certDer, ...bundle.chainDer].map(d => toPem(d)).join(''), 0o644);
       if (options['with-key']) {
-        if (!bundle.key) throw new Error(`${positionals[0]} has no private key to export (give --key FILE)`);
         const keyOut = path.join(path.dirname(out), `${path.basename(out).replace(/\.pem$/i, '')}-key.pem`);
-        writeFileAtomic(keyOut, privateKeyPem(bundle.key), 0o600);
+        writeFileAtomic(keyOut, privateKeyPem(bundle.key!), 0o600);
         process.stdout.write(`Wrote ${keyOut}\n`);
       }
     } else {
-      if (!bundle.key) throw new Error(`a PFX needs the private key: ${positionals[0]} has none (give --key FILE)`);
-      const password = env('out-password-env');
-      if (password === undefined) throw new UsageError('--format pfx needs --out-password-env VAR');
-      writeFileAtomic(out, toPfx({ certDer: bundle.certDer, chainDer: bundle.chainDer, key: bundle.key, password, friendlyName: bundle.friendlyName }), 0o600);
+      writeFileAtomic(out, toPfx({ certDer: bundle.certDer, chainDer: bundle.chainDer, key: bundle.key!, password: outPassword!, friendlyName: bundle.friendlyName }), 0o600);
     }
     process.stdout.write(`Wrote ${out}\n`);
     return 0;

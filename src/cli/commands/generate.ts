@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import type { CliCommand } from '../command';
-import { parseArgs, parseIntOption, UsageError } from '../args';
+import { envOption, parseArgs, parseIntOption, UsageError } from '../args';
 import { CERT_PROFILES, type CertProfileId, generateCertificate, loadLocalCa, type OutputFormat, outputPaths, writeCertificateFiles } from '../../core/certs';
 import { generatedCertsDir } from '../../core/io';
 
@@ -45,13 +45,8 @@ export const generateCommand: CliCommand = {
     if (key !== 'rsa' && key !== 'ecdsa') throw new UsageError('--key must be rsa or ecdsa');
     const formats = ((options.format as string[] | undefined) ?? ['pem']) as OutputFormat[];
     for (const f of formats) if (!['pem', 'pfx', 'cer'].includes(f)) throw new UsageError(`--format must be pem, pfx or cer, got "${f}"`);
-    let password: string | undefined;
-    if (formats.includes('pfx')) {
-      const varName = options['password-env'] as string | undefined;
-      if (!varName) throw new UsageError('--format pfx needs --password-env VAR (the password is never taken on the command line)');
-      password = process.env[varName];
-      if (password === undefined) throw new UsageError(`environment variable ${varName} is not set`);
-    }
+    const password = envOption(options, 'password-env');
+    if (formats.includes('pfx') && password === undefined) throw new UsageError('--format pfx needs --password-env VAR (the password is never taken on the command line)');
     const days = options.days ? parseIntOption('days', options.days as string, 1, 3650) : undefined;
     const dir = (options.out as string | undefined) ?? generatedCertsDir();
     const name = (options.name as string | undefined) ?? profile;
@@ -71,7 +66,7 @@ export const generateCommand: CliCommand = {
       signWithLocalCa: !!options.ca,
     });
     const written = writeCertificateFiles(gen, dir, name, formats, password);
-    const ca = loadLocalCa();
+    const ca = gen.issuerPem ? loadLocalCa() : undefined;
     const result = {
       profile, files: written, sha1: gen.sha1, sha256: gen.sha256, notAfter: gen.notAfter.toISOString(),
       trustAnchor: { subject: gen.trustAnchor.subject, sha1: gen.trustAnchor.sha1, file: gen.issuerPem ? ca?.certFile : written.cert },

@@ -4,7 +4,6 @@ import { parseArgs, parseIntOption, UsageError } from '../args';
 import { checkEndpoints, DEFAULT_TIMEOUT_MS, targetsFrom } from '../../core/check';
 import { discoverEndpoints } from '../../core/endpoints';
 import { planRepair, REPAIR_STRATEGIES, type RepairStrategy, StrategyNotApplicableError } from '../../core/repair';
-import { loadLocalCa } from '../../core/certs';
 import { displayText } from '../../core/io';
 import { anchorContextFor } from '../../core/trust';
 import { PLAN_HELP, PLAN_OPTIONS, presentAndRun, trustContext } from '../planCli';
@@ -42,7 +41,7 @@ export const repairCommand: CliCommand = {
     if (positionals.length > 1) throw new UsageError('give at most one PATH');
     const strategy = (options.strategy ?? 'devcert-doctor') as RepairStrategy;
     if (!REPAIR_STRATEGIES.includes(strategy)) throw new UsageError(`--strategy must be one of ${REPAIR_STRATEGIES.join(', ')}`);
-    const ctx = trustContext(options);
+    const ctx = await trustContext(options);
     const ports = ((options.port as string[] | undefined) ?? []).map(p => parseIntOption('port', p, 1, 65535));
     const timeoutMs = options.timeout !== undefined ? parseIntOption('timeout', options.timeout as string, 1, 600_000) : DEFAULT_TIMEOUT_MS;
     const discovery = ports.length ? undefined : await discoverEndpoints(path.resolve(positionals[0] ?? '.'));
@@ -57,7 +56,7 @@ export const repairCommand: CliCommand = {
     process.stdout.write('\n');
     let plan;
     try {
-      plan = await planRepair(verdicts, { ctx, ca: loadLocalCa(), strategy });
+      plan = await planRepair(verdicts, { ctx, strategy });
     } catch (err) {
       if (err instanceof StrategyNotApplicableError) throw new UsageError(err.message);
       throw err;

@@ -1,5 +1,5 @@
 import type { CliCommand } from '../command';
-import { parseArgs, UsageError } from '../args';
+import { envOption, InputError, parseArgs, UsageError } from '../args';
 import { certificateRef, loadLocalCa, readCertificateFile } from '../../core/certs';
 import { planTrust } from '../../core/repair';
 import { type TrustStoreId, trustStoresFor } from '../../core/trust';
@@ -24,17 +24,17 @@ export const trustCommand: CliCommand = {
   async run(argv) {
     const { options, positionals } = parseArgs(argv, { ...PLAN_OPTIONS, ca: { type: 'boolean' }, store: { type: 'string', multi: true }, 'password-env': { type: 'string' } });
     if (positionals.length > 1) throw new UsageError('give at most one FILE');
-    const ctx = trustContext(options);
     let pem: string | Buffer;
     if (positionals.length && !options.ca) {
-      const pwVar = options['password-env'] as string | undefined;
-      pem = readCertificateFile(positionals[0], { password: pwVar ? process.env[pwVar] : undefined }).certDer;
+      pem = readCertificateFile(positionals[0], { password: envOption(options, 'password-env') }).certDer;
     } else {
       const ca = loadLocalCa(); // this machine's CA, also when rendering another platform's plan
-      if (!ca) throw new Error('there is no local development CA yet: run `devcert-doctor generate` first, or give a FILE');
+      if (!ca) throw new InputError('there is no local development CA yet: run `devcert-doctor generate` first, or give a FILE');
       pem = ca.certPem;
     }
     const cert = certificateRef(pem);
+    // After the input is read: a refused file leaves no sandbox behind.
+    const ctx = await trustContext(options);
     let stores = trustStoresFor(ctx.platform);
     const only = options.store as string[] | undefined;
     if (only) {

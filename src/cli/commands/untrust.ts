@@ -1,5 +1,5 @@
 import type { CliCommand } from '../command';
-import { parseArgs, UsageError } from '../args';
+import { envOption, parseArgs, UsageError } from '../args';
 import { certificateRef, readCertificateFile } from '../../core/certs';
 import { planClean } from '../../core/repair';
 import { PLAN_HELP, PLAN_OPTIONS, presentAndRun, trustContext } from '../planCli';
@@ -24,12 +24,9 @@ export const untrustCommand: CliCommand = {
     const { options, positionals } = parseArgs(argv, { ...PLAN_OPTIONS, all: { type: 'boolean' }, 'password-env': { type: 'string' } });
     if (positionals.length > 1) throw new UsageError('give at most one FILE');
     if (positionals.length && options.all) throw new UsageError('give a FILE or --all, not both');
-    const ctx = trustContext(options);
-    let only: string | undefined;
-    if (positionals.length) {
-      const pwVar = options['password-env'] as string | undefined;
-      only = certificateRef(readCertificateFile(positionals[0], { password: pwVar ? process.env[pwVar] : undefined }).certDer).sha1;
-    }
+    const only = positionals.length
+      ? certificateRef(readCertificateFile(positionals[0], { password: envOption(options, 'password-env') }).certDer).sha1 : undefined;
+    const ctx = await trustContext(options); // after the input is read: a refused file leaves no sandbox behind
     return presentAndRun(await planClean({ ctx, only }), options);
   },
 };

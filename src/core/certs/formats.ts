@@ -12,8 +12,52 @@ import * as fs from 'node:fs';
 import forge from 'node-forge';
 import type { CertificateRef } from './types';
 import { thumbprint, toPem } from './encoding';
+import { describeFsError } from '../io';
 
-export class CertificateFormatError extends Error {}
+/**
+ * Why a certificate input cannot be used. Every reader of certificate files (the CLI's commands, the
+ * extension's client certificates, the local CA) throws this one error, so a file fails with the same
+ * plain sentence everywhere; the CLI turns it into exit 2 (unusable input). `reason` lets a caller
+ * decide (ask for a password, skip quietly) without matching words.
+ */
+export type CertificateInputProblem =
+  | 'missing' | 'folder' | 'not-a-file' | 'empty' | 'too-large' | 'unreadable'
+  | 'not-certificate' | 'corrupt' | 'password-required' | 'wrong-password' | 'no-certificate' | 'key-mismatch';
+
+export class CertificateFormatError extends Error {
+  constructor(message: string, readonly reason: CertificateInputProblem = 'corrupt') { super(message); }
+}
+
+/** Certificates, keys and PFX files are a few KB; anything far larger is not one (and is not read whole). */
+const MAX_INPUT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The bytes of a certificate or key file, or a plain sentence saying why there are none: missing, a
+ * folder, a FIFO/device (never opened: reading one can block forever), empty, too large, not readable.
+ */
+export function readInputFile(file: string): Buffer {
+  let st: fs.Stats;
+  try { st = fs.statSync(file); } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT' || e.code === 'ENOTDIR') throw new CertificateFormatError(`${file} does not exist`, 'missing');
+    throw new CertificateFormatError(describeFsError(e, file, 'read'), 'unreadable');
+  }
+  if (st.isDirectory()) throw new CertificateFormatError(`${file} is a folder, not a certificate file`, 'folder');
+  if (!st.isFile()) throw new CertificateFormatError(`${file} is not a regular file`, 'not-a-file');
+  if (st.size > MAX_INPUT_BYTES) throw new CertificateFormatError(`${file} is too large to be a certificate or key file`, 'too-large');
+  let data: Buffer;
+  try { data = fs.readFileSync(file); } catch (err) {
+    throw new CertificateFormatError(describeFsError(err as NodeJS.ErrnoException, file, 'read'), 'unreadable');
+  }
+  if (data.length === 0) throw new CertificateFormatError(`${file} is empty`, 'empty');
+  return data;
+}
+
+/** Does `key` belong to the certificate? Compared by public key (SPKI), which works for every key type. */
+export function keyMatchesCertificate(certDer: Buffer | string, key: crypto.KeyObject): boolean {
+  const spki = (k: crypto.KeyObject) => k.export({ type: 'spki', format: 'der' });
+  return spki(crypto.createPublicKey(key)).equals(spki(new crypto.X509Certificate(certDer).publicKey));
+}
 
 export interface CertificateBundle {
   /** The certificate itself (the one with the key, or the first one). */
@@ -30,8 +74,9 @@ const fromBin = (s: string) => Buffer.from(s, 'binary');
 
 /** Checks DER bytes really are a certificate (Node's parser), with a message naming the source. */
 function assertCertificate(der: Buffer, source: string, what = 'certificate'): Buffer {
-  try { new crypto.X509Certificate(der); } catch (err) {
-    throw new CertificateFormatError(`corrupt ${what} in ${source}: ${(err as Error).message}`);
+  // OpenSSL's reason ("header too long") says nothing to a user: the file and what is wrong do.
+  try { new crypto.X509Certificate(der); } catch {
+    throw new CertificateFormatError(`corrupt ${what} in ${source}: it cannot be parsed as X.509`, 'corrupt');
   }
   return der;
 }
@@ -45,12 +90,12 @@ export function pemBlocks(text: string, source: string): PemBlock[] {
     const body = m[2].replace(/\s+/g, '');
     // Encrypted PEM (Proc-Type headers) and stray characters are not base64: say so instead of decoding garbage.
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length === 0) {
-      throw new CertificateFormatError(`corrupt PEM in ${source}: the ${m[1]} block is not valid base64`);
+      throw new CertificateFormatError(`corrupt PEM in ${source}: the ${m[1]} block is not valid base64`, 'corrupt');
     }
     blocks.push({ label: m[1], der: Buffer.from(body, 'base64') });
   }
   if (blocks.length === 0 && /-----BEGIN /.test(text)) {
-    throw new CertificateFormatError(`corrupt PEM in ${source}: a BEGIN line without its matching END line`);
+    throw new CertificateFormatError(`corrupt PEM in ${source}: a BEGIN line without its matching END line`, 'corrupt');
   }
   return blocks;
 }
@@ -63,8 +108,8 @@ export function parsePem(text: string, source: string, keyPassword?: string): Ce
   let key: crypto.KeyObject | undefined;
   if (keyBlock) key = parsePrivateKeyPem(text, source, keyPassword);
   if (certs.length === 0) {
-    if (key) throw new CertificateFormatError(`${source} holds a private key but no certificate`);
-    throw new CertificateFormatError(`corrupt PEM in ${source}: no CERTIFICATE block found`);
+    if (key) throw new CertificateFormatError(`${source} holds a private key but no certificate`, 'no-certificate');
+    throw new CertificateFormatError(`${source} holds no certificate (no CERTIFICATE block)`, 'no-certificate');
   }
   return { certDer: certs[0], chainDer: certs.slice(1), key, format: 'pem' };
 }
@@ -75,9 +120,10 @@ export function parsePrivateKeyPem(text: string, source: string, password?: stri
   } catch (err) {
     const msg = (err as Error).message;
     if (/passphrase|bad decrypt/i.test(msg)) {
-      throw new CertificateFormatError(password === undefined ? `${source} holds an encrypted key: a password is needed` : `wrong password for ${source}`);
+      throw new CertificateFormatError(password === undefined ? `${source} holds an encrypted key: a password is needed` : `wrong password for ${source}`,
+        password === undefined ? 'password-required' : 'wrong-password');
     }
-    throw new CertificateFormatError(`corrupt private key in ${source}: ${msg}`);
+    throw new CertificateFormatError(`${source} holds no readable private key (PEM)`, 'corrupt');
   }
 }
 
@@ -92,8 +138,9 @@ export function parsePfx(data: Buffer, password: string, source: string): Certif
     p12 = forge.pkcs12.pkcs12FromAsn1(asn, false, password);
   } catch (err) {
     const msg = (err as Error).message;
-    if (/password|Invalid password|decrypt/i.test(msg)) throw new CertificateFormatError(`wrong password for ${source}`);
-    throw new CertificateFormatError(`${source} is not a readable PFX/PKCS#12 file: ${msg}`);
+    if (/password|Invalid password|decrypt/i.test(msg)) throw new CertificateFormatError(`wrong password for ${source}`, 'wrong-password');
+    // node-forge's own words ("Only 8, 16, 24, or 32 bits supported: 896") describe its parser, not the file.
+    throw new CertificateFormatError(`${source} is not a readable PFX/PKCS#12 file (it is damaged, or not a PFX)`, 'corrupt');
   }
   const certs: { der: Buffer; keyId?: string; name?: string }[] = [];
   let key: crypto.KeyObject | undefined;
@@ -118,7 +165,7 @@ export function parsePfx(data: Buffer, password: string, source: string): Certif
       }
     }
   }
-  if (certs.length === 0) throw new CertificateFormatError(`${source} holds no certificate`);
+  if (certs.length === 0) throw new CertificateFormatError(`${source} holds no certificate`, 'no-certificate');
   for (const c of certs) assertCertificate(c.der, source);
   // The certificate that goes with the key: by localKeyId, else by public key, else the first.
   let mainIdx = keyId ? certs.findIndex(c => c.keyId === keyId) : -1;
@@ -134,25 +181,24 @@ export function parsePfx(data: Buffer, password: string, source: string): Certif
   };
 }
 
-/** Read a certificate file in any of the three formats, detected from its bytes. */
+/**
+ * Read a certificate file in any of the three formats, detected from its bytes, with its key (from the
+ * file itself or `keyFile`). A key that does not belong to the certificate is refused here, so no
+ * command can write, trust or present a mismatched pair.
+ */
 export function readCertificateFile(file: string, opts: { password?: string; keyFile?: string } = {}): CertificateBundle {
-  let data: Buffer;
-  try { data = fs.readFileSync(file); } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new CertificateFormatError(e.code === 'ENOENT' ? `${file} does not exist` : `cannot read ${file}: ${e.message}`);
-  }
+  const data = readInputFile(file);
   let bundle: CertificateBundle;
   const text = data.toString('latin1');
   if (/-----BEGIN /.test(text)) bundle = parsePem(data.toString('utf8'), file, opts.password);
   else if (/\.(pfx|p12)$/i.test(file) || looksLikePfx(data)) bundle = parsePfx(data, opts.password ?? '', file);
   else if (data[0] === 0x30) bundle = parseDer(data, file);
-  else throw new CertificateFormatError(`${file} is not a certificate (not PEM, DER or PFX)`);
-  if (opts.keyFile) {
-    let keyText: string;
-    try { keyText = fs.readFileSync(opts.keyFile, 'utf8'); } catch (err) {
-      throw new CertificateFormatError(`cannot read ${opts.keyFile}: ${(err as Error).message}`);
-    }
-    bundle.key = parsePrivateKeyPem(keyText, opts.keyFile, opts.password);
+  else throw new CertificateFormatError(`${file} is not a certificate (not PEM, DER or PFX)`, 'not-certificate');
+  if (opts.keyFile) bundle.key = parsePrivateKeyPem(readInputFile(opts.keyFile).toString('utf8'), opts.keyFile, opts.password);
+  if (bundle.key && !keyMatchesCertificate(bundle.certDer, bundle.key)) {
+    throw new CertificateFormatError(opts.keyFile
+      ? `the private key in ${opts.keyFile} does not belong to the certificate in ${file}`
+      : `the private key in ${file} does not belong to its certificate`, 'key-mismatch');
   }
   return bundle;
 }

@@ -6,8 +6,8 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
-import { caDir, writeFileAtomic } from '../io';
+import { caDir, type ConfigContext, isForeignPlatform, pathFor, type PathContext, writeFileAtomic } from '../io';
+import { readCertificateFile } from './formats';
 import { generateKey, privateKeyPem, type KeyAlgorithm } from './keys';
 import { KeyUsageBit, OID, basicConstraints, keyUsage, randomSerial, signCertificate, subjectKeyIdentifier, type NameAttrs } from './x509';
 import { toPem } from './encoding';
@@ -26,9 +26,11 @@ export const CA_CERT_FILE = 'rootCA.pem';
 export const CA_KEY_FILE = 'rootCA-key.pem';
 const CA_YEARS = 10;
 
-export function localCaFiles(env: NodeJS.ProcessEnv = process.env): { dir: string; certFile: string; keyFile: string } {
-  const dir = caDir(env);
-  return { dir, certFile: path.join(dir, CA_CERT_FILE), keyFile: path.join(dir, CA_KEY_FILE) };
+/** `ctx` is this machine's environment, or a context naming another platform (its files, in its layout). */
+export function localCaFiles(ctx: ConfigContext = process.env): { dir: string; certFile: string; keyFile: string } {
+  const dir = caDir(ctx);
+  const p = pathFor((ctx as PathContext).platform ?? (process.platform as NonNullable<PathContext['platform']>));
+  return { dir, certFile: p.join(dir, CA_CERT_FILE), keyFile: p.join(dir, CA_KEY_FILE) };
 }
 
 /** The CA's name says whose machine it belongs to, so a user looking at a trust store can tell. */
@@ -38,22 +40,27 @@ export function localCaName(): NameAttrs {
   return { o: 'DevCert Doctor development CA', ou: `${user}@${os.hostname()}`, cn: `DevCert Doctor local CA (${user}@${os.hostname()})` };
 }
 
-export function loadLocalCa(env: NodeJS.ProcessEnv = process.env): LocalCa | undefined {
-  const { certFile, keyFile } = localCaFiles(env);
+/**
+ * The CA in the config folder, or undefined when there is none. Read by the shared certificate reader,
+ * so a damaged file or a key that does not belong to the certificate is the same plain CertificateFormatError
+ * as any other input. Another platform's CA is not on this machine: undefined, nothing read.
+ */
+export function loadLocalCa(ctx: ConfigContext = process.env): LocalCa | undefined {
+  if (isForeignPlatform(ctx as PathContext)) return undefined;
+  const { certFile, keyFile } = localCaFiles(ctx);
   if (!fs.existsSync(certFile) || !fs.existsSync(keyFile)) return undefined;
-  const certPem = fs.readFileSync(certFile, 'utf8');
-  const x = new crypto.X509Certificate(certPem);
-  const key = crypto.createPrivateKey(fs.readFileSync(keyFile, 'utf8'));
-  if (!x.checkPrivateKey(key)) throw new Error(`the local CA key ${keyFile} does not match ${certFile}`);
+  const { certDer, key } = readCertificateFile(certFile, { keyFile });
+  const x = new crypto.X509Certificate(certDer);
+  const certPem = toPem(certDer);
   const cn = /(?:^|\n)CN=([^\n]*)/.exec(x.subject)?.[1] ?? 'DevCert Doctor local CA';
   const o = /(?:^|\n)O=([^\n]*)/.exec(x.subject)?.[1];
   const ou = /(?:^|\n)OU=([^\n]*)/.exec(x.subject)?.[1];
-  return { certPem, certDer: x.raw, key, name: { cn, o, ou }, certFile, keyFile, notAfter: new Date(x.validTo) };
+  return { certPem, certDer: x.raw, key: key!, name: { cn, o, ou }, certFile, keyFile, notAfter: new Date(x.validTo) };
 }
 
 /** A new CA in memory (nothing written): the caller decides whether it is persisted. */
-export async function createLocalCa(env: NodeJS.ProcessEnv = process.env, algorithm: KeyAlgorithm = 'rsa'): Promise<LocalCa> {
-  const { certFile, keyFile } = localCaFiles(env);
+export async function createLocalCa(ctx: ConfigContext = process.env, algorithm: KeyAlgorithm = 'rsa'): Promise<LocalCa> {
+  const { certFile, keyFile } = localCaFiles(ctx);
   const { privateKey, publicKey } = await generateKey(algorithm);
   const name = localCaName();
   const notBefore = new Date(Date.now() - 60_000);

@@ -10,7 +10,6 @@
  * that works in one works in all three and fails with the same message.
  */
 import * as crypto from 'node:crypto';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type CertificateBundle, CertificateFormatError, readCertificateFile, thumbprint, toPem } from '../certs';
@@ -129,14 +128,13 @@ function validateEntry(entry: ClientCertificateEntry): void {
   }
 }
 
-/** The reader's messages are already user-facing; this sorts them into reasons. */
+/** The reader's messages are already user-facing; its reason decides ours (ask for a password, or not). */
 function classify(err: unknown, file: string): ClientCertificateError {
   if (err instanceof ClientCertificateError) return err;
   const msg = (err as Error).message;
   if (err instanceof CertificateFormatError) {
-    if (/does not exist/.test(msg)) return new ClientCertificateError('file-not-found', `client certificate file ${file} does not exist`, file);
-    if (/wrong password/.test(msg)) return new ClientCertificateError('wrong-password', msg, file);
-    if (/password is needed/.test(msg)) return new ClientCertificateError('password-required', msg, file);
+    if (err.reason === 'missing') return new ClientCertificateError('file-not-found', `client certificate file ${msg}`, file);
+    if (err.reason === 'wrong-password' || err.reason === 'password-required') return new ClientCertificateError(err.reason, msg, file);
   }
   return new ClientCertificateError('unreadable', msg, file);
 }
@@ -182,15 +180,12 @@ export async function loadClientCertificate(entry: ClientCertificateEntry, opts:
   let label: string;
   if (entry.pfx) {
     const file = label = resolve(entry.pfx);
-    assertReadable(file);
     // An empty password is what "no password" means for most PFX writers; try it before asking.
     // (A PEM named in "pfx" is read the same way: the reader detects the format from the bytes.)
     bundle = await readProtected(file, file, opts.getPassword, pw => readCertificateFile(file, { password: pw ?? '' }));
   } else {
     const certFile = label = resolve(entry.cert!);
     const keyFile = entry.key ? resolve(entry.key) : undefined;
-    assertReadable(certFile);
-    if (keyFile) assertReadable(keyFile);
     bundle = await readPemPair(certFile, keyFile, opts.getPassword);
   }
   if (!bundle.key) {
@@ -210,17 +205,6 @@ async function readPemPair(certFile: string, keyFile: string | undefined, getPas
   // wanted to prompt), with '' it says "bad decrypt", which the reader knows means a password is needed.
   const key = await readProtected(keyFile, keyFile, getPassword, pw => readCertificateFile(certFile, { keyFile, password: pw ?? '' }));
   return { ...cert, key: key.key };
-}
-
-function assertReadable(file: string): void {
-  try {
-    if (fs.statSync(file).isDirectory()) throw new ClientCertificateError('unreadable', `${file} is a folder, not a certificate file`, file);
-  } catch (err) {
-    if (err instanceof ClientCertificateError) throw err;
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ENOENT') throw new ClientCertificateError('file-not-found', `client certificate file ${file} does not exist`, file);
-    throw new ClientCertificateError('unreadable', `cannot read ${file}: ${e.message}`, file);
-  }
 }
 
 /** What the CLI's `check` flags say: `--client-cert FILE [--client-key FILE] [--client-cert-password-env VAR]`. */

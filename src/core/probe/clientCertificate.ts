@@ -4,9 +4,9 @@
  * itself when a server refuses it: dates, the clientAuth EKU, the issuer the server said it accepts,
  * a chain that is not sent, and the revocation trap of self-signed client certificates.
  */
-import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
 import * as tls from 'node:tls';
-import { CertificateFormatError, certificatesIn, inspectCertificate, type ParsedCertificate, parsePfx } from '../certs';
+import { CertificateFormatError, certificatesIn, inspectCertificate, keyMatchesCertificate, type ParsedCertificate, parsePfx } from '../certs';
 import type { ClientCertificateInput } from './types';
 import { clientCertificateLoadMessages as M } from './phrases';
 
@@ -31,9 +31,9 @@ function certificatesFromPfx(input: ClientCertificateInput): Buffer[] {
     return [bundle.certDer, ...bundle.chainDer];
   } catch (err) {
     if (!(err instanceof CertificateFormatError)) throw err;
-    if (/^wrong password/.test(err.message)) throw new ClientCertificateUnusableError(M.wrongPassword(label));
-    if (/holds no certificate/.test(err.message)) throw new ClientCertificateUnusableError(M.noCertificate(label));
-    throw new ClientCertificateUnusableError(M.notPfx(label, err.message));
+    if (err.reason === 'wrong-password') throw new ClientCertificateUnusableError(M.wrongPassword(label));
+    if (err.reason === 'no-certificate') throw new ClientCertificateUnusableError(M.noCertificate(label));
+    throw new ClientCertificateUnusableError(M.notPfx(label));
   }
 }
 
@@ -55,10 +55,7 @@ export function openClientCertificate(input: ClientCertificateInput): LoadedClie
       if (/passphrase|bad decrypt/i.test(msg)) throw new ClientCertificateUnusableError(M.wrongPassword(label));
       throw new ClientCertificateUnusableError(M.noKey(label));
     }
-    const certKey = new X509Certificate(ders[0]).publicKey.export({ type: 'spki', format: 'der' });
-    if (!createPublicKey(key).export({ type: 'spki', format: 'der' }).equals(certKey)) {
-      throw new ClientCertificateUnusableError(M.keyMismatch(label));
-    }
+    if (!keyMatchesCertificate(ders[0], key)) throw new ClientCertificateUnusableError(M.keyMismatch(label));
     contextOptions = { cert: input.cert, key: keyText, passphrase: input.passphrase };
   } else {
     throw new ClientCertificateUnusableError(M.noCertificate(label));

@@ -15,7 +15,7 @@ export const transportPhrases = {
 
 export const clientCertificateLoadMessages = {
   wrongPassword: (label: string) => `Could not open ${label}: wrong password (or the file is damaged).`,
-  notPfx: (label: string, detail: string) => `Could not open ${label} as a PFX/PKCS#12 file (${detail}).`,
+  notPfx: (label: string) => `Could not open ${label} as a PFX/PKCS#12 file: it is damaged, or not a PFX.`,
   noCertificate: (label: string) => `${label} contains no certificate.`,
   noKey: (label: string) => `Could not read the private key for ${label}: give --client-key (PEM), or a PFX that holds the key.`,
   keyMismatch: (label: string) => `The private key given for ${label} does not belong to that certificate.`,

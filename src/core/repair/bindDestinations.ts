@@ -17,7 +17,7 @@ import { type DevServerKind, gitignoreNote, isIisExpressSslPort, pemPaths, planC
 import { certificateRef, type CertProfileId, type GeneratedCertificate, toPfx } from '../certs';
 import type { CheckedVerdict } from '../check';
 import type { EndpointSource } from '../endpoints';
-import { generatedCertsDir, type Platform } from '../io';
+import { generatedCertsDir, pathFor, type Platform } from '../io';
 import { type PlanStep, writeFileStep } from '../plan';
 import { createWindowsMyStore, type TrustContext, type WindowsCertificateRef } from '../trust';
 
@@ -121,7 +121,7 @@ export async function planBindSteps(d: BindDestination, gen: GeneratedCertificat
     }
     case 'manual': {
       const v = verdicts[0];
-      const base = path.join(o.outDir ?? generatedCertsDir(o.ctx.env), `localhost-${v.port}`);
+      const base = pathFor(o.ctx.platform).join(o.outDir ?? generatedCertsDir(o.ctx), `localhost-${v.port}`);
       const steps = [
         writeFileStep({ id: `regenerate-${v.port}-key`, title: `Write a new private key for ${v.url}`, path: `${base}-key.pem`, contents: gen.keyPem, mode: 0o600, record: { kind: 'file' } }),
         writeFileStep({ id: `regenerate-${v.port}-cert`, title: `Write a new ${gen.profile} certificate for ${v.url} (valid until ${gen.notAfter.toISOString().slice(0, 10)})`, path: `${base}.pem`, contents: chainPem, record: { kind: 'file', thumbprint: gen.sha1 } }),

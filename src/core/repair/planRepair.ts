@@ -109,12 +109,12 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
   const runner = options.runner ?? queryRunnerFor(platform);
   const notes: string[] = [];
   const groups: (PlanStep | undefined)[][] = [];
-  let ca = options.ca ?? loadLocalCa(ctx.env);
+  let ca = options.ca ?? loadLocalCa(ctx);
   let caSteps: (PlanStep | undefined)[] = [];
   /** A CA made for this plan lives in memory until the plan's own steps write it (a dry run writes nothing). */
   const ensureCa = async (): Promise<LocalCa> => {
     if (ca) return ca;
-    ca = await createLocalCa(ctx.env);
+    ca = await createLocalCa(ctx);
     caSteps = [
       writeFileStep({ id: 'local-ca-key', title: 'Create your local development CA: its private key (readable only by you)', path: ca.keyFile, contents: privateKeyPem(ca.key), mode: 0o600, record: { kind: 'file' } }),
       writeFileStep({ id: 'local-ca-cert', title: 'Create your local development CA: its certificate', path: ca.certFile, contents: ca.certPem, mode: 0o644, record: { kind: 'file', thumbprint: certificateRef(ca.certDer).sha1 } }),

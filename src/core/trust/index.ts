@@ -7,6 +7,8 @@ export { queryRunnerFor, trustStoreById, trustStoresFor } from './stores';
 export { linuxSystemStore, prepareLinuxSandbox, sandboxPaths } from './linuxSystem';
 export { nssStore } from './nss';
 export { nodeStore } from './node';
+export { prepareTrustSandbox, SandboxError, trustSandboxPaths } from './sandbox';
+export type { TrustSandbox } from './sandbox';
 export { createWindowsMyStore } from './windows';
 export type { CertificateRef, TrustContext, TrustStore, TrustStoreId } from './store';
 export { anchorContextFor, loadTrustAnchors } from './anchors';

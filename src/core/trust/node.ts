@@ -6,7 +6,7 @@
  * and tells the user exactly where to set the variable: it cannot set it for processes already running.
  */
 import * as fs from 'node:fs';
-import { nodeBundleFile, pathFor, trustedCertsDir } from '../io';
+import { isForeignPlatform, nodeBundleFile, pathFor, trustedCertsDir } from '../io';
 import { type PlanStep, trustedCertFileStep } from '../plan';
 import type { CertificateRef } from '../certs';
 import type { PlanAction } from '../plan';
@@ -14,7 +14,11 @@ import type { TrustContext, TrustStore } from './store';
 
 const pemBody = (pem: string) => pem.replace(/-----(BEGIN|END) [A-Z ]+-----/g, '').replace(/\s+/g, '');
 
-function readBundle(file: string): string { try { return fs.readFileSync(file, 'utf8'); } catch { return ''; } }
+/** The bundle as it is now; for another platform's plan there is none to read on this machine. */
+function readBundle(file: string, ctx: TrustContext): string {
+  if (isForeignPlatform(ctx)) return '';
+  try { return fs.readFileSync(file, 'utf8'); } catch { return ''; }
+}
 
 function blocks(bundle: string): string[] {
   return bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n?/g) ?? [];
@@ -47,13 +51,13 @@ export const nodeStore: TrustStore = {
   /** Trusted when the bundle has it AND this environment points Node at the bundle. */
   async check(cert, ctx) {
     const bundle = nodeBundleFile(ctx);
-    const inBundle = readBundle(bundle).replace(/\s+/g, '').includes(pemBody(cert.pem));
+    const inBundle = readBundle(bundle, ctx).replace(/\s+/g, '').includes(pemBody(cert.pem));
     return inBundle && ctx.env.NODE_EXTRA_CA_CERTS === bundle;
   },
 
   async add(cert, ctx) {
     const bundle = nodeBundleFile(ctx);
-    const current = readBundle(bundle);
+    const current = readBundle(bundle, ctx);
     const steps: PlanStep[] = [];
     if (!current.replace(/\s+/g, '').includes(pemBody(cert.pem))) {
       // The bundle is made of saved copies: this certificate's must be there first.
@@ -79,7 +83,7 @@ export const nodeStore: TrustStore = {
 
   async remove(cert, ctx) {
     const bundle = nodeBundleFile(ctx);
-    const current = readBundle(bundle);
+    const current = readBundle(bundle, ctx);
     if (!blocks(current).some(b => pemBody(b) === pemBody(cert.pem))) return [];
     return [{
       id: 'untrust-node-bundle', title: `Remove ${cert.subject} from the Node CA bundle`, elevated: false,

@@ -53,6 +53,8 @@ export const nssStore: TrustStore = {
   label: 'Browser NSS databases (Chromium, Firefox)',
 
   async available(ctx) {
+    // Which browser databases exist is a fact about that machine; this one's disk says nothing about it.
+    if (ctx.platform !== process.platform) return { ok: false, reason: 'which browser NSS databases exist is found when the plan runs on that machine' };
     const dbs = findNssDatabases(ctx.homeDir);
     if (dbs.length === 0) return { ok: false, reason: `no browser NSS database found under ${ctx.homeDir} (Chromium creates ~/.pki/nssdb on first start)` };
     if (ctx.platform === process.platform && !(await certutilInstalled(ctx))) {
