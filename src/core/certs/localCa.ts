@@ -1,7 +1,9 @@
 /**
  * The local development CA: one root per user, kept in the config dir (key 0600), created once and
  * reused. Leaves are signed by it, so trusting the root once survives every regeneration of a leaf —
- * mkcert's model. The CA never signs anything but development certificates made by this tool.
+ * mkcert's model. The CA never signs anything but development certificates made by this tool, and it
+ * carries critical name constraints (nameConstraints.ts): loopback names plus DEVCERT_DOCTOR_CA_NAMES.
+ * A CA made before that has none; it keeps working, and plans that use it say so (planRepair.ts).
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -9,7 +11,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { caDir, writeFileAtomic } from '../io';
 import { generateKey, privateKeyPem, type KeyAlgorithm } from './keys';
-import { KeyUsageBit, OID, basicConstraints, keyUsage, randomSerial, signCertificate, subjectKeyIdentifier, type NameAttrs } from './x509';
+import { localCaPermittedNames } from './nameConstraints';
+import { inspectCertificate } from './parse';
+import { KeyUsageBit, OID, basicConstraints, keyUsage, nameConstraints, randomSerial, signCertificate, subjectKeyIdentifier, type NameAttrs } from './x509';
 import { toPem } from './encoding';
 
 export interface LocalCa {
@@ -51,9 +55,15 @@ export function loadLocalCa(env: NodeJS.ProcessEnv = process.env): LocalCa | und
   return { certPem, certDer: x.raw, key, name: { cn, o, ou }, certFile, keyFile, notAfter: new Date(x.validTo) };
 }
 
+/** The names a CA may vouch for; undefined when it carries no name constraints (any name). */
+export function permittedNamesOf(ca: Pick<LocalCa, 'certDer'>): string[] | undefined {
+  return inspectCertificate(ca.certDer).nameConstraints?.permitted;
+}
+
 /** A new CA in memory (nothing written): the caller decides whether it is persisted. */
 export async function createLocalCa(env: NodeJS.ProcessEnv = process.env, algorithm: KeyAlgorithm = 'rsa'): Promise<LocalCa> {
   const { certFile, keyFile } = localCaFiles(env);
+  const permitted = localCaPermittedNames(env);
   const { privateKey, publicKey } = await generateKey(algorithm);
   const name = localCaName();
   const notBefore = new Date(Date.now() - 60_000);
@@ -65,6 +75,8 @@ export async function createLocalCa(env: NodeJS.ProcessEnv = process.env, algori
       { oid: OID.basicConstraints, critical: true, value: basicConstraints(true, 0) },
       { oid: OID.keyUsage, critical: true, value: keyUsage([KeyUsageBit.digitalSignature, KeyUsageBit.keyCertSign, KeyUsageBit.cRLSign]) },
       { oid: OID.subjectKeyIdentifier, critical: false, value: subjectKeyIdentifier(publicKey) },
+      // Critical, so a client that cannot enforce the constraints refuses the CA rather than ignoring them.
+      { oid: OID.nameConstraints, critical: true, value: nameConstraints(permitted) },
     ],
   });
   return { certPem: toPem(certDer), certDer, key: privateKey, name, certFile, keyFile, notAfter };

@@ -1,6 +1,6 @@
 /** Quick picks over the endpoints the store knows: the status bar's menu, and "which endpoint?" prompts. */
 import * as vscode from 'vscode';
-import type { EndpointVerdict, FixId } from '../../core/check';
+import { orderedFixes, type EndpointVerdict, type FixId } from '../../core/check';
 import { presentFix } from './fixes';
 import { verdictState } from './tooltip';
 import { isListening, realProblems, type VerdictStore } from '../verdicts';
@@ -20,9 +20,6 @@ function icon(v: EndpointVerdict): string {
   return realProblems(v).length ? '$(warning)' : '$(lock)';
 }
 
-function fixesOf(v: EndpointVerdict): FixId[] {
-  return [...new Set(realProblems(v).flatMap(p => p.fixes))];
-}
 
 /** The status bar's menu: every endpoint, its state, and the fixes for it. Runs what is picked. */
 export async function showEndpointsMenu(store: VerdictStore): Promise<void> {
@@ -36,7 +33,7 @@ export async function showEndpointsMenu(store: VerdictStore): Promise<void> {
       detail: first ? first.message : v.certificate ? vscode.l10n.t('{0}, valid until {1}', v.certificate.subject, v.certificate.notAfter.slice(0, 10)) : undefined,
       action: { kind: 'details', url: v.url },
     });
-    for (const fix of fixesOf(v)) {
+    for (const fix of orderedFixes(realProblems(v))) {
       const f = presentFix(fix);
       items.push({ label: `$(${f.icon}) ${f.label}`, description: v.url, action: { kind: 'fix', url: v.url, fix } });
     }
