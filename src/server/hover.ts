@@ -6,7 +6,7 @@
 import { MarkupKind, type Hover, type Position, type Range } from 'vscode-languageserver/node';
 import type { DeclaredCertificate, DeclaredEndpoint } from '../core/endpoints';
 import type { CertificateSummary } from '../core/certs';
-import type { EndpointVerdict } from '../core/check';
+import { orderedFixes, type EndpointVerdict } from '../core/check';
 import { markdownText } from '../core/io';
 import { COMMANDS, type RunFixArgs, type ShowCertificateArgs } from '../protocol';
 import type { FileParse } from './discovery';
@@ -112,7 +112,7 @@ export function endpointMarkdown(e: DeclaredEndpoint, ctx: HoverContext): string
     lines.push(`Start the server to have its certificate checked.${next ? ` Next automatic look in ${Math.max(1, Math.round((next - now) / 1000))} s.` : ''}`);
   }
   if (ctx.remoteName && listening) lines.push(`_${markdownText(remoteNote(ctx.remoteName))}_`);
-  const fixes = [...new Set(v.problems.flatMap(p => p.fixes))];
+  const fixes = orderedFixes(v.problems);
   const links = fixes.map(fix => {
     const args: RunFixArgs = { fix, url: e.url, port: e.port, folder: ctx.folder };
     return commandLink(fixTitle(fix, e.url, e.port), COMMANDS.repair, args);

@@ -54,7 +54,7 @@ describe('headless Chromium against the sandbox NSS database', function () {
     const env = { DEVCERT_DOCTOR_HOME: path.join(tmp.dir, 'config') };
 
     assert.ok(!(await chromiumDom(url, home, tmp.dir)).includes(marker), 'untrusted: the page must not load');
-    const t = cli(['trust', ca.cert, '--store', 'nss', '--sandbox', sandbox, '--yes'], env);
+    const t = cli(['trust', ca.cert, '--allow-ca', '--store', 'nss', '--sandbox', sandbox, '--yes'], env);
     assert.equal(t.code, 0, t.stdout + t.stderr);
     assert.ok((await chromiumDom(url, home, tmp.dir)).includes(marker), 'trusted: the page loads');
     const u = cli(['untrust', '--sandbox', sandbox, '--yes'], env);

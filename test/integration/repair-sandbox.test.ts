@@ -74,7 +74,8 @@ describe('repair in a sandbox', function () {
     assert.equal(verdict.trusted, false);
     // The repair works from the chain this handshake saw (no second handshake).
     assert.equal(servedChainOf(verdict)?.[0].toString('base64'), new X509Certificate(leaf.certPem).raw.toString('base64'));
-    const plan = await planRepair([verdict], { ctx, stores: [linuxSystemStore, nssStore] });
+    // The served root is trusted only because the test says so (trustPolicy.ts withholds it otherwise).
+    const plan = await planRepair([verdict], { ctx, stores: [linuxSystemStore, nssStore], allowServedAnchors: true });
     const ledger = new Ledger(path.join(tmp.dir, 'config', 'ledger.json'));
     const out = await executePlan(plan, { ledger, elevate: false });
     assert.equal(out.ok, false);
@@ -91,13 +92,13 @@ describe('repair in a sandbox', function () {
   it('--dry-run --platform renders other platforms\' plans without running anything', () => {
     const env = { DEVCERT_DOCTOR_HOME: path.join(tmp.dir, 'config') };
     const c = makeCert(tmp.dir, 'c', { ca: true });
-    const win = cli(['trust', c.cert, '--dry-run', '--platform', 'win32'], env);
+    const win = cli(['trust', c.cert, '--allow-ca', '--dry-run', '--platform', 'win32'], env);
     assert.equal(win.code, 0, win.stderr);
     assert.match(win.stdout, /Plan: Trust .* \(win32\)/);
     assert.match(win.stdout, /powershell/i);
-    const mac = cli(['trust', c.cert, '--dry-run', '--platform', 'darwin'], env);
+    const mac = cli(['trust', c.cert, '--allow-ca', '--dry-run', '--platform', 'darwin'], env);
     assert.match(mac.stdout, /security add-trusted-cert -r trustRoot -k/);
-    const linux = cli(['trust', c.cert, '--dry-run', '--platform', 'linux', '--store', 'linux-system'], env);
+    const linux = cli(['trust', c.cert, '--allow-ca', '--dry-run', '--platform', 'linux', '--store', 'linux-system'], env);
     assert.match(linux.stdout, /\[ELEVATED\]|update-ca/);
     assert.equal(fs.existsSync(path.join(tmp.dir, 'config')), false);
   });

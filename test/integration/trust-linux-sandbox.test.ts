@@ -39,19 +39,19 @@ describe('trust / untrust against a sandboxed update-ca-certificates tree', func
     assert.equal(sClientVerifies(server.port, bundle), false);
     const bundleBefore = fs.readFileSync(bundle, 'utf8');
 
-    const dry = cli(['trust', ca.cert, '--sandbox', sandbox, '--store', 'linux-system', '--dry-run'], env);
+    const dry = cli(['trust', ca.cert, '--allow-ca', '--sandbox', sandbox, '--store', 'linux-system', '--dry-run'], env);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /run: +update-ca-certificates --certsconf .* --certbundle ca-certificates\.crt/);
     assert.equal(sClientVerifies(server.port, bundle), false, 'dry run changed nothing');
 
-    const t = cli(['trust', ca.cert, '--sandbox', sandbox, '--store', 'linux-system', '--yes'], env);
+    const t = cli(['trust', ca.cert, '--allow-ca', '--sandbox', sandbox, '--store', 'linux-system', '--yes'], env);
     assert.equal(t.code, 0, t.stdout + t.stderr);
     assert.equal(sClientVerifies(server.port, bundle), true);
     assert.match(execFileSync('openssl', ['verify', '-CAfile', bundle, leaf.cert], { encoding: 'utf8' }), /OK/);
     const ledger = JSON.parse(fs.readFileSync(path.join(tmp.dir, 'config', 'ledger.json'), 'utf8'));
     assert.deepEqual(ledger.entries.filter((e: { kind: string }) => e.kind === 'trust').map((e: { target: string }) => e.target), [`linux-system:${path.join(sandbox, 'system')}`]);
 
-    const again = cli(['trust', ca.cert, '--sandbox', sandbox, '--store', 'linux-system', '--yes'], env);
+    const again = cli(['trust', ca.cert, '--allow-ca', '--sandbox', sandbox, '--store', 'linux-system', '--yes'], env);
     assert.equal(again.code, 0);
     assert.match(again.stdout, /Nothing to change/);
 

@@ -8,7 +8,8 @@ import { writeFileAtomic } from '../io';
 import type { CertificateRef } from './types';
 import { certificateRef, toPfx } from './formats';
 import { generateKey, privateKeyPem, type KeyAlgorithm } from './keys';
-import { ensureLocalCa, loadLocalCa, type LocalCa } from './localCa';
+import { ensureLocalCa, loadLocalCa, permittedNamesOf, type LocalCa } from './localCa';
+import { CA_NAMES_ENV, namesOutside } from './nameConstraints';
 import { PROFILES, type CertProfileId } from './profiles';
 import { OID, authorityKeyIdentifier, basicConstraints, extKeyUsage, keyUsage, randomSerial, signCertificate, subjectAltName, subjectKeyIdentifier, type Extension } from './x509';
 import { toPem } from './encoding';
@@ -69,6 +70,12 @@ export async function generateCertificate(opts: GenerateOptions): Promise<Genera
   const cn = opts.cn ?? shape.defaultCn;
   const hosts = opts.hosts?.length ? opts.hosts : shape.defaultSans;
   const issuerKeyPublic = ca ? crypto.createPublicKey(ca.key) : publicKey;
+  const permitted = ca && permittedNamesOf(ca);
+  const outside = permitted ? namesOutside(permitted, hosts) : [];
+  if (outside.length) {
+    throw new Error(`the local CA may only vouch for ${permitted!.join(', ')}, not ${outside.join(', ')} `
+      + `(names are added with ${CA_NAMES_ENV} when the local CA is created)`);
+  }
 
   const extensions: Extension[] = [
     { oid: OID.basicConstraints, critical: true, value: basicConstraints(false) },

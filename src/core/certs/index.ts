@@ -13,10 +13,11 @@ export { generateCertificate, outputPaths, writeCertificateFiles } from './gener
 export type { GeneratedCertificate, OutputFormat } from './generate';
 export { privateKeyPem } from './keys';
 export type { KeyAlgorithm } from './keys';
-export { createLocalCa, loadLocalCa } from './localCa';
+export { createLocalCa, loadLocalCa, permittedNamesOf } from './localCa';
+export { CA_NAMES_ENV, LOOPBACK_PERMITTED_NAMES, namesOutside } from './nameConstraints';
 export type { LocalCa } from './localCa';
 export { CertParseError, certificatesIn, formatName, inspectCertificate, isWeakSignatureAlgorithm, pemToDer } from './parse';
 export type { ParsedCertificate } from './parse';
-export { CERT_PROFILES, IIS_EXPRESS_FRIENDLY_NAME } from './profiles';
+export { ASPNETCORE_DEV_CERT_SANS, CERT_PROFILES, IIS_EXPRESS_FRIENDLY_NAME } from './profiles';
 export type { CertProfileId } from './profiles';
 export type { CertificateRef, CertificateSummary } from './types';

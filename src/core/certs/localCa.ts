@@ -1,7 +1,9 @@
 /**
  * The local development CA: one root per user, kept in the config dir (key 0600), created once and
  * reused. Leaves are signed by it, so trusting the root once survives every regeneration of a leaf —
- * mkcert's model. The CA never signs anything but development certificates made by this tool.
+ * mkcert's model. The CA never signs anything but development certificates made by this tool, and it
+ * carries critical name constraints (nameConstraints.ts): loopback names plus DEVCERT_DOCTOR_CA_NAMES.
+ * A CA made before that has none; it keeps working, and plans that use it say so (planRepair.ts).
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -9,7 +11,9 @@ import * as os from 'node:os';
 import { caDir, type ConfigContext, isForeignPlatform, pathFor, type PathContext, writeFileAtomic } from '../io';
 import { readCertificateFile } from './formats';
 import { generateKey, privateKeyPem, type KeyAlgorithm } from './keys';
-import { KeyUsageBit, OID, basicConstraints, keyUsage, randomSerial, signCertificate, subjectKeyIdentifier, type NameAttrs } from './x509';
+import { localCaPermittedNames } from './nameConstraints';
+import { inspectCertificate } from './parse';
+import { KeyUsageBit, OID, basicConstraints, keyUsage, nameConstraints, randomSerial, signCertificate, subjectKeyIdentifier, type NameAttrs } from './x509';
 import { toPem } from './encoding';
 
 export interface LocalCa {
@@ -58,9 +62,15 @@ export function loadLocalCa(ctx: ConfigContext = process.env): LocalCa | undefin
   return { certPem, certDer: x.raw, key: key!, name: { cn, o, ou }, certFile, keyFile, notAfter: new Date(x.validTo) };
 }
 
+/** The names a CA may vouch for; undefined when it carries no name constraints (any name). */
+export function permittedNamesOf(ca: Pick<LocalCa, 'certDer'>): string[] | undefined {
+  return inspectCertificate(ca.certDer).nameConstraints?.permitted;
+}
+
 /** A new CA in memory (nothing written): the caller decides whether it is persisted. */
 export async function createLocalCa(ctx: ConfigContext = process.env, algorithm: KeyAlgorithm = 'rsa'): Promise<LocalCa> {
   const { certFile, keyFile } = localCaFiles(ctx);
+  const permitted = localCaPermittedNames('env' in ctx && typeof ctx.env === 'object' ? ctx.env as NodeJS.ProcessEnv : ctx as NodeJS.ProcessEnv);
   const { privateKey, publicKey } = await generateKey(algorithm);
   const name = localCaName();
   const notBefore = new Date(Date.now() - 60_000);
@@ -72,6 +82,8 @@ export async function createLocalCa(ctx: ConfigContext = process.env, algorithm:
       { oid: OID.basicConstraints, critical: true, value: basicConstraints(true, 0) },
       { oid: OID.keyUsage, critical: true, value: keyUsage([KeyUsageBit.digitalSignature, KeyUsageBit.keyCertSign, KeyUsageBit.cRLSign]) },
       { oid: OID.subjectKeyIdentifier, critical: false, value: subjectKeyIdentifier(publicKey) },
+      // Critical, so a client that cannot enforce the constraints refuses the CA rather than ignoring them.
+      { oid: OID.nameConstraints, critical: true, value: nameConstraints(permitted) },
     ],
   });
   return { certPem: toPem(certDer), certDer, key: privateKey, name, certFile, keyFile, notAfter };

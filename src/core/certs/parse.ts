@@ -191,6 +191,24 @@ function ipFromBytes(bytes: Buffer): string {
   return bytes.toString('hex');
 }
 
+/** NameConstraints' permittedSubtrees [0]: dNSName as is, iPAddress (address + mask) as address/prefix. */
+function permittedSubtrees(octets: Buffer): string[] {
+  const out: string[] = [];
+  const permitted = children(octets, readTlv(octets, 0)).find(t => t.cls === 2 && t.tag === 0);
+  for (const subtree of permitted ? children(octets, permitted) : []) {
+    const base = children(octets, subtree)[0];
+    if (base?.cls !== 2) continue;
+    const bytes = value(octets, base);
+    if (base.tag === 2) out.push(bytes.toString('latin1'));
+    if (base.tag === 7 && (bytes.length === 8 || bytes.length === 32)) {
+      const half = bytes.length / 2;
+      const prefix = [...bytes.subarray(half)].reduce((n, b) => n + b.toString(2).replace(/0/g, '').length, 0);
+      out.push(`${ipFromBytes(bytes.subarray(0, half))}/${prefix}`);
+    }
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The certificate
 
@@ -209,6 +227,8 @@ export interface ParsedCertificate {
   ipAddresses: string[];
   subjectAttributes: NameAttribute[];
   issuerAttributes: NameAttribute[];
+  /** The NameConstraints extension's permitted DNS names and IP ranges (`127.0.0.0/8`), when it has one. */
+  nameConstraints?: { critical: boolean; permitted: string[] };
 }
 
 interface MemoEntry { parsed: ParsedCertificate; signatureChecked: boolean }
@@ -263,6 +283,7 @@ export function inspectCertificate(der: Buffer, options: InspectOptions = {}): P
   const ipAddresses: string[] = [];
   const eku: string[] = [];
   let devCertVersion: number | undefined;
+  let nameConstraints: ParsedCertificate['nameConstraints'];
   if (extensionsT) {
     for (const ext of children(der, children(der, extensionsT)[0])) {
       const parts = children(der, ext);
@@ -284,6 +305,9 @@ export function inspectCertificate(der: Buffer, options: InspectOptions = {}): P
           const o = decodeOid(value(octets, k));
           eku.push(EKU_NAMES[o] ?? o);
         }
+      } else if (oid === '2.5.29.30') {
+        const critical = parts.length === 3 && value(der, parts[1])[0] !== 0;
+        nameConstraints = { critical, permitted: permittedSubtrees(octets) };
       } else if (oid === ASPNETCORE_DEV_CERT_OID) {
         devCertVersion = octets.toString('latin1') === ASPNETCORE_V0_VALUE ? 0 : octets.length > 0 ? octets[0] : 0;
       }
@@ -324,7 +348,7 @@ export function inspectCertificate(der: Buffer, options: InspectOptions = {}): P
   };
   const parsed: ParsedCertificate = {
     der, x509, summary, subjectDer, issuerDer, spki: whole(der, spkiT), notBefore, notAfter, dnsNames, ipAddresses,
-    subjectAttributes, issuerAttributes,
+    subjectAttributes, issuerAttributes, ...(nameConstraints ? { nameConstraints } : {}),
   };
   if (memo.size >= MEMO_LIMIT) memo.clear();
   memo.set(sha256, { parsed, signatureChecked: verify });

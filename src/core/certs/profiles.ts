@@ -18,6 +18,9 @@ export const ASPNETCORE_DEV_CERT_VERSION = 6;
 export const IIS_EXPRESS_FRIENDLY_NAME = 'IIS Express Development Certificate';
 export const ASPNETCORE_FRIENDLY_NAME = 'ASP.NET Core HTTPS development certificate';
 
+/** The names `dotnet dev-certs https` (version 6) puts in the ASP.NET Core development certificate. */
+export const ASPNETCORE_DEV_CERT_SANS: readonly string[] = ['localhost', '*.dev.localhost', '*.dev.internal', 'host.docker.internal', 'host.containers.internal', '127.0.0.1', '::1'];
+
 export interface ProfileShape {
   id: CertProfileId;
   /** Subject CN when the user gives none. */
@@ -43,7 +46,7 @@ export const PROFILES: Record<CertProfileId, ProfileShape> = {
   // Matches what `dotnet dev-certs https` creates, so Kestrel picks it up as the dev cert.
   aspnetcore: {
     id: 'aspnetcore', defaultCn: 'localhost',
-    defaultSans: ['localhost', '*.dev.localhost', '*.dev.internal', 'host.docker.internal', 'host.containers.internal', '127.0.0.1', '::1'],
+    defaultSans: [...ASPNETCORE_DEV_CERT_SANS],
     ekus: [OID.serverAuth], keyUsage: SERVER_KU, keyUsageCritical: true, ekuCritical: true, sanCritical: true,
     issuedByLocalCa: false, friendlyName: ASPNETCORE_FRIENDLY_NAME, aspNetCoreMarker: ASPNETCORE_DEV_CERT_VERSION, days: 365,
   },

@@ -23,6 +23,7 @@ export const OID = {
   subjectAltName: '2.5.29.17',
   subjectKeyIdentifier: '2.5.29.14',
   authorityKeyIdentifier: '2.5.29.35',
+  nameConstraints: '2.5.29.30',
   serverAuth: '1.3.6.1.5.5.7.3.1',
   clientAuth: '1.3.6.1.5.5.7.3.2',
   sha256WithRSA: '1.2.840.113549.1.1.11',
@@ -143,6 +144,27 @@ export function subjectAltName(names: string[]): Buffer {
     if (ipVersion) return asn1.create(asn1.Class.CONTEXT_SPECIFIC, 7, false, bin(ipBytes(n, ipVersion)));
     return asn1.create(asn1.Class.CONTEXT_SPECIFIC, 2, false, n);
   })));
+}
+
+/**
+ * RFC 5280 NameConstraints with permitted subtrees only. Each entry is a DNS name (`localhost`: that
+ * name and every name under it; `.localhost`: only names under it) or an IP range (`127.0.0.0/8`,
+ * `::1/128`; a bare address is its own /32 or /128), encoded as GeneralSubtree [2] dNSName or [7]
+ * iPAddress (address then mask, 8 or 32 octets). minimum/maximum are left at their defaults.
+ */
+export function nameConstraints(permitted: string[]): Buffer {
+  const subtrees = permitted.map(entry => {
+    const [address, prefix] = entry.split('/');
+    const version = net.isIP(address);
+    if (!version) return seq([asn1.create(asn1.Class.CONTEXT_SPECIFIC, 2, false, entry)]);
+    const bits = prefix === undefined ? (version === 4 ? 32 : 128) : Number(prefix);
+    const addr = ipBytes(address, version);
+    const mask = Buffer.alloc(addr.length);
+    for (let i = 0; i < bits; i++) mask[i >> 3] |= 0x80 >> (i & 7);
+    addr.forEach((b, i) => { addr[i] = b & mask[i]; });
+    return seq([asn1.create(asn1.Class.CONTEXT_SPECIFIC, 7, false, bin(Buffer.concat([addr, mask])))]);
+  });
+  return der(seq([asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, subtrees)]));
 }
 
 function ipBytes(ip: string, version: number): Buffer {

@@ -9,7 +9,7 @@ export { ClientCertificateError, findClientCertificateConfig, loadClientCertific
 export type { ClientCertificateEntry, ClientCertificateMap } from './clientCertificateConfig';
 export { DEFAULT_EXPIRING_SOON_DAYS, DEFAULT_TIMEOUT_MS } from './defaults';
 export { endpointUrl, judge } from './judge';
-export { FIX_IDS } from './problems';
+export { FIX_IDS, orderedFixes, UNSOUND_CERTIFICATE_CODES } from './problems';
 export type { FixId, Problem, ProblemCode } from './problems';
 export { checkTargets, judgeDeclaredCertificate, warmUpTrustAnchors } from './service';
 export type { CheckFn, CheckSettings, ProbeTarget } from './service';

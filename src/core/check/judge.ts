@@ -9,7 +9,7 @@ import { diagnoseClientCertificate } from './clientCertificateFindings';
 import type { HandshakeResult, LoadedClientCertificate, TransportFailure } from '../probe';
 import { clientCertificateMessages, consumerList, phrases, problemMessages as P, type Consumer } from './messages';
 import { matchHostName } from './names';
-import type { Problem } from './problems';
+import { type Problem, settleFixes } from './problems';
 import type { EndpointVerdict } from './types';
 import { DEFAULT_EXPIRING_SOON_DAYS } from './defaults';
 
@@ -104,6 +104,7 @@ export function judge(result: HandshakeResult, ctx: JudgeContext): EndpointVerdi
   }
   if (notes.length) verdict.notes = notes;
   verdict.problems.sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
+  settleFixes(verdict.problems, verdict.certificate?.isCa === true);
   verdict.severity = verdict.problems.length === 0 ? 'ok' : verdict.problems[0].severity;
   return verdict;
 }

@@ -9,7 +9,8 @@ export const PROBLEM_CODES = [
 ] as const;
 export type ProblemCode = typeof PROBLEM_CODES[number];
 
-export const FIX_IDS = ['regenerate', 'bind', 'trust', 'configure-client-certificate', 'start-server'] as const;
+/** Fix ids, in the order they are offered (see orderedFixes). */
+export const FIX_IDS = ['trust', 'regenerate', 'bind', 'configure-client-certificate', 'start-server'] as const;
 export type FixId = typeof FIX_IDS[number];
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -20,4 +21,38 @@ export interface Problem {
   /** What the user will see and why, in their words. */
   message: string;
   fixes: FixId[];
+}
+
+/**
+ * Problems of the certificate itself: trusting it fixes none of them; a new certificate, bound where it
+ * is served, does. (A served leaf that is a CA counts too: judge.ts passes that in.)
+ */
+export const UNSOUND_CERTIFICATE_CODES: readonly ProblemCode[] = ['expired', 'not-yet-valid', 'name-mismatch', 'weak-signature', 'weak-key'];
+
+const unsound = (problems: readonly Pick<Problem, 'code'>[]) => problems.some(p => UNSOUND_CERTIFICATE_CODES.includes(p.code));
+
+/**
+ * The one place fixes are ordered: the fixes for one endpoint's problems, in the order that solves them.
+ * Trust first only when the certificate itself is sound; for an unsound one trust is not offered at all
+ * (regenerate, then bind, lead). Quick fixes, hovers, the status pick list, notification buttons, the
+ * gate and the CLI all take their order from here.
+ */
+export function orderedFixes(problems: readonly Pick<Problem, 'code' | 'fixes'>[]): FixId[] {
+  const listed = new Set(problems.flatMap(p => p.fixes));
+  const noTrust = unsound(problems);
+  return FIX_IDS.filter(f => listed.has(f) && !(noTrust && f === 'trust'));
+}
+
+/**
+ * Each problem's own fixes made consistent with orderedFixes, once, where the verdict is judged: for an
+ * unsound certificate (or `caLeaf`, a served leaf that is a CA) a problem that named trust names
+ * regenerate instead; every list is in FIX_IDS order.
+ */
+export function settleFixes(problems: Problem[], caLeaf = false): void {
+  const noTrust = caLeaf || unsound(problems);
+  for (const p of problems) {
+    const fixes = new Set(p.fixes);
+    if (noTrust && fixes.delete('trust')) fixes.add('regenerate');
+    p.fixes = FIX_IDS.filter(f => fixes.has(f));
+  }
 }

@@ -7,4 +7,4 @@ export type { LedgerEntry, LedgerEntryKind } from './types';
 export { renderPlan } from './render';
 export { executePlan } from './run';
 export { contiguousElevation, mergeSteps, readExisting, removeFileStep, sha256, trustedCertFile, trustedCertFileStep, writeFileStep } from './steps';
-export type { CommandAction, PlanAction, PlanStep, RepairPlan } from './types';
+export type { CommandAction, PlanAction, PlanStep, RepairPlan, WithheldTrust } from './types';

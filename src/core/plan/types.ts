@@ -93,7 +93,14 @@ export interface RepairPlan {
   steps: PlanStep[];
   /** Things the user should know that are not steps (why, what was skipped). */
   notes: string[];
+  /**
+   * Served certificates this plan does not trust because trusting them needs an explicit act (a CA, a
+   * leaf for other names, an expired one: repair/trustPolicy.ts); the plan regenerates instead.
+   */
+  withheld?: WithheldTrust[];
 }
+
+export interface WithheldTrust { url: string; subject: string; sha1: string; reason: string }
 
 /** One fact in the ledger: what this tool added to the machine (see ledger.ts). */
 export type LedgerEntryKind = 'trust' | 'binding' | 'file' | 'config-edit';

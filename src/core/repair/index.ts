@@ -3,6 +3,7 @@
  * strategies (IIS Express, dotnet dev-certs) and clean/untrust from the ledger. Plans only; `plan` runs.
  */
 export { planClean } from './clean';
-export { alternativeStrategies, planRepair, planTrust } from './planRepair';
+export { alternativeStrategies, planRepair, planTrust, unconstrainedCaNote } from './planRepair';
+export { whyNotTrustable } from './trustPolicy';
 export { REPAIR_STRATEGIES, StrategyNotApplicableError } from './strategies';
 export type { RepairStrategy } from './strategies';

@@ -4,16 +4,19 @@
  * regenerate — and then where the new certificate is bound (repairBind.ts: http.sys, Kestrel, a dev
  * server), or by the platform's own tool when a strategy asks for it (repairStrategy.ts) — and what only
  * the user can do (start the server, restart it). Each store's own `check` runs first, so a plan for
- * something already in place is empty.
+ * something already in place is empty. What is served is trusted only as trustPolicy.ts allows; anything
+ * else is withheld (a note says why) and replaced by a new certificate.
  */
 import * as crypto from 'node:crypto';
+import * as path from 'node:path';
 import type { Runner } from '../bind';
-import { certificateRef, type CertificateRef, type CertProfileId, createLocalCa, generateCertificate, loadLocalCa, type LocalCa, privateKeyPem } from '../certs';
+import { certificateRef, type CertificateRef, type CertProfileId, createLocalCa, generateCertificate, loadLocalCa, type LocalCa, permittedNamesOf, privateKeyPem } from '../certs';
 import type { Platform } from '../io';
-import { contiguousElevation, mergeSteps, type PlanStep, type RepairPlan, trustedCertFileStep, writeFileStep } from '../plan';
-import { type CheckedVerdict, type EndpointVerdict, fetchServedChain, type FixId, type ProblemCode, servedChainOf } from '../check';
+import { contiguousElevation, mergeSteps, type PlanStep, type RepairPlan, trustedCertFileStep, type WithheldTrust, writeFileStep } from '../plan';
+import { type CheckedVerdict, type EndpointVerdict, fetchServedChain, type FixId, type ProblemCode, servedChainOf, UNSOUND_CERTIFICATE_CODES } from '../check';
 import { bindDestinationFor, destinationKey, planBindSteps, profileFor, type BindDestination } from './bindDestinations';
 import { planStrategySteps, strategyAppliesTo, strategyEndpoints, strategyUnavailable, type RepairStrategy } from './strategies';
+import { whyNotTrustable } from './trustPolicy';
 import { queryRunnerFor, type TrustContext, type TrustStore, type TrustStoreId, trustStoresFor, type WindowsCertificateRef } from '../trust';
 
 export interface RepairOptions {
@@ -43,6 +46,11 @@ export interface RepairOptions {
    * IisExpressAdminCmd, or dotnet dev-certs. A StrategyNotApplicableError when no endpoint is of its kind.
    */
   strategy?: RepairStrategy;
+  /**
+   * Trust what a server sends also where trustPolicy.ts would withhold it (a CA, a leaf for other names):
+   * only after the user said so in a separate confirmation (the editor's "Trust anyway").
+   */
+  allowServedAnchors?: boolean;
 }
 
 /** Problems a new certificate fixes (a trusted one would still be expired, misnamed or weak). */
@@ -60,8 +68,13 @@ function storesNeeded(v: EndpointVerdict, stores: TrustStore[]): TrustStore[] {
   });
 }
 
-/** What to trust so the served chain is accepted: the local CA, the chain's self-signed root, or the self-signed leaf. */
-function anchorFor(chain: Buffer[], ca: LocalCa | undefined): CertificateRef | { problem: string } {
+type Anchor = CertificateRef | { problem: string } | { withheld: CertificateRef; reason: string };
+
+/**
+ * What to trust so the served chain is accepted: the local CA, or the chain's self-signed end (the
+ * self-signed leaf, or a root the server sends) when trustPolicy.ts allows it or `allowServed` says so.
+ */
+function anchorFor(chain: Buffer[], ca: LocalCa | undefined, allowServed: boolean): Anchor {
   if (!chain.length) return { problem: 'the server sent no certificate' };
   const leaf = new crypto.X509Certificate(chain[0]);
   if (ca) {
@@ -70,7 +83,10 @@ function anchorFor(chain: Buffer[], ca: LocalCa | undefined): CertificateRef | {
   }
   // Self-signed by name and signature (checkIssued would also demand keyCertSign, which leaves lack).
   const last = new crypto.X509Certificate(chain[chain.length - 1]);
-  if (last.subject === last.issuer && last.verify(last.publicKey)) return certificateRef(last.raw);
+  if (last.subject === last.issuer && last.verify(last.publicKey)) {
+    const reason = allowServed ? undefined : whyNotTrustable(last.raw);
+    return reason ? { withheld: certificateRef(last.raw), reason } : certificateRef(last.raw);
+  }
   return { problem: `the server does not send the certificate that issued "${leaf.subject.replace(/\n/g, ', ')}" (issuer "${leaf.issuer.replace(/\n/g, ', ')}"); ` +
     'trusting a certificate that is not in hand is not possible — regenerate with the local CA and bind it instead' };
 }
@@ -108,6 +124,7 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
   const stores = options.stores ?? trustStoresFor(platform);
   const runner = options.runner ?? queryRunnerFor(platform);
   const notes: string[] = [];
+  const withheld: WithheldTrust[] = [];
   const groups: (PlanStep | undefined)[][] = [];
   let ca = options.ca ?? loadLocalCa(ctx);
   let caSteps: (PlanStep | undefined)[] = [];
@@ -139,14 +156,27 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
     if (fixes.has('start-server')) notes.push(`${v.url}: nothing is listening — start the server, then run repair again.`);
     if (fixes.has('configure-client-certificate')) notes.push(`${v.url}: the server wants a client certificate — see \`devcert-doctor client-cert create\`.`);
     let regenerate = needsNewCertificate(v, platform, options.fixes);
+    if (!regenerate && options.fixes?.includes('trust') && !fixes.has('trust') && v.certificate) {
+      // "Trust" asked for a certificate that is itself wrong (orderedFixes offers no trust): a new one fixes it.
+      const wrong = v.problems.filter(p => UNSOUND_CERTIFICATE_CODES.includes(p.code)).map(p => p.code);
+      notes.push(`${v.url}: trusting the served certificate would not fix it${wrong.length ? ` (${wrong.join(', ')})` : ''}; a new certificate under your local CA replaces it.`);
+      regenerate = true;
+    }
     if (!regenerate && fixes.has('trust')) {
       const chain = options.chains?.[v.url] ?? servedChainOf(v) ?? (await fetchServedChain({ host: v.host, port: v.port, servername: v.servername })).chain;
-      const anchor = anchorFor(chain, ca);
-      if (!('problem' in anchor)) { addTrust(anchor, storesNeeded(v, stores)); continue; }
-      if (!fixes.has('regenerate')) { notes.push(`${v.url}: ${anchor.problem}.`); continue; }
-      // What issued it is not in hand to trust: a certificate that can be trusted replaces it.
-      notes.push(`${v.url}: the certificate that issued the served one is not sent, so it cannot be trusted; a new certificate replaces it.`);
-      regenerate = true;
+      const anchor = anchorFor(chain, ca, !!options.allowServedAnchors);
+      if ('withheld' in anchor) {
+        // Never trusted on the repair's own say-so: a certificate this tool makes (and can vouch for) replaces it.
+        const { withheld: cert, reason } = anchor;
+        notes.push(`${v.url}: the served certificate "${cert.subject}" is not trusted automatically because ${reason}; a new certificate under your local CA replaces it.`);
+        withheld.push({ url: v.url, subject: cert.subject, sha1: cert.sha1, reason });
+        regenerate = true;
+      } else if (!('problem' in anchor)) { addTrust(anchor, storesNeeded(v, stores)); continue; } else {
+        if (!fixes.has('regenerate')) { notes.push(`${v.url}: ${anchor.problem}.`); continue; }
+        // What issued it is not in hand to trust: a certificate that can be trusted replaces it.
+        notes.push(`${v.url}: the certificate that issued the served one is not sent, so it cannot be trusted; a new certificate replaces it.`);
+        regenerate = true;
+      }
     }
     if (!regenerate) continue;
     if (taken?.has(v)) { byStrategy.push(v); continue; }
@@ -189,8 +219,17 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
     }
   }
   const steps = contiguousElevation(mergeSteps(caSteps, ...groups));
+  // A local CA made before name constraints keeps working; the user is told what it can vouch for.
+  const usesCa = ca && [...trustJobs.values()].some(j => j.anchor.sha1 === certificateRef(ca!.certDer).sha1);
+  if (usesCa && !permittedNamesOf(ca!)) notes.push(unconstrainedCaNote(ca!));
   const title = verdicts.length === 1 ? `Repair ${verdicts[0].url}` : `Repair ${verdicts.length} endpoints`;
-  return { title, platform, steps, notes: [...new Set(notes)] };
+  return { title, platform, steps, notes: [...new Set(notes)], ...(withheld.length ? { withheld } : {}) };
+}
+
+/** Said whenever a plan relies on a local CA made before DevCert Doctor constrained it to loopback names. */
+export function unconstrainedCaNote(ca: LocalCa): string {
+  return `Your local CA (${ca.certFile}) predates name constraints, so it could vouch for any website; it keeps working — `
+    + `to replace it with one limited to localhost, run \`devcert-doctor untrust --all\`, delete ${path.dirname(ca.certFile)}, and repair again.`;
 }
 
 /** A plan that trusts `cert` in the given stores (the `trust` command, the demo). */

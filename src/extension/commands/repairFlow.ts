@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { EndpointVerdict } from '../../core/check';
 import { displayText, formatCommand } from '../../core/io';
-import type { RepairPlan } from '../../core/plan';
+import type { RepairPlan, WithheldTrust } from '../../core/plan';
 import type { RepairStrategy } from '../../core/repair';
 import type { RepairRequest } from '../engine';
 import { describeError, withRemoteCaveat } from '../output';
@@ -24,15 +24,45 @@ export async function runRepair(s: Services, request: RepairRequest, title?: str
     if (!strategy) return 'cancelled';
     request = { ...request, strategy };
   }
-  let plan: RepairPlan;
+  let plan = await planOrSay(s, request);
+  if (!plan) return 'failed';
+  if (plan.withheld?.length && request.fixes?.includes('trust') && !request.allowServedAnchors) {
+    // "Trust" was asked for a certificate core will not trust on its own: a separate, explicit yes first.
+    const answer = await confirmUntrustedAnchor(s, plan.withheld);
+    if (answer === 'cancel') return 'cancelled';
+    if (answer === 'trust') {
+      plan = await planOrSay(s, { ...request, allowServedAnchors: true });
+      if (!plan) return 'failed';
+    }
+  }
+  return confirmAndRun(s, plan, request.verdicts, title);
+}
+
+async function planOrSay(s: Services, request: RepairRequest): Promise<RepairPlan | undefined> {
   try {
-    plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('DevCert: planning the repair…') },
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('DevCert: planning the repair…') },
       () => s.engine.planRepair(request));
   } catch (err) {
     void s.notifier.show('error', vscode.l10n.t('Could not plan the repair: {0}', describeError(s.log, 'plan', err)));
-    return 'failed';
+    return undefined;
   }
-  return confirmAndRun(s, plan, request.verdicts, title);
+}
+
+/**
+ * The second confirmation, separate from the plan's: trusting a certificate core withheld (a CA a server
+ * sent, a leaf for other names, an expired one) is the user's explicit act. "Regenerate instead" goes on
+ * with the safe plan (a new certificate under the local CA).
+ */
+async function confirmUntrustedAnchor(s: Services, withheld: WithheldTrust[]): Promise<'trust' | 'regenerate' | 'cancel'> {
+  const trust = vscode.l10n.t('Trust it anyway');
+  const regenerate = vscode.l10n.t('Regenerate instead');
+  const which = withheld.map(w => `${w.url}: "${w.subject}" (SHA-1 ${w.sha1}) — ${w.reason}.`).join('\n');
+  const answer = await s.notifier.show('warning',
+    vscode.l10n.t('Whoever holds the private key of a certificate you trust can impersonate any website to this machine.'),
+    { modal: true, detail: `${which}\n\n${vscode.l10n.t('DevCert Doctor does not trust it on its own; it can make a new certificate under your local CA instead.')}` },
+    trust, regenerate);
+  s.log.info(`untrusted anchor confirmation: ${answer ?? 'cancelled'}`);
+  return answer === trust ? 'trust' : answer === regenerate ? 'regenerate' : 'cancel';
 }
 
 /**

@@ -15,7 +15,7 @@ export function createCoreEngine(): Engine {
       if (served.error && served.chain.length === 0) throw new Error(`no certificate from ${endpointUrl(host, endpoint.port)}: ${served.error}`);
       return served.chain;
     },
-    planRepair: async request => planRepair(verdictsOf(request), { ctx: extensionTrustContext(request.tools), fixes: request.fixes, strategy: request.strategy }),
+    planRepair: async request => planRepair(verdictsOf(request), { ctx: extensionTrustContext(request.tools), fixes: request.fixes, strategy: request.strategy, allowServedAnchors: request.allowServedAnchors }),
     alternativeStrategies: async request => alternativeStrategies(verdictsOf(request), { ctx: extensionTrustContext(request.tools), fixes: request.fixes }),
     // The same plan as `devcert-doctor untrust`: everything the ledger records, each entry forgotten once undone.
     planUntrust: async tools => planClean({ ctx: extensionTrustContext(tools) }),

@@ -17,6 +17,8 @@ export interface RepairRequest {
   tools?: Tools;
   /** Who makes a new certificate: DevCert Doctor (default), IIS Express, or dotnet dev-certs. */
   strategy?: RepairStrategy;
+  /** Trust what the server sends even where core would withhold it (a CA, other names): only after the second confirmation. */
+  allowServedAnchors?: boolean;
 }
 
 export interface ExecuteOptions {

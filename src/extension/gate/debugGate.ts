@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import type { EndpointVerdict, ProblemCode } from '../../core/check';
+import { orderedFixes, type EndpointVerdict, type ProblemCode } from '../../core/check';
 import { displayText } from '../../core/io';
 import { applyFix, runRepair } from '../commands';
 import { withRemoteCaveat } from '../output';
@@ -129,7 +129,7 @@ export class DebugGate implements vscode.DebugConfigurationProvider, vscode.Disp
 
   /** One notification per distinct set of problems within the window (compound launches warn once). */
   private warn(name: string, problems: EndpointVerdict[], declared: EndpointVerdict[]): void {
-    const fixes = primaryFixes([...new Set(problems.flatMap(v => realProblems(v).flatMap(p => p.fixes)))]);
+    const fixes = primaryFixes(problems.map(realProblems));
     const labels = fixes.map(f => presentFix(f).label);
     const details = vscode.l10n.t('Details');
     const message = problems.length === 1
@@ -142,7 +142,7 @@ export class DebugGate implements vscode.DebugConfigurationProvider, vscode.Disp
         this.decisionConsumed = true;
         if (answer === details) { await vscode.commands.executeCommand(SHOW_ENDPOINTS); return; }
         const fix = fixes[labels.indexOf(answer)];
-        const target = problems.find(v => realProblems(v).some(p => p.fixes.includes(fix)));
+        const target = problems.find(v => orderedFixes(realProblems(v)).includes(fix));
         if (fix && target) await applyFix(this.s, fix, target.url, target.port);
       });
   }

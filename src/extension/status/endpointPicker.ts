@@ -1,6 +1,6 @@
 /** Quick picks over the endpoints the store knows: the status bar's menu, and "which endpoint?" prompts. */
 import * as vscode from 'vscode';
-import type { EndpointVerdict, FixId } from '../../core/check';
+import { orderedFixes, type EndpointVerdict, type FixId } from '../../core/check';
 import { displayText } from '../../core/io';
 import { presentFix } from './fixes';
 import { verdictState } from './tooltip';
@@ -21,9 +21,6 @@ function icon(v: EndpointVerdict): string {
   return realProblems(v).length ? '$(warning)' : '$(lock)';
 }
 
-function fixesOf(v: EndpointVerdict): FixId[] {
-  return [...new Set(realProblems(v).flatMap(p => p.fixes))];
-}
 
 /** The status bar's menu: every endpoint, its state, and the fixes for it. Runs what is picked. */
 export async function showEndpointsMenu(store: VerdictStore): Promise<void> {
@@ -37,7 +34,7 @@ export async function showEndpointsMenu(store: VerdictStore): Promise<void> {
       detail: first ? displayText(first.message) : v.certificate ? vscode.l10n.t('{0}, valid until {1}', displayText(v.certificate.subject), v.certificate.notAfter.slice(0, 10)) : undefined,
       action: { kind: 'details', url: v.url },
     });
-    for (const fix of fixesOf(v)) {
+    for (const fix of orderedFixes(realProblems(v))) {
       const f = presentFix(fix);
       items.push({ label: `$(${f.icon}) ${f.label}`, description: v.url, action: { kind: 'fix', url: v.url, fix } });
     }

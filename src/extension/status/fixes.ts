@@ -13,9 +13,3 @@ export function presentFix(fix: FixId): FixPresentation {
     case 'start-server': return { label: vscode.l10n.t('Start the server'), icon: 'play', needsTrust: false };
   }
 }
-
-/** Fixes worth offering as notification buttons: repairs first, at most `max`. */
-export function primaryFixes(fixes: FixId[], max = 2): FixId[] {
-  const order: FixId[] = ['trust', 'regenerate', 'bind', 'configure-client-certificate'];
-  return order.filter(f => fixes.includes(f)).slice(0, max);
-}

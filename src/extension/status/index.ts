@@ -3,6 +3,7 @@
  * endpoints and their fixes, and how each fix is named. Reads the VerdictStore; runs no repair itself.
  */
 export { SHOW_ENDPOINTS, pickEndpoint, showEndpointsMenu } from './endpointPicker';
-export { presentFix, primaryFixes, type FixPresentation } from './fixes';
+export { presentFix, type FixPresentation } from './fixes';
+export { primaryFixes } from './primaryFixes';
 export { StatusBar, statusText, type StatusBarSnapshot } from './statusBar';
 export { headline, renderTooltip, verdictState } from './tooltip';
