@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { UsageError } from './args';
-import { executePlan, Ledger, renderPlan, type RepairPlan } from '../core/plan';
+import { executePlan, Ledger, LockBusyError, renderPlan, type RepairPlan } from '../core/plan';
 import { configDir, displayLines, displayText, placeholderHome, type Platform } from '../core/io';
 import { prepareTrustSandbox, type TrustContext, trustSandboxPaths } from '../core/trust';
 
@@ -84,9 +84,36 @@ export async function presentAndRun(plan: RepairPlan, options: Record<string, un
     err.write(process.stdin.isTTY ? 'Not run.\n' : 'Not run: pass --yes to run without a terminal to confirm in.\n');
     return 1;
   }
-  const outcome = await executePlan(plan, {
+  // Ctrl-C or SIGTERM while a plan runs: finish the step that is running, undo what was done, stop.
+  // A second signal is told that the undo is still running (leaving half-way would be worse).
+  const abort = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!abort.signal.aborted) err.write(`\n${signal}: stopping after the current step and undoing what this run changed…\n`);
+    else err.write(`\n${signal}: still undoing; it ends on its own in a moment.\n`);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal).on('SIGHUP', onSignal);
+  let outcome;
+  try {
+    outcome = await runLocked(plan, options, abort.signal, err);
+  } catch (e) {
+    if (e instanceof LockBusyError) { err.write(`${displayText(e.message)}\n`); return 1; }
+    throw e;
+  } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal).off('SIGHUP', onSignal);
+  }
+  out.write(`\n${displayText(outcome.summary)}\n`);
+  for (const m of outcome.manual) out.write(`\nStill to do:\n${displayLines(m)}\n`);
+  // 130: stopped by a signal, as shells report it.
+  return outcome.ok ? 0 : outcome.interrupted ? 130 : 1;
+}
+
+function runLocked(plan: RepairPlan, options: Record<string, unknown>, signal: AbortSignal, err: NodeJS.WritableStream) {
+  return executePlan(plan, {
     ledger: Ledger.default(),
     elevate: options.sandbox ? false : undefined,
+    signal,
+    lock: { what: `devcert-doctor ${plan.title}` },
     onProgress: p => {
       const n = p.index !== undefined ? `${p.index + 1}. ` : '';
       // Messages quote step titles, paths and what a failed command printed.
@@ -98,7 +125,4 @@ export async function presentAndRun(plan: RepairPlan, options: Record<string, un
       else if (p.phase === 'undo-failed') err.write(`  ! ${message}\n`);
     },
   });
-  out.write(`\n${displayText(outcome.summary)}\n`);
-  for (const m of outcome.manual) out.write(`\nStill to do:\n${displayLines(m)}\n`);
-  return outcome.ok ? 0 : 1;
 }

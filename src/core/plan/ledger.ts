@@ -9,6 +9,7 @@
  * only record of what to undo). Version 1 files (which stored undo commands) are read as facts and
  * their commands ignored.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ledgerFile, writeFileAtomic } from '../io';
@@ -32,7 +33,7 @@ const HEX64 = /^[0-9a-f]{64}$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 // Control and bidi characters never appear in what this tool writes; in a hand edit they could forge output.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/;
-const FIELDS = new Set(['kind', 'target', 'path', 'thumbprint', 'previous', 'previousMode', 'written', 'elevated', 'intended', 'addedAt']);
+const FIELDS = new Set(['kind', 'target', 'path', 'thumbprint', 'certificate', 'previous', 'previousMode', 'written', 'elevated', 'intended', 'addedAt']);
 
 const isAbsolutePath = (p: string) => path.posix.isAbsolute(p) || /^[A-Za-z]:\\/.test(p) || p.startsWith('\\\\');
 
@@ -60,6 +61,11 @@ export function checkLedgerEntry(raw: unknown, fileVersion = VERSION): LedgerEnt
     if (!TRUST_STORES.includes(store)) return `unknown trust store ${JSON.stringify(store)}`;
     if (store !== 'dotnet-dev-certs' && e.thumbprint === undefined) return 'a trust entry needs its thumbprint';
     if (e.path !== undefined || e.previous !== undefined) return 'a trust entry has no path or previous contents';
+    if (e.certificate !== undefined) {
+      if (typeof e.certificate !== 'string' || !BASE64.test(e.certificate)) return 'certificate is not base64';
+      // The certificate must be the one the thumbprint names: a swapped one would be removed by mistake.
+      if (createHash('sha1').update(Buffer.from(e.certificate, 'base64')).digest('hex').toUpperCase() !== e.thumbprint) return 'certificate does not match its thumbprint';
+    }
   } else if (kind === 'binding') {
     if (!/^httpsys:(\d{1,3}\.){3}\d{1,3}:\d{1,5}$/.test(e.target)) return 'not an http.sys binding (httpsys:<ip>:<port>)';
     if (e.previous !== undefined && typeof e.previous !== 'string') return 'previous is not text';

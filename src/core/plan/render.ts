@@ -36,6 +36,8 @@ export function renderAction(action: PlanAction, platform: Platform = process.pl
       return `remove: ${displayText(action.path)}`;
     case 'bundle':
       return `${action.add ? 'add to' : 'remove from'}: ${displayText(action.path)}  (certificate ${action.add ?? action.remove}; the bundle is rebuilt from every certificate DevCert Doctor keeps in it)`;
+    case 'forget':
+      return `forget: ${action.count} ledger entr${action.count === 1 ? 'y whose change is' : 'ies whose changes are'} no longer on this machine (nothing on the machine changes)`;
     case 'manual': // instructions are written in lines on purpose: those stay, indented under "you do:"
       return `you do: ${displayLines(action.instructions).split('\n').join('\n           ')}`;
   }
@@ -63,7 +65,7 @@ export function renderPlan(plan: RepairPlan): string {
     out.push(`${indent}${renderAction(step.action, plan.platform)}`);
     out.push(`${indent}changes: ${displayText(step.changes)}`);
     if (step.undo) out.push(`${indent}undo:   ${renderAction(step.undo, plan.platform).replace(/^(\w+):\s*/, '$1 ')}`);
-    else if (step.action.type !== 'manual') out.push(`${indent}undo:   (nothing to undo)`);
+    else if (step.action.type !== 'manual' && step.action.type !== 'forget') out.push(`${indent}undo:   (nothing to undo)`);
   });
   const groups = elevatedGroups(plan.steps);
   if (groups.length) {

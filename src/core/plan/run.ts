@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describeFsError, type ElevatedOp, type ElevatedUnit, ElevationCancelledError, type ElevationRunner, formatCommand, run, runElevated, writeFileAtomic } from '../io';
 import { buildBundle, readBundleCertificates } from './bundle';
+import { faultPoint } from './faults';
 import { Ledger, sameLedgerEntry } from './ledger';
 import { acquireLock } from './lock';
 import { sha256 } from './steps';
@@ -138,6 +139,7 @@ async function runAction(action: PlanAction, ctx: RunContext): Promise<string> {
         throw err instanceof StepFailed ? err : new StepFailed((err as Error).message);
       }
       return '';
+    case 'forget':
     case 'manual':
       return '';
   }
@@ -158,12 +160,13 @@ function toElevatedOps(action: PlanAction, stageDir: string, n: number): Elevate
     case 'bundle':
       // Bundles live in this user's config folder: never an administrator's job.
       throw new StepFailed(`a bundle step cannot run elevated (${action.path})`);
+    case 'forget':
     case 'manual':
       return [];
   }
 }
 
-interface Unit { step: PlanStep; action: PlanAction; elevated: boolean }
+interface Unit { step: PlanStep; action: PlanAction; elevated: boolean; index?: number }
 
 /**
  * Run units in order: unprivileged ones directly, contiguous elevated ones as one batch.
@@ -173,12 +176,14 @@ async function runUnits(units: Unit[], opts: ExecutePlanOptions, ctx: RunContext
   onElevating: (count: number) => void, signal?: AbortSignal): Promise<{ done: number; error?: string; cancelled?: boolean; interrupted?: boolean }> {
   let i = 0;
   while (i < units.length) {
+    if (units[i].index !== undefined) await faultPoint('before', units[i].index!);
     if (signal?.aborted) return { done: i, error: 'interrupted', interrupted: true };
     const u = units[i];
     if (!u.elevated || u.action.type === 'manual') {
       try {
         const out = await runAction(u.action, ctx);
         report(u, true, out);
+        if (u.index !== undefined) await faultPoint('after', u.index);
       } catch (err) {
         report(u, false, (err as Error).message);
         return { done: i, error: (err as Error).message };
@@ -276,7 +281,7 @@ async function executeLocked(plan: RepairPlan, opts: ExecutePlanOptions, ledger:
   };
   const ctx: RunContext = { ledger, timeoutMs: opts.timeoutMs };
   const completed: PlanStep[] = [];
-  const units: Unit[] = plan.steps.map(step => ({ step, action: step.action, elevated: step.elevated }));
+  const units: Unit[] = plan.steps.map((step, index) => ({ step, action: step.action, elevated: step.elevated, index }));
   const res = await runUnits(units, opts, ctx, (u, ok, out) => {
     const index = plan.steps.indexOf(u.step);
     outcome.steps.push(ok ? { id: u.step.id, ok, output: out } : { id: u.step.id, ok, error: out });

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { LedgerEntry, PlanAction, PlanStep } from './types';
 import { pathFor, trustedCertsDir, type PathContext } from '../io';
-import type { CertificateRef } from '../certs';
+import { pemToDer, type CertificateRef } from '../certs';
 
 export const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -86,6 +86,12 @@ export function removeFileStep(o: Omit<FileStepOptions, 'contents' | 'existing' 
     undo: { type: 'write-file', path: o.path, contents: previous.bytes.toString('base64'), encoding: 'base64', mode: o.mode ?? previous.mode, ifMatch: '' },
     record: o.record,
   };
+}
+
+/** The ledger fact for a certificate added to a trust store (`target`: the store and where it is). */
+export function trustRecord(target: string, cert: CertificateRef): Omit<LedgerEntry, 'addedAt'> {
+  const der = pemToDer(cert.pem)[0];
+  return { kind: 'trust', target, thumbprint: cert.sha1, ...(der ? { certificate: der.toString('base64') } : {}) };
 }
 
 /** Where this tool keeps a copy of a certificate it trusts (stores such as certutil read a file). */

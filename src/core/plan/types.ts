@@ -57,7 +57,13 @@ export interface BundleAction {
 /** Text shown to the user, nothing run (e.g. "set NODE_EXTRA_CA_CERTS=... in your shell profile"). */
 export interface ManualAction { type: 'manual'; instructions: string }
 
-export type PlanAction = CommandAction | WriteFileAction | RemoveFileAction | BundleAction | ManualAction;
+/**
+ * Nothing on the machine changes: the step only forgets ledger entries (its `forget`) whose change was
+ * found gone while planning — a crash before the step acted, someone undoing it by hand.
+ */
+export interface ForgetAction { type: 'forget'; count: number }
+
+export type PlanAction = CommandAction | WriteFileAction | RemoveFileAction | BundleAction | ForgetAction | ManualAction;
 
 export interface PlanStep {
   /** Stable id within the plan, e.g. `trust-system`, `bind-44300`. */
@@ -122,6 +128,11 @@ export interface LedgerEntry {
   path?: string;
   /** SHA-1 thumbprint of the certificate concerned (upper-case hex). */
   thumbprint?: string;
+  /**
+   * trust: the certificate itself (DER, base64), so it can be found and removed even when the saved copy
+   * in the config folder is gone (a crash before it was written, someone cleaning the folder).
+   */
+  certificate?: string;
   /** binding: the binding it replaced, JSON `{ certHash, appId }`; file/config-edit: the previous bytes, base64. */
   previous?: string;
   /** file/config-edit: the previous file's mode, when there was one. */

@@ -79,7 +79,7 @@ export async function planClean(options: CleanOptions): Promise<RepairPlan> {
     if (store === 'elsewhere') { kept.add(e); continue; }
     if (e.target === 'dotnet-dev-certs') { undoing(e, [devCertsUndoStep(ctx, `undo-${groups.length}`)]); continue; }
     if (!store || !e.thumbprint) { keep(e, `${describe(e)}: not a store on ${ctx.platform}: remove it by hand.`); continue; }
-    const copy = readIfExists(savedCopy(e.thumbprint));
+    const copy = e.certificate ? Buffer.from(e.certificate, 'base64') : readIfExists(savedCopy(e.thumbprint));
     if (!copy) { keep(e, `${e.target}: the saved copy ${savedCopy(e.thumbprint)} is missing; remove ${e.thumbprint} by hand.`); continue; }
     undoing(e, await store.remove(certificateRef(copy), ctx));
   }
@@ -96,11 +96,12 @@ export async function planClean(options: CleanOptions): Promise<RepairPlan> {
   for (const r of setAside) notes.push(`Ledger entry ${r.index + 1} was not acted on: ${r.reason}.`);
 
   const steps = contiguousElevation(mergeSteps(...groups));
-  if (stale.length && steps.length) {
-    const last = steps[steps.length - 1];
-    steps[steps.length - 1] = { ...last, forget: [...(last.forget ?? []), ...stale] };
-  } else if (stale.length) {
-    notes.push(`${stale.length} ledger entr${stale.length === 1 ? 'y records a change that is' : 'ies record changes that are'} no longer on this machine.`);
+  if (stale.length) {
+    // Last, after the real undos: a crash before then leaves them in the ledger, which is harmless.
+    steps.push({
+      id: 'forget-gone', title: `Forget ${stale.length} ledger entr${stale.length === 1 ? 'y' : 'ies'} whose change is no longer on this machine`,
+      action: { type: 'forget', count: stale.length }, elevated: false, changes: 'the ledger only', forget: stale,
+    });
   }
   if (selected.length === 0) {
     notes.push(options.only ? 'The ledger records nothing for this certificate.' : 'The ledger records nothing DevCert Doctor added.');

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { configDir, run } from '../io';
-import { type CommandAction, type PlanStep, writeFileStep } from '../plan';
+import { type CommandAction, type PlanStep, writeFileStep, trustRecord } from '../plan';
 import type { CertificateRef } from '../certs';
 import type { TrustContext, TrustStore } from './store';
 import { isNoTrustSettings, parseDumpTrustSettings, parseFindCertificate } from './darwinSecurityParse';
@@ -126,7 +126,7 @@ export function createDarwinKeychainStore(runner: Runner = run): TrustStore {
         action: addTrustedCertAction(keychain, file),
         elevated: false,
         changes: `login keychain gains ${cert.subject} (${hash}) trusted as a root (user trust settings); macOS shows its authorization dialog`,
-        record: { kind: 'trust', target: 'darwin-keychain', thumbprint: hash },
+        record: { ...trustRecord('darwin-keychain', cert), thumbprint: hash },
         undo,
       }];
     },

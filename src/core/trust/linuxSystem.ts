@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isInstalled, run } from '../io';
-import { type CommandAction, type PlanStep, removeFileStep, writeFileStep } from '../plan';
+import { type CommandAction, type PlanStep, removeFileStep, writeFileStep, trustRecord } from '../plan';
 import type { CertificateRef } from '../certs';
 import type { TrustContext, TrustStore } from './store';
 
@@ -150,7 +150,7 @@ export const linuxSystemStore: TrustStore = {
     const write = writeFileStep({
       id: 'trust-system-anchor', title: `Add ${cert.subject} to the system CA folder`, path: file, contents: cert.pem,
       mode: 0o644, elevated, changes: `creates ${file}`,
-      record: { kind: 'trust', target: storeTarget(ctx), thumbprint: cert.sha1 },
+      record: trustRecord(storeTarget(ctx), cert),
     });
     if (write) steps.push(write);
     steps.push({
@@ -160,7 +160,7 @@ export const linuxSystemStore: TrustStore = {
       undo: layout.refreshAfterRemove, undoLast: true,
       // The anchor file present but the bundle not yet rebuilt (a crash between the two) is still recorded:
       // the entry sits on the write, and `remove` rebuilds the bundle whenever it takes the file away.
-      ...(write ? {} : { record: { kind: 'trust' as const, target: storeTarget(ctx), thumbprint: cert.sha1 } }),
+      ...(write ? {} : { record: trustRecord(storeTarget(ctx), cert) }),
     });
     return steps;
   },

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import { isForeignPlatform, nodeBundleFile, pathFor, trustedCertsDir } from '../io';
-import { type PlanStep, trustedCertFileStep } from '../plan';
+import { type PlanStep, trustedCertFileStep, trustRecord } from '../plan';
 import type { CertificateRef } from '../certs';
 import type { PlanAction } from '../plan';
 import type { TrustContext, TrustStore } from './store';
@@ -67,7 +67,7 @@ export const nodeStore: TrustStore = {
         id: 'trust-node-bundle', title: `Add ${cert.subject} to the Node CA bundle`, elevated: false,
         action: bundleAction(ctx, bundle, { add: cert.sha1 }), undo: bundleAction(ctx, bundle, { remove: cert.sha1 }),
         changes: `${current ? 'adds it to' : 'creates'} ${bundle}`,
-        record: { kind: 'trust', target: `node:${bundle}`, thumbprint: cert.sha1 },
+        record: trustRecord(`node:${bundle}`, cert),
       });
     }
     if (ctx.env.NODE_EXTRA_CA_CERTS !== bundle) {

@@ -15,7 +15,7 @@
 import * as crypto from 'node:crypto';
 import { type CertificateRef, pemToDer, thumbprint } from '../certs';
 import { run } from '../io';
-import { type PlanStep, trustedCertFile, trustedCertFileStep } from '../plan';
+import { type PlanStep, trustedCertFile, trustedCertFileStep, trustRecord } from '../plan';
 import { findNssDatabases, type NssDatabase } from './nssDatabases';
 import type { TrustContext, TrustStore } from './store';
 
@@ -89,7 +89,7 @@ export const nssStore: TrustStore = {
         action: { type: 'command', command: certutil(ctx), args: ['-A', '-d', dbArg(db.dir), '-t', 'C,,', '-n', cert.nickname, '-i', file], env: { HOME: ctx.homeDir } },
         changes: `adds "${cert.nickname}" to ${db.dir}`,
         undo: { type: 'command', command: certutil(ctx), args: ['-D', '-d', dbArg(db.dir), '-n', cert.nickname], env: { HOME: ctx.homeDir } },
-        record: { kind: 'trust', target: `nss:${db.dir}`, thumbprint: cert.sha1 },
+        record: trustRecord(`nss:${db.dir}`, cert),
       });
     }
     if (steps.length === 0) return [];

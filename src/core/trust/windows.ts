@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { type CertificateRef, IIS_EXPRESS_FRIENDLY_NAME } from '../certs';
 import { configDir, psQuote, run } from '../io';
-import { type CommandAction, type PlanStep, writeFileStep } from '../plan';
+import { type CommandAction, type PlanStep, writeFileStep, trustRecord } from '../plan';
 import type { TrustContext, TrustStore } from './store';
 import { parseWindowsCertJson, type WindowsCertEntry } from './windowsCertJson';
 
@@ -150,7 +150,7 @@ export function createWindowsRootStore(runner: Runner = run): TrustStore {
         elevated: false,
         changes: `CurrentUser\\Root gains ${cert.subject} (${t})${cert.friendlyName ? `, friendly name "${cert.friendlyName}"` : ''}; `
           + 'Windows asks for confirmation in its own dialog',
-        record: { kind: 'trust', target: 'windows-root', thumbprint: t },
+        record: { ...trustRecord('windows-root', cert), thumbprint: t },
         undo: removeAction('CurrentUser\\Root', t),
       }];
     },
@@ -199,7 +199,7 @@ export function createWindowsMyStore(runner: Runner = run): TrustStore {
         action: importPfxAction(pfxFile, t, passFile, cert.friendlyName),
         elevated: true,
         changes: `LocalMachine\\My gains ${cert.subject} (${t}) and its private key; the PFX copies on disk are deleted`,
-        record: { kind: 'trust', target: 'windows-my', thumbprint: t },
+        record: { ...trustRecord('windows-my', cert), thumbprint: t },
         undo: removeAction('LocalMachine\\My', t),
       });
       return steps;

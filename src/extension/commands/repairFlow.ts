@@ -181,6 +181,8 @@ export function commandsText(plan: RepairPlan): string {
       lines.push(`# writes ${a.path}`);
     } else if (a.type === 'remove-file') {
       lines.push(plan.platform === 'win32' ? `del "${a.path}"` : formatCommand('rm', ['-f', a.path]));
+    } else if (a.type === 'forget') {
+      lines.push('# (the ledger only: nothing to run)');
     } else if (a.type === 'bundle') {
       lines.push(`# ${a.add ? 'adds the certificate to' : 'removes the certificate from'} ${a.path}`);
     } else {
