@@ -66,6 +66,22 @@ describe('planClean (ledger → plan)', () => {
     assert.deepEqual((await planClean({ ctx, ledger, stores: [] })).steps, []);
   });
 
+  it('a file the tool wrote twice (Trust, then Regenerate) is undone in one step, back to before the first write', async () => {
+    const file = path.join(tmp.dir, 'certs', 'localhost.pem');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, 'second');
+    ledger.add(
+      { kind: 'file', target: file, path: file, thumbprint: 'A'.repeat(40), written: sha256(Buffer.from('first')), addedAt: at },
+      { kind: 'file', target: file, path: file, thumbprint: 'B'.repeat(40), written: sha256(Buffer.from('second')), previous: Buffer.from('first').toString('base64'), previousMode: 0o644, addedAt: at },
+    );
+    const plan = await planClean({ ctx: { platform: 'linux', homeDir: tmp.dir, env: {} }, ledger, stores: [] });
+    assert.deepEqual(plan.steps.map(s => s.action.type), ['remove-file']);
+    const out = await executePlan(plan, { ledger, elevate: false });
+    assert.equal(out.ok, true, out.summary);
+    assert.equal(fs.existsSync(file), false);
+    assert.deepEqual(ledger.entries(), []);
+  });
+
   it('a file changed since the tool wrote it is not restored over those changes; its entry stays', async () => {
     const config = edited('.env', 'PORT=3000\n', 'PORT=3000\nHTTPS=true\n');
     fs.appendFileSync(path.join(tmp.dir, '.env'), 'MINE=1\n');

@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describeFsError, type ElevatedOp, type ElevatedUnit, ElevationCancelledError, type ElevationRunner, formatCommand, run, runElevated, writeFileAtomic } from '../io';
+import { toPem } from '../certs';
 import { buildBundle, readBundleCertificates } from './bundle';
 import { faultPoint } from './faults';
 import { Ledger, sameLedgerEntry } from './ledger';
@@ -88,15 +89,25 @@ function checkExpectation(file: string, ifMatch: string | undefined): void {
 /** Where a bundle step reads its certificates: the ledger (when there is one) and the saved copies. */
 interface RunContext { ledger: Ledger | null; timeoutMs?: number }
 
-/** Rebuild a bundle this tool owns from the ledger's set for it, with this step's change. */
+/**
+ * Write a bundle this tool owns as it must be now: what it holds (certificates put there by hand stay),
+ * every certificate the ledger records in it (so no run or step can drop another's addition), plus this
+ * step's addition, minus its removal.
+ */
 function runBundle(action: BundleAction, ctx: RunContext): void {
   const file = action.path;
-  const recorded = ctx.ledger
-    ? ctx.ledger.entries().filter(e => e.kind === 'trust' && e.target === `node:${file}` && e.thumbprint).map(e => e.thumbprint!)
-    : readBundleCertificates(file).map(c => c.sha1);
-  const wanted = [...new Set([...recorded, ...(action.add ? [action.add] : [])])].filter(t => t !== action.remove);
-  const { pem, missing } = buildBundle(action.certsDir, wanted);
+  const wanted = new Map<string, string | undefined>();
+  for (const c of readBundleCertificates(file)) if (c.sha1 !== action.remove) wanted.set(c.sha1, c.pem);
+  const facts = ctx.ledger?.entries().filter(e => e.kind === 'trust' && e.target === `node:${file}` && e.thumbprint) ?? [];
+  for (const f of facts) {
+    if (f.thumbprint === action.remove || wanted.has(f.thumbprint!)) continue;
+    wanted.set(f.thumbprint!, f.certificate ? toPem(Buffer.from(f.certificate, 'base64')) : undefined);
+  }
+  if (action.add && !wanted.has(action.add)) wanted.set(action.add, undefined);
+  const known = [...wanted].filter(([, pem]) => pem).map(([, pem]) => pem!);
+  const { pem: fromCopies, missing } = buildBundle(action.certsDir, [...wanted].filter(([, pem]) => !pem).map(([t]) => t));
   if (missing.length) throw new StepFailed(`the saved cop${missing.length === 1 ? 'y' : 'ies'} of ${missing.join(', ')} for ${file} ${missing.length === 1 ? 'is' : 'are'} missing`);
+  const pem = known.join('') + fromCopies;
   if (pem) writeFileAtomic(file, pem, 0o644);
   else fs.rmSync(file, { force: true });
 }

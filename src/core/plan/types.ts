@@ -41,8 +41,8 @@ export interface RemoveFileAction { type: 'remove-file'; path: string; ifMatch?:
 
 /**
  * A certificate bundle this tool owns (the NODE_EXTRA_CA_CERTS file), written when the step runs from
- * the ledger's current set for it plus `add` minus `remove` — never from a copy read when the plan was
- * made, so two runs (or two steps of one plan) cannot undo each other's additions.
+ * what it holds then and the ledger's current set for it, plus `add`, minus `remove` — never from a copy
+ * read when the plan was made, so two runs (or two steps of one plan) cannot undo each other's additions.
  */
 export interface BundleAction {
   type: 'bundle';

@@ -83,15 +83,22 @@ export async function planClean(options: CleanOptions): Promise<RepairPlan> {
     if (!copy) { keep(e, `${e.target}: the saved copy ${savedCopy(e.thumbprint)} is missing; remove ${e.thumbprint} by hand.`); continue; }
     undoing(e, await store.remove(certificateRef(copy), ctx));
   }
+  const done = new Set<LedgerEntry>();
   for (const e of newestFirst.filter(x => x.kind !== 'trust')) {
+    if (done.has(e)) continue;
     // A saved copy stays while a store entry made from it stays (another sandbox, a failed removal).
     const neededBy = e.thumbprint && e.target === savedCopy(e.thumbprint)
       ? [...kept].filter(k => k.kind === 'trust' && k.thumbprint === e.thumbprint) : [];
     if (neededBy.length) { kept.add(e); continue; }
-    const step = undoStep(e, `undo-${groups.length}`);
-    if (step === 'changed') keep(e, `${e.path ?? e.target} changed since DevCert Doctor wrote it: left as it is (its previous contents stay in the ledger).`);
-    else if (typeof step === 'string') keep(e, `${describe(e)}: ${step}`);
-    else undoing(e, [step]);
+    // One file written more than once (Trust, then Regenerate): undone in one step, back to what was
+    // there before the first write — each later write's "previous" is this tool's own earlier one.
+    const chain = e.path ? newestFirst.filter(x => x.kind !== 'trust' && x.kind !== 'binding' && x.path === e.path) : [e];
+    chain.forEach(x => done.add(x));
+    const step = undoStep(chainAsOne(chain), `undo-${groups.length}`);
+    if (step === 'changed') chain.forEach(x => keep(x, `${e.path ?? e.target} changed since DevCert Doctor wrote it: left as it is (its previous contents stay in the ledger).`));
+    else if (typeof step === 'string') chain.forEach(x => keep(x, `${describe(x)}: ${step}`));
+    else if (step) { undoing(chain[0], [step]); const last = groups[groups.length - 1]; last[last.length - 1].forget!.push(...chain.slice(1)); }
+    else chain.forEach(x => stale.push(x));
   }
   for (const r of setAside) notes.push(`Ledger entry ${r.index + 1} was not acted on: ${r.reason}.`);
 
@@ -107,6 +114,15 @@ export async function planClean(options: CleanOptions): Promise<RepairPlan> {
     notes.push(options.only ? 'The ledger records nothing for this certificate.' : 'The ledger records nothing DevCert Doctor added.');
   }
   return { title: options.only ? `Remove what DevCert Doctor added for ${options.only}` : 'Remove everything DevCert Doctor added', platform: ctx.platform, steps, notes };
+}
+
+/** A chain of writes to one file (newest first) as one fact: the newest bytes written, the oldest previous state. */
+function chainAsOne(chain: LedgerEntry[]): LedgerEntry {
+  if (chain.length === 1) return chain[0];
+  const oldest = chain[chain.length - 1];
+  const { previous, previousMode, ...newest } = chain[0];
+  void previous; void previousMode;
+  return { ...newest, ...(oldest.previous !== undefined ? { previous: oldest.previous, previousMode: oldest.previousMode } : {}) };
 }
 
 /**

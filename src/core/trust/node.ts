@@ -1,8 +1,8 @@
 /**
  * Node's trust: Node ships its own CA list and ignores the OS store (until --use-system-ca / Node 23.8),
  * but adds the certificates in the file named by NODE_EXTRA_CA_CERTS, read once at startup. This store
- * keeps one PEM bundle in the config dir with every certificate this tool trusted for Node — rebuilt when
- * a step runs from the ledger's set and the saved copies, never patched from a copy read while planning —
+ * keeps one PEM bundle in the config dir with every certificate this tool trusted for Node — written when
+ * a step runs, from what it holds then and the ledger's set, never patched from a copy read while planning —
  * and tells the user exactly where to set the variable: it cannot set it for processes already running.
  */
 import * as fs from 'node:fs';

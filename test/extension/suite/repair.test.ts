@@ -71,6 +71,33 @@ describe('repair (sandboxed trust stores)', () => {
     assert.ok(/Repaired|problems remain/.test(after), after);
   });
 
+  it('Remove after Trust + Regenerate leaves no certificate the tool added (system store, Node bundle, ledger)', async () => {
+    answerWith(r => r.modal ? 'Run' : undefined);
+    const home = process.env.DEVCERT_DOCTOR_HOME!;
+    const nodeBundle = path.join(home, 'node-extra-ca-certs.pem');
+    const testCa = fs.readFileSync(nodeBundle, 'utf8');
+    const trusted = await vscode.commands.executeCommand<string>('devcertDoctor.repair', { fix: 'trust', url: srv.url, port: srv.port, folder: '' });
+    assert.ok(trusted && !['failed', 'cancelled'].includes(trusted), `trust: ${trusted}`);
+    const regenerated = await vscode.commands.executeCommand<string>('devcertDoctor.repair', { fix: 'regenerate', url: srv.url, port: srv.port, folder: '' });
+    assert.ok(regenerated && !['failed', 'cancelled'].includes(regenerated), `regenerate: ${regenerated}`);
+    const ca = fs.readFileSync(path.join(home, 'ca', 'rootCA.pem'), 'utf8');
+    assert.ok(pemBody(fs.readFileSync(nodeBundle, 'utf8')).includes(pemBody(ca)), 'the local CA is in the Node bundle');
+    assert.ok(pemBody(fs.readFileSync(nodeBundle, 'utf8')).includes(pemBody(leafPem)), 'and so is the leaf trusted before it');
+    const removed = await vscode.commands.executeCommand<string>('devcertDoctor.untrust');
+    assert.ok(removed && !['failed', 'cancelled'].includes(removed), `remove: ${removed}`);
+    const system = pemBody(fs.readFileSync(sandboxStores().systemBundle, 'utf8'));
+    const node = fs.existsSync(nodeBundle) ? pemBody(fs.readFileSync(nodeBundle, 'utf8')) : '';
+    for (const [what, pem] of [['the local CA', ca], ['the served leaf', leafPem]]) {
+      assert.ok(!system.includes(pemBody(pem)), `${what} is gone from the system store`);
+      assert.ok(!node.includes(pemBody(pem)), `${what} is gone from the Node bundle`);
+    }
+    // What was in the bundle before this tool touched it (the test CA) stays.
+    const others = (testCa.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []).filter(b => pemBody(b) !== pemBody(leafPem));
+    assert.ok(others.length > 0 && others.every(b => node.includes(pemBody(b))), 'what was in the Node bundle before stays');
+    const ledger = JSON.parse(fs.readFileSync(path.join(home, 'ledger.json'), 'utf8'));
+    assert.deepEqual(ledger.entries, []);
+  });
+
   it('"Remove certificates added by DevCert Doctor" removes exactly what was added', async () => {
     answerWith(r => r.modal ? 'Run' : undefined);
     const outcome = await vscode.commands.executeCommand<string>('devcertDoctor.untrust');
