@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { buildPosixScript, buildPowerShellScript, SUDO_PROMPT_CANCELLED, type ElevationRunner } from '../../src/core/io/exec';
+import { buildPosixScript, buildPowerShellScript, parsePosixResults, runElevated, SUDO_PROMPT_CANCELLED, type ElevationRunner } from '../../src/core/io/exec';
 import { Ledger } from '../../src/core/plan/ledger';
 import { executePlan } from '../../src/core/plan/run';
 import { renderPlan } from '../../src/core/plan/render';
@@ -21,9 +21,9 @@ const platform = process.platform as 'linux';
 function shRunner(calls: string[]): ElevationRunner {
   return async line => {
     calls.push(line);
-    const [sh, script] = line.split(' ');
-    try { return { stdout: execFileSync(sh, [script], { encoding: 'utf8' }), stderr: '' }; }
-    catch (err) { throw Object.assign(new Error('Command failed'), { stdout: '', stderr: '' }); }
+    // What sudo-prompt does with the line (bash -c), minus the prompt and the root.
+    try { return { stdout: execFileSync('/bin/sh', ['-c', line], { encoding: 'utf8' }), stderr: '' }; }
+    catch (err) { throw Object.assign(new Error('Command failed'), { stdout: String((err as { stdout?: string }).stdout ?? ''), stderr: '' }); }
   };
 }
 const cancelRunner: ElevationRunner = async () => { throw new Error(SUDO_PROMPT_CANCELLED); };
@@ -187,11 +187,34 @@ describe('elevated script text', () => {
     const tmp = makeTempDir();
     try {
       const args = ['plain', 'with space', "it's", '$HOME', '`id`', 'a"b', 'new\nline', '*'];
-      const script = buildPosixScript([{ id: 'x', ops: [{ kind: 'exec', command: 'printf', args: ['%s|', ...args] }] }], tmp.dir);
-      fs.writeFileSync(path.join(tmp.dir, 's.sh'), script);
-      execFileSync('/bin/sh', [path.join(tmp.dir, 's.sh')]);
-      assert.equal(fs.readFileSync(path.join(tmp.dir, '0.out'), 'utf8'), args.join('|') + '|');
-      assert.equal(fs.readFileSync(path.join(tmp.dir, 'status'), 'utf8').trim(), '0 0');
+      const units = [{ id: 'x', ops: [{ kind: 'exec' as const, command: 'printf', args: ['%s|', ...args] }] }];
+      const stdout = execFileSync('/bin/sh', ['-c', buildPosixScript(units)], { encoding: 'utf8', cwd: tmp.dir });
+      assert.deepEqual(parsePosixResults(stdout, units), [{ id: 'x', code: 0, stdout: args.join('|') + '|', stderr: '' }]);
+      assert.deepEqual(fs.readdirSync(tmp.dir), [], 'no working files');
+    } finally { tmp.cleanup(); }
+  });
+
+  it('POSIX: the script travels in the command line, writes through mktemp + rename (never through a link), reads no file of the user', async () => {
+    const tmp = makeTempDir();
+    try {
+      const target = path.join(tmp.dir, 'etc', 'anchor.crt');
+      const link = path.join(tmp.dir, 'etc', 'linked.crt');
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(path.join(tmp.dir, 'victim'), 'untouched');
+      fs.symlinkSync(path.join(tmp.dir, 'victim'), link);
+      const lines: string[] = [];
+      const result = await runElevated([
+        { id: 'w', ops: [{ kind: 'write', to: target, contents: Buffer.from('PEM\n').toString('base64'), mode: 0o640 }] },
+        { id: 'l', ops: [{ kind: 'write', to: link, contents: Buffer.from('over the link').toString('base64') }] },
+        { id: 'f', ops: [{ kind: 'exec', command: 'false', args: [] }] },
+      ], { runner: async line => { lines.push(line); return shRunner([])(line, { name: 't' }); }, platform: 'linux' });
+      assert.match(lines[0], /^echo [A-Za-z0-9+/=]+ \| base64 --decode \| \/bin\/sh$/);
+      assert.deepEqual(result.results.map(r => [r.id, r.code]), [['w', 0], ['l', 0], ['f', 1]]);
+      assert.equal(fs.readFileSync(target, 'utf8'), 'PEM\n');
+      assert.equal(fs.statSync(target).mode & 0o777, 0o640);
+      assert.equal(fs.readFileSync(path.join(tmp.dir, 'victim'), 'utf8'), 'untouched', 'the link was replaced, not followed');
+      assert.equal(fs.lstatSync(link).isSymbolicLink(), false);
+      assert.deepEqual(fs.readdirSync(path.dirname(target)).sort(), ['anchor.crt', 'linked.crt'], 'no temporary file left');
     } finally { tmp.cleanup(); }
   });
 

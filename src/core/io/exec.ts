@@ -103,8 +103,12 @@ import * as nodePath from 'node:path';
 /** One operation inside an elevated script. */
 export type ElevatedOp =
   | { kind: 'exec'; command: string; args: string[]; env?: Record<string, string>; okExitCodes?: number[] }
-  /** Copy a file staged by the (unprivileged) caller into a place only root can write, with a mode. */
-  | { kind: 'copy'; from: string; to: string; mode?: number }
+  /**
+   * Write a file only root can write, with a mode. Its bytes (base64) travel inside the script: nothing
+   * the elevated process reads comes from a folder the user (or a program running as the user) can
+   * change between the prompt and the write.
+   */
+  | { kind: 'write'; to: string; contents: string; mode?: number }
   | { kind: 'remove'; path: string };
 
 /** A group of operations that stands or falls together (one plan step). */
@@ -151,32 +155,54 @@ export function psQuote(arg: string): string { return `'${arg.replace(/['\u2018\
 
 function okCodes(op: ElevatedOp): number[] { return op.kind === 'exec' ? [0, ...(op.okExitCodes ?? [])] : [0]; }
 
-/** The POSIX script: runs units in order, stops at the first failure, records each unit's status. */
-export function buildPosixScript(units: ElevatedUnit[], resultDir: string): string {
-  const lines = ['#!/bin/sh', '# Written by devcert-doctor: the elevated steps of one plan.', 'umask 022',
-    `R=${shQuote(resultDir)}`];
+/** The marker of one unit's result on the elevated script's standard output. */
+const RESULT = 'DEVCERT-DOCTOR-RESULT';
+
+/**
+ * The POSIX script: runs units in order, stops at the first failure, and prints each unit's status and
+ * output (base64) on standard output — it needs no working files at all. A file is written through a
+ * temporary name made by mktemp in its own folder and renamed over the target (never through a link).
+ */
+export function buildPosixScript(units: ElevatedUnit[]): string {
+  const lines = ['#!/bin/sh', '# Written by devcert-doctor: the elevated steps of one plan.', 'umask 022'];
   units.forEach((unit, i) => {
-    lines.push(`# step ${i}: ${unit.id.replace(/[\r\n]/g, ' ')}`, 'rc=0');
+    lines.push(`# step ${i}: ${unit.id.replace(/[^\x20-\x7e]/g, '?')}`, 'rc=0', 'out=""');
     for (const op of unit.ops) {
-      const io = `>>"$R/${i}.out" 2>>"$R/${i}.err"`;
       let cmd: string;
       if (op.kind === 'exec') {
         const env = Object.entries(op.env ?? {}).map(([k, v]) => `${assertEnvName(k)}=${shQuote(v)}`);
         cmd = [...(env.length ? ['env', ...env] : []), shQuote(op.command), ...op.args.map(shQuote)].join(' ');
-      } else if (op.kind === 'copy') {
+      } else if (op.kind === 'write') {
+        const dir = shQuote(nodePath.posix.dirname(op.to));
         const mode = (op.mode ?? 0o644).toString(8);
-        cmd = `mkdir -p ${shQuote(nodePath.posix.dirname(op.to))} && cp ${shQuote(op.from)} ${shQuote(op.to)} && chmod ${mode} ${shQuote(op.to)}`;
+        if (!/^[A-Za-z0-9+/=]*$/.test(op.contents)) throw new Error('write contents must be base64');
+        cmd = `mkdir -p ${dir} && t=$(mktemp ${shQuote(nodePath.posix.join(nodePath.posix.dirname(op.to), '.devcert-doctor.XXXXXX'))}) && ` +
+          `printf '%s' '${op.contents}' | base64 --decode > "$t" && chmod ${mode} "$t" && mv -f "$t" ${shQuote(op.to)} || { rm -f "$t"; false; }`;
       } else {
         cmd = `rm -f ${shQuote(op.path)}`;
       }
       const ok = okCodes(op).map(c => `[ $rc -eq ${c} ]`).join(' || ');
-      lines.push(`if [ $rc -eq 0 ]; then { ${cmd}; } ${io}; rc=$?; if ${ok}; then rc=0; fi; fi`);
+      lines.push(`if [ $rc -eq 0 ]; then o=$( { ${cmd}; } 2>&1 ); rc=$?; out="$out$o"; if ${ok}; then rc=0; fi; fi`);
     }
-    lines.push(`echo "${i} $rc" >>"$R/status"`, `[ $rc -eq 0 ] || exit 1`);
+    lines.push(`printf '${RESULT} ${i} %s %s\n' "$rc" "$(printf '%s' "$out" | base64 | tr -d '\n')"`, `[ $rc -eq 0 ] || exit 1`);
   });
   lines.push('exit 0', '');
   return lines.join('\n');
 }
+
+/** The units' results from what the POSIX script printed (other lines — the prompt's own — are ignored). */
+export function parsePosixResults(stdout: string, units: ElevatedUnit[]): ElevatedUnitResult[] {
+  const results: ElevatedUnitResult[] = [];
+  for (const line of stdout.split(/\r?\n/)) {
+    const m = new RegExp(`^${RESULT} (\\d+) (\\d+) ?([A-Za-z0-9+/=]*)$`).exec(line.trim());
+    if (!m || !units[Number(m[1])]) continue;
+    results.push({ id: units[Number(m[1])].id, code: Number(m[2]), stdout: Buffer.from(m[3], 'base64').toString('utf8'), stderr: '' });
+  }
+  return results;
+}
+
+/** The longest command line the POSIX prompt is given (one argument to `bash -c`; Linux allows 128 KiB). */
+const MAX_POSIX_COMMAND = 100_000;
 
 /** The Windows script (PowerShell): same protocol as the POSIX one. */
 export function buildPowerShellScript(units: ElevatedUnit[], resultDir: string): string {
@@ -193,9 +219,9 @@ export function buildPowerShellScript(units: ElevatedUnit[], resultDir: string):
         const call = `& ${[op.command, ...op.args].map(psQuote).join(' ')} 1>>${out} 2>>${err}`;
         const ok = `@(${okCodes(op).join(',')})`;
         body = `${setEnv}${call}; if (${ok} -notcontains $LASTEXITCODE) { $rc = $LASTEXITCODE }`;
-      } else if (op.kind === 'copy') {
+      } else if (op.kind === 'write') {
         body = `New-Item -ItemType Directory -Force -Path (Split-Path -Parent ${psQuote(op.to)}) | Out-Null; ` +
-          `Copy-Item -LiteralPath ${psQuote(op.from)} -Destination ${psQuote(op.to)} -Force`;
+          `[IO.File]::WriteAllBytes(${psQuote(op.to)}, [Convert]::FromBase64String(${psQuote(op.contents)}))`;
       } else {
         body = `if (Test-Path -LiteralPath ${psQuote(op.path)}) { Remove-Item -LiteralPath ${psQuote(op.path)} -Force }`;
       }
@@ -228,19 +254,51 @@ export async function runElevated(units: ElevatedUnit[], opts: RunElevatedOption
   if (units.length === 0) return { results: [] };
   const platform = opts.platform ?? process.platform;
   const runner = opts.runner ?? sudoPromptRunner;
+  if (platform === 'win32') return runElevatedWindows(units, runner, opts);
+  // The whole script travels in the command line (base64: no quoting, nothing on disk to swap).
+  const commandLine = `echo ${Buffer.from(buildPosixScript(units), 'utf8').toString('base64')} | base64 --decode | /bin/sh`;
+  if (commandLine.length > MAX_POSIX_COMMAND) {
+    throw new ExecError(`the ${units.length} elevated step(s) are too large to pass to the administrator prompt (${commandLine.length} bytes)`, 'elevate');
+  }
+  logger(`exec (elevated, ${units.length} step(s)): ${units.map(u => u.id).join(', ')}`);
+  let stdout = '';
+  let runError: Error | undefined;
+  try {
+    stdout = (await runner(commandLine, { name: opts.name ?? 'DevCert Doctor' })).stdout;
+  } catch (err) {
+    runError = err as Error;
+    stdout = String((err as { stdout?: unknown }).stdout ?? '');
+  }
+  const results = parsePosixResults(stdout, units);
+  if (runError && results.length === 0) throw elevationError(runError);
+  const failed = results.find(r => r.code !== 0);
+  return failed ? { results, failed } : { results };
+}
+
+/** Nothing ran: the prompt was declined or could not be shown. */
+function elevationError(runError: Error): Error {
+  if (runError.message === SUDO_PROMPT_CANCELLED) return new ElevationCancelledError();
+  if (runError.message === SUDO_PROMPT_NO_AGENT || /Unable to find pkexec or kdesudo/.test(runError.message)) {
+    return new ExecError('cannot ask for administrator rights here (no pkexec/polkit agent or kdesudo); ' +
+      'run the printed plan with sudo in a terminal instead', 'elevate', runError);
+  }
+  return new ExecError(`the elevated script did not run: ${runError.message}`, 'elevate', runError);
+}
+
+/**
+ * Windows: the script and its status files are in a temporary folder (the elevated PowerShell reads the
+ * script from it); file contents travel inside the script. (Issue 15 revisits the Windows script.)
+ */
+async function runElevatedWindows(units: ElevatedUnit[], runner: ElevationRunner, opts: RunElevatedOptions): Promise<ElevatedBatchResult> {
   const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'devcert-doctor-elevated-'));
   try {
-    const isWin = platform === 'win32';
-    const script = nodePath.join(dir, isWin ? 'steps.ps1' : 'steps.sh');
-    fs.writeFileSync(script, isWin ? buildPowerShellScript(units, dir) : buildPosixScript(units, dir), { mode: 0o600 });
-    // sudo-prompt passes this line through a shell with only double quotes escaped, so the path must be
-    // plain; mkdtemp under the temp dir normally is — refuse rather than risk interpretation.
-    if (!/^[A-Za-z0-9_.:\\/ -]+$/.test(script) || (!isWin && script.includes(' '))) {
+    const script = nodePath.join(dir, 'steps.ps1');
+    fs.writeFileSync(script, buildPowerShellScript(units, dir), { mode: 0o600 });
+    // sudo-prompt passes this line through a shell with only double quotes escaped, so the path must be plain.
+    if (!/^[A-Za-z0-9_.:\\/ -]+$/.test(script)) {
       throw new ExecError(`the temporary folder ${dir} has characters that cannot be passed to the elevation prompt safely`, 'elevate');
     }
-    const commandLine = isWin
-      ? `powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File "${script}"`
-      : `/bin/sh ${script}`;
+    const commandLine = `powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File "${script}"`;
     logger(`exec (elevated, ${units.length} step(s)): ${commandLine}`);
     let runError: Error | undefined;
     try {
@@ -250,15 +308,7 @@ export async function runElevated(units: ElevatedUnit[], opts: RunElevatedOption
     }
     const statusFile = nodePath.join(dir, 'status');
     const status = fs.existsSync(statusFile) ? fs.readFileSync(statusFile, 'utf8').trim() : '';
-    if (runError && !status) {
-      // Nothing ran: the prompt was declined or could not be shown.
-      if (runError.message === SUDO_PROMPT_CANCELLED) throw new ElevationCancelledError();
-      if (runError.message === SUDO_PROMPT_NO_AGENT || /Unable to find pkexec or kdesudo/.test(runError.message)) {
-        throw new ExecError('cannot ask for administrator rights here (no pkexec/polkit agent or kdesudo); ' +
-          'run the printed plan with sudo in a terminal instead', 'elevate', runError);
-      }
-      throw new ExecError(`the elevated script did not run: ${runError.message}`, 'elevate', runError);
-    }
+    if (runError && !status) throw elevationError(runError);
     const read = (f: string) => { try { return fs.readFileSync(nodePath.join(dir, f), 'utf8'); } catch { return ''; } };
     const results: ElevatedUnitResult[] = [];
     for (const line of status.split(/\r?\n/).filter(Boolean)) {

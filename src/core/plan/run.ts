@@ -156,15 +156,14 @@ async function runAction(action: PlanAction, ctx: RunContext): Promise<string> {
   }
 }
 
-/** Turn actions into elevated-script operations; file contents are staged in `stageDir` first. */
-function toElevatedOps(action: PlanAction, stageDir: string, n: number): ElevatedOp[] {
+/** Turn actions into elevated-script operations; file contents travel inside the script. */
+function toElevatedOps(action: PlanAction): ElevatedOp[] {
   switch (action.type) {
     case 'command':
       return [{ kind: 'exec', command: action.command, args: action.args, env: action.env, okExitCodes: action.okExitCodes }];
     case 'write-file': {
-      const staged = path.join(stageDir, `stage-${n}`);
-      fs.writeFileSync(staged, Buffer.from(action.contents, action.encoding === 'base64' ? 'base64' : 'utf8'), { mode: 0o644 });
-      return [{ kind: 'copy', from: staged, to: action.path, mode: action.mode }];
+      const bytes = Buffer.from(action.contents, action.encoding === 'base64' ? 'base64' : 'utf8');
+      return [{ kind: 'write', to: action.path, contents: bytes.toString('base64'), mode: action.mode }];
     }
     case 'remove-file':
       return [{ kind: 'remove', path: action.path }];
@@ -219,11 +218,10 @@ async function runUnits(units: Unit[], opts: ExecutePlanOptions, ctx: RunContext
         return { done: i + k, error: (err as Error).message };
       }
     }
-    const stageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devcert-doctor-stage-'));
-    try {
+    {
       let elevatedUnits: ElevatedUnit[];
       try {
-        elevatedUnits = batch.map((b, k) => ({ id: b.step.id, ops: toElevatedOps(b.action, stageDir, k) }));
+        elevatedUnits = batch.map(b => ({ id: b.step.id, ops: toElevatedOps(b.action) }));
       } catch (err) {
         report(batch[0], false, (err as Error).message);
         return { done: i, error: (err as Error).message };
@@ -250,8 +248,6 @@ async function runUnits(units: Unit[], opts: ExecutePlanOptions, ctx: RunContext
         report(batch[result.results.length], false, msg);
         return { done: i + result.results.length, error: msg };
       }
-    } finally {
-      fs.rmSync(stageDir, { recursive: true, force: true });
     }
     i = j;
   }
