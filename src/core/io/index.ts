@@ -10,3 +10,4 @@ export type { ElevatedOp, ElevatedUnit, ElevationRunner, ExecResult } from './ex
 export { caDir, configDir, generatedCertsDir, isForeignPlatform, ledgerFile, nodeBundleFile, pathFor, placeholderHome, trustedCertsDir } from './paths';
 export type { ConfigContext, PathContext } from './paths';
 export type { Platform } from './platform';
+export { containedTarget, isRealPath, realTarget } from './realPath';

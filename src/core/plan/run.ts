@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describeFsError, type ElevatedOp, type ElevatedUnit, ElevationCancelledError, type ElevationRunner, formatCommand, run, runElevated, writeFileAtomic } from '../io';
+import { describeFsError, isRealPath, realTarget, type ElevatedOp, type ElevatedUnit, ElevationCancelledError, type ElevationRunner, formatCommand, run, runElevated, writeFileAtomic } from '../io';
 import { toPem } from '../certs';
 import { buildBundle, readBundleCertificates } from './bundle';
 import { faultPoint } from './faults';
@@ -72,8 +72,12 @@ function actionError(action: PlanAction, detail: string): string {
   return action.type === 'command' ? `${formatCommand(action.command, action.args)} failed: ${detail}` : detail;
 }
 
-/** The file holds what the step was planned against (`ifMatch`), or StepFailed says it changed. */
+/**
+ * The file is where the plan said (no folder on its way became a link) and holds what the step was
+ * planned against (`ifMatch`); otherwise StepFailed says which.
+ */
 function checkExpectation(file: string, ifMatch: string | undefined): void {
+  if (!isRealPath(file)) throw new StepFailed(`${file} now leads elsewhere (a folder on its way is a link to ${realTarget(path.dirname(file))}); nothing was written`);
   if (ifMatch === undefined) return;
   let now: Buffer | undefined;
   try { now = fs.readFileSync(file); } catch (err) {

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { LedgerEntry, PlanAction, PlanStep } from './types';
-import { pathFor, trustedCertsDir, type PathContext } from '../io';
+import { pathFor, realTarget, trustedCertsDir, type PathContext } from '../io';
 import { pemToDer, type CertificateRef } from '../certs';
 
 export const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -47,7 +47,9 @@ const modesMeaningful = process.platform !== 'win32';
  * Undefined when the file already holds these bytes (and the mode, when one is asked) — running twice
  * changes nothing. Planning reads; it never writes.
  */
-export function writeFileStep(o: FileStepOptions): PlanStep | undefined {
+export function writeFileStep(options: FileStepOptions): PlanStep | undefined {
+  // The plan names where the bytes really go (a folder reached through a link is resolved).
+  const o = { ...options, path: realTarget(options.path) };
   const existing = o.existing === undefined ? readExisting(o.path) : o.existing ?? undefined;
   const bytes = Buffer.isBuffer(o.contents) ? o.contents : Buffer.from(o.contents, 'utf8');
   if (existing && existing.bytes.equals(bytes) && (o.mode === undefined || !modesMeaningful || existing.mode === o.mode)) return undefined;
@@ -77,7 +79,8 @@ function fileRecord(r: NonNullable<FileStepOptions['record']>, file: string, exi
 }
 
 /** A removal whose undo puts the same bytes (and mode) back. Undefined when the file is already absent. */
-export function removeFileStep(o: Omit<FileStepOptions, 'contents' | 'existing' | 'record'> & { record?: Omit<LedgerEntry, 'addedAt'> }): PlanStep | undefined {
+export function removeFileStep(options: Omit<FileStepOptions, 'contents' | 'existing' | 'record'> & { record?: Omit<LedgerEntry, 'addedAt'> }): PlanStep | undefined {
+  const o = { ...options, path: realTarget(options.path) };
   const previous = readExisting(o.path);
   if (!previous) return undefined;
   return {

@@ -17,7 +17,7 @@ import { type DevServerKind, gitignoreNote, isIisExpressSslPort, pemPaths, planC
 import { certificateRef, type CertProfileId, type GeneratedCertificate, toPfx } from '../certs';
 import type { CheckedVerdict } from '../check';
 import type { EndpointSource } from '../endpoints';
-import { generatedCertsDir, pathFor, type Platform } from '../io';
+import { containedTarget, generatedCertsDir, pathFor, realTarget, type Platform } from '../io';
 import { type PlanStep, writeFileStep } from '../plan';
 import { createWindowsMyStore, type TrustContext, type WindowsCertificateRef } from '../trust';
 
@@ -88,6 +88,13 @@ export async function planBindSteps(d: BindDestination, gen: GeneratedCertificat
     id: `restart-${verdicts[0].port}`, title: `Restart ${what} so it serves the new certificate on ${urls}`, elevated: false,
     changes: 'nothing by itself', action: { type: 'manual', instructions: `Restart ${what} (${urls}): it reads its certificate at start.` },
   });
+  // Workspace files are written only inside the project they belong to, at their real path: a `.devcert/`,
+  // an appsettings file or a .env that is a link out of the project gets the manual step instead.
+  const escaped = escapingTargets(d);
+  if (escaped.length) {
+    const manual = await planBindSteps({ kind: 'manual' }, gen, verdicts, o);
+    return { steps: manual.steps, notes: [...manual.notes, ...escaped.map(e => `${e.target} leads to ${e.real}, outside ${e.root}: DevCert Doctor does not write there.`)] };
+  }
   switch (d.kind) {
     case 'httpsys': {
       // http.sys serves from LocalMachine\My by thumbprint: the certificate goes there with its key (a PFX
@@ -133,4 +140,29 @@ export async function planBindSteps(d: BindDestination, gen: GeneratedCertificat
       return { steps, notes: [] };
     }
   }
+}
+
+/** The files a workspace destination would write, with the project folder they must stay in. */
+function workspaceTargets(d: BindDestination): Array<{ root: string; target: string }> {
+  switch (d.kind) {
+    case 'kestrel': {
+      const projectDir = path.dirname(d.appsettingsFile);
+      const { certPath, keyPath } = pemPaths(projectDir);
+      return [d.appsettingsFile, certPath, keyPath].map(target => ({ root: projectDir, target }));
+    }
+    case 'cra': {
+      const { certPath, keyPath } = pemPaths(d.projectDir);
+      return [d.envFile, certPath, keyPath].map(target => ({ root: d.projectDir, target }));
+    }
+    case 'snippet': {
+      const { certPath, keyPath } = pemPaths(d.projectDir);
+      return [certPath, keyPath].map(target => ({ root: d.projectDir, target }));
+    }
+    default:
+      return [];
+  }
+}
+
+function escapingTargets(d: BindDestination): Array<{ root: string; target: string; real: string }> {
+  return workspaceTargets(d).filter(t => !containedTarget(t.root, t.target)).map(t => ({ ...t, real: realTarget(t.target) }));
 }
