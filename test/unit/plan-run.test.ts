@@ -82,6 +82,22 @@ describe('plan execution', () => {
     assert.ok(events.includes('undone'));
   });
 
+  it('a command cut short by a signal (Ctrl-C reaches the whole process group) is undone too: it may have acted', async () => {
+    const marker = path.join(tmp.dir, 'half-done');
+    const killed: PlanStep = {
+      id: 'cut', title: 'acts, then is killed', elevated: false, changes: 'creates a file',
+      action: { type: 'command', command: 'sh', args: ['-c', `touch '${marker}'; kill -INT $$`] },
+      undo: { type: 'remove-file', path: marker },
+      record: { kind: 'trust', target: `node:${path.join(tmp.dir, 'b.pem')}`, thumbprint: 'C'.repeat(40) },
+    };
+    const out = await executePlan(plan([write('a.txt', 'x'), killed]), { ledger, elevate: false });
+    assert.equal(out.ok, false);
+    assert.match(out.summary, /was interrupted/);
+    assert.deepEqual(out.rolledBack, ['cut', 'w-a.txt']);
+    assert.equal(fs.existsSync(marker), false);
+    assert.deepEqual(ledger.entries(), []);
+  });
+
   it('reports what it could not undo', async () => {
     const noUndo: PlanStep = { id: 'one-way', title: 'one way', elevated: false, changes: 'x', action: { type: 'command', command: 'true', args: [] } };
     const out = await executePlan(plan([noUndo, fail]), { ledger, elevate: false });

@@ -66,7 +66,10 @@ export interface PlanOutcome {
   summary: string;
 }
 
-class StepFailed extends Error {}
+class StepFailed extends Error {
+  /** The action may have done part of its work (a command killed by a signal or a timeout). */
+  constructor(message: string, readonly mayHaveActed = false) { super(message); }
+}
 
 function actionError(action: PlanAction, detail: string): string {
   return action.type === 'command' ? `${formatCommand(action.command, action.args)} failed: ${detail}` : detail;
@@ -128,7 +131,9 @@ async function runAction(action: PlanAction, ctx: RunContext): Promise<string> {
         throw new StepFailed((err as Error).message);
       }
       const ok = [0, ...(action.okExitCodes ?? [])];
-      if (r.timedOut) throw new StepFailed(actionError(action, 'timed out'));
+      if (r.timedOut) throw new StepFailed(actionError(action, 'timed out'), true);
+      // Killed by a signal (Ctrl-C in a terminal reaches the whole process group): it may have acted.
+      if (r.code === null) throw new StepFailed(actionError(action, 'was interrupted'), true);
       if (r.code === null || !ok.includes(r.code)) {
         const why = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' | ');
         throw new StepFailed(actionError(action, `exit code ${r.code}${why ? `: ${why}` : ''}`));
@@ -187,7 +192,7 @@ interface Unit { step: PlanStep; action: PlanAction; elevated: boolean; index?: 
  * Returns how many completed; the first failure (if any) with its message.
  */
 async function runUnits(units: Unit[], opts: ExecutePlanOptions, ctx: RunContext, report: (u: Unit, ok: boolean, out: string) => void,
-  onElevating: (count: number) => void, signal?: AbortSignal): Promise<{ done: number; error?: string; cancelled?: boolean; interrupted?: boolean }> {
+  onElevating: (count: number) => void, signal?: AbortSignal): Promise<{ done: number; error?: string; cancelled?: boolean; interrupted?: boolean; mayHaveActed?: boolean }> {
   let i = 0;
   while (i < units.length) {
     if (units[i].index !== undefined) await faultPoint('before', units[i].index!);
@@ -200,7 +205,7 @@ async function runUnits(units: Unit[], opts: ExecutePlanOptions, ctx: RunContext
         if (u.index !== undefined) await faultPoint('after', u.index);
       } catch (err) {
         report(u, false, (err as Error).message);
-        return { done: i, error: (err as Error).message };
+        return { done: i, error: (err as Error).message, mayHaveActed: err instanceof StepFailed && err.mayHaveActed };
       }
       i++;
       continue;
@@ -316,9 +321,11 @@ async function executeLocked(plan: RepairPlan, opts: ExecutePlanOptions, ledger:
   outcome.failed = outcome.steps.find(s => !s.ok);
   outcome.cancelled = res.cancelled;
   outcome.interrupted = res.interrupted;
-  // The steps that did not complete never changed anything (a failed step reports its own failure).
-  forgetIntent(plan.steps.filter(s => !completed.includes(s)));
-  await rollback(completed, opts, ctx, outcome, progress);
+  // The steps that did not complete never changed anything — except a command cut short (killed by a
+  // signal, timed out): it is undone with the rest, and its fact stays if that undo fails.
+  const suspect = res.mayHaveActed && plan.steps[res.done] ? [plan.steps[res.done]] : [];
+  forgetIntent(plan.steps.filter(s => !completed.includes(s) && !suspect.includes(s)));
+  await rollback([...completed, ...suspect], opts, ctx, outcome, progress);
   outcome.completed = completed.filter(s => !outcome.rolledBack.includes(s.id)).map(s => s.id);
   const changedCompleted = completed.filter(s => s.action.type !== 'manual');
   const clean = outcome.notUndone.length === 0;
