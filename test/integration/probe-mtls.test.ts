@@ -123,12 +123,15 @@ describe('probe: client certificates (mTLS)', function () {
         assert.match(v.problems[0].message, /HTTP 403/);
       });
 
-      it('a server that asks but does not require: no problem, and the healthy path is not held up', async () => {
+      it('a server that asks, does not require at the TLS level, and answers 403 without one: client-cert-required naming the status (issue 10: the seeds\' case)', async () => {
         const s = await start();
         const t0 = performance.now();
         const { v, r } = await probe(s.port);
         assert.equal(r.clientCertificateRequested, true);
-        assert.deepEqual(codes(v), []);
+        assert.equal(r.httpStatus, 403);
+        assert.deepEqual(codes(v), ['client-cert-required']);
+        assert.match(v.problems[0].message, /HTTP 403/);
+        assert.deepEqual(v.accepts, { system: true, node: true }, 'TLS completes for every client; the application refuses');
         assert.ok(performance.now() - t0 < 1000);
       });
     });

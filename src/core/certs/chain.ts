@@ -114,23 +114,19 @@ export function buildPath(
   return visit([leaf], []) ?? best ?? { trusted: false, end: 'issuer-not-found', path: [leaf], fromPool: [] };
 }
 
-/** Why the chain a server sent is not enough, when a trusted path exists with help. */
+/**
+ * Why the chain a server sent is not enough, when a trusted path exists with help — only evidence that
+ * was actually found (never a guess from names: an unknown root may share an organisation with a trusted one).
+ */
 export type IncompleteChainEvidence =
   /** A later certificate the server sent chains to an anchor, but the one in between is missing. */
   | { kind: 'gap'; missingIssuer: string; trustedFrom: ParsedCertificate }
   /** The missing intermediate is known locally (system bundle / NSS) and completes a trusted path. */
-  | { kind: 'pool'; missing: ParsedCertificate[] }
-  /** Probable: the missing issuer belongs to the same organisation as a locally added anchor. */
-  | { kind: 'organisation'; missingIssuer: string; anchor: ParsedCertificate };
+  | { kind: 'pool'; missing: ParsedCertificate[] };
 
-/**
- * The server's chain failed against `anchors` with 'issuer-not-found': is it because an intermediate
- * was not sent? `isPublicRoot` excludes the bundled public roots from the organisation heuristic (a
- * public CA's name says nothing about a private test CA).
- */
+/** The server's chain failed against `anchors` with 'issuer-not-found': is it because an intermediate was not sent? */
 export function findIncompleteChain(
-  failed: PathResult, sent: readonly ParsedCertificate[], anchors: AnchorSet,
-  pool: readonly ParsedCertificate[], isPublicRoot: (c: ParsedCertificate) => boolean,
+  failed: PathResult, sent: readonly ParsedCertificate[], anchors: AnchorSet, pool: readonly ParsedCertificate[],
 ): IncompleteChainEvidence | undefined {
   if (failed.trusted || failed.end !== 'issuer-not-found') return undefined;
   const last = failed.path[failed.path.length - 1];
@@ -141,12 +137,5 @@ export function findIncompleteChain(
   }
   const withPool = buildPath(failed.path[0], sent, anchors, pool);
   if (withPool.trusted && withPool.fromPool.length > 0) return { kind: 'pool', missing: withPool.fromPool };
-
-  const org = (attrs: { type: string; value: string }[]) => attrs.filter(a => a.type === 'O').map(a => a.value).join('|');
-  const cn = (attrs: { type: string; value: string }[]) => attrs.filter(a => a.type === 'CN').map(a => a.value).join('|');
-  const missingOrg = org(last.issuerAttributes);
-  if (!missingOrg) return undefined;
-  const anchor = anchors.certificates.find(a => !isPublicRoot(a)
-    && org(a.subjectAttributes) === missingOrg && cn(a.subjectAttributes) !== cn(last.issuerAttributes));
-  return anchor ? { kind: 'organisation', missingIssuer: last.summary.issuer, anchor } : undefined;
+  return undefined;
 }

@@ -229,6 +229,11 @@ export interface ParsedCertificate {
   issuerAttributes: NameAttribute[];
   /** The NameConstraints extension's permitted DNS names and IP ranges (`127.0.0.0/8`), when it has one. */
   nameConstraints?: { critical: boolean; permitted: string[] };
+  /**
+   * Extensions present but not valid DER (e.g. a subjectAltName whose lengths do not add up): clients
+   * refuse such a certificate, so it is reported rather than read as "no such extension".
+   */
+  malformedExtensions?: string[];
 }
 
 interface MemoEntry { parsed: ParsedCertificate; signatureChecked: boolean }
@@ -284,16 +289,26 @@ export function inspectCertificate(der: Buffer, options: InspectOptions = {}): P
   const eku: string[] = [];
   let devCertVersion: number | undefined;
   let nameConstraints: ParsedCertificate['nameConstraints'];
+  const malformedExtensions: string[] = [];
   if (extensionsT) {
     for (const ext of children(der, children(der, extensionsT)[0])) {
       const parts = children(der, ext);
       const oid = decodeOid(value(der, parts[0]));
       const octets = value(der, parts[parts.length - 1]);
       if (oid === '2.5.29.17') {
-        for (const gn of children(octets, readTlv(octets, 0))) {
-          if (gn.cls !== 2) continue;
-          if (gn.tag === 2) dnsNames.push(value(octets, gn).toString('latin1'));
-          if (gn.tag === 7) ipAddresses.push(ipFromBytes(value(octets, gn)));
+        try {
+          const outer = readTlv(octets, 0);
+          if (outer.end !== octets.length) throw new CertParseError('trailing bytes');
+          for (const gn of children(octets, outer)) {
+            if (gn.cls !== 2) continue;
+            if (gn.tag === 2) dnsNames.push(value(octets, gn).toString('latin1'));
+            if (gn.tag === 7) ipAddresses.push(ipFromBytes(value(octets, gn)));
+          }
+        } catch (err) {
+          if (!(err instanceof CertParseError)) throw err;
+          dnsNames.length = 0;
+          ipAddresses.length = 0;
+          malformedExtensions.push('subjectAltName');
         }
       } else if (oid === '2.5.29.14') {
         subjectKeyId = value(octets, readTlv(octets, 0));
@@ -349,6 +364,7 @@ export function inspectCertificate(der: Buffer, options: InspectOptions = {}): P
   const parsed: ParsedCertificate = {
     der, x509, summary, subjectDer, issuerDer, spki: whole(der, spkiT), notBefore, notAfter, dnsNames, ipAddresses,
     subjectAttributes, issuerAttributes, ...(nameConstraints ? { nameConstraints } : {}),
+    ...(malformedExtensions.length ? { malformedExtensions } : {}),
   };
   if (memo.size >= MEMO_LIMIT) memo.clear();
   memo.set(sha256, { parsed, signatureChecked: verify });

@@ -7,10 +7,11 @@ import { type AnchorSet, buildPath, findIncompleteChain, inspectCertificate, isW
 import type { ConsumerAnchors } from '../trust';
 import { diagnoseClientCertificate } from './clientCertificateFindings';
 import type { HandshakeResult, LoadedClientCertificate, TransportFailure } from '../probe';
-import { clientCertificateMessages, consumerList, phrases, problemMessages as P, type Consumer } from './messages';
-import { matchHostName } from './names';
+import { clientCertificateMessages, clientNames, consumerList, phrases, problemMessages as P, type Consumer } from './messages';
+import { canonicalIp, dnsNameMatches, matchHostName } from './names';
 import { type Problem, settleFixes } from './problems';
 import type { EndpointVerdict } from './types';
+import { type ClientId, type ClientPolicies, clientPolicies, PROTOCOL_VERSIONS } from './clientPolicy';
 import { DEFAULT_EXPIRING_SOON_DAYS } from './defaults';
 
 export interface JudgeContext {
@@ -26,6 +27,14 @@ export interface JudgeContext {
   platform?: NodeJS.Platform;
   /** The client certificate that was presented, for its diagnosis. */
   clientCertificate?: LoadedClientCertificate;
+  /** Each client's policy; default read from `env` (default process.env) and the platform. */
+  policies?: ClientPolicies;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The clients a verdict speaks for: the browsers only where their trust is known (an NSS database on Linux). */
+function evaluatedClients(ctx: JudgeContext, platform: NodeJS.Platform): ClientId[] {
+  return platform === 'linux' && !ctx.anchors.nss ? ['system', 'node'] : ['system', 'node', 'browsers'];
 }
 
 const DAY_MS = 86_400_000;
@@ -36,8 +45,9 @@ export function endpointUrl(host: string, port: number): string {
   return `https://${bare.includes(':') ? `[${bare}]` : bare}:${port}`;
 }
 
-function transportProblem(f: TransportFailure, r: HandshakeResult, timeoutHint: number, reasons: string[], label: string): Problem {
+function transportProblem(f: TransportFailure, r: HandshakeResult, timeoutHint: number, reasons: string[], label: string, clients: ClientId[], platform: NodeJS.Platform): Problem {
   switch (f.kind) {
+    case 'oversized': return P.oversizedChain(f.detail, clientNames(clients, platform));
     case 'not-listening': return P.notListening(r.host, r.port, f.detail);
     case 'not-tls': return P.notTls(r.host, r.port, f.detail);
     case 'reset': return P.reset(r.host, r.port, f.detail);
@@ -53,6 +63,9 @@ const ORDER: Record<string, number> = { error: 0, warning: 1, info: 2 };
 export function judge(result: HandshakeResult, ctx: JudgeContext): EndpointVerdict {
   const now = ctx.now ?? new Date();
   const platform = ctx.platform ?? process.platform;
+  const clients = evaluatedClients(ctx, platform);
+  const policies = ctx.policies ?? clientPolicies(ctx.env, platform);
+  const applicationLevel = new Set<Problem>();
   const verdict: EndpointVerdict = {
     url: ctx.url ?? endpointUrl(result.host, result.port),
     host: result.host,
@@ -81,27 +94,39 @@ export function judge(result: HandshakeResult, ctx: JudgeContext): EndpointVerdi
   }
   if (result.failure) {
     const timeout = result.failure.kind === 'timeout' ? Math.round(result.handshakeMs) : 0;
-    verdict.problems.push(transportProblem(result.failure, result, timeout, reasons, ctx.clientCertificate?.label ?? ''));
+    verdict.problems.push({ ...transportProblem(result.failure, result, timeout, reasons, ctx.clientCertificate?.label ?? '', clients, platform), affects: clients });
   } else if (result.clientCertificateRequested && !ctx.clientCertificate && (result.httpStatus === 401 || result.httpStatus === 403)) {
-    verdict.problems.push(P.clientCertRequiredByApplication(result.httpStatus, result.acceptableIssuers));
+    // Every client completes TLS (so each still `accepts`), then gets the refusal.
+    const p = { ...P.clientCertRequiredByApplication(result.httpStatus, result.acceptableIssuers), affects: clients };
+    applicationLevel.add(p);
+    verdict.problems.push(p);
   } else if (result.clientCertificateRequested && !ctx.clientCertificate) {
-    notes.push('The server asks for a client certificate but does not require one at the TLS level; the application may still refuse requests without one.');
+    notes.push(result.httpStatus !== undefined
+      ? `The server asks for a client certificate, optional: without one it answered HTTP ${result.httpStatus}.`
+      : 'The server asks for a client certificate but does not require one at the TLS level; the application may still refuse requests without one.');
   }
   if (result.httpStatus !== undefined && ctx.clientCertificate) notes.push(clientCertificateMessages.http(result.httpStatus));
   if (result.httpError) notes.push(`HTTP request: ${result.httpError}`);
 
   const parsed: ParsedCertificate[] = [];
+  let unreadable = false;
   for (const der of result.chain) {
     try { parsed.push(inspectCertificate(der)); } catch (err) {
+      unreadable = true;
       notes.push(`The server sent a certificate that could not be read (${(err as Error).message}).`);
     }
   }
+  if (!result.failure) judgeConnection(verdict, result, policies, clients, platform);
+  if (unreadable && !result.failure) verdict.problems.push({ ...P.malformedCertificate('certificate', 'DER encoding'), affects: clients });
   if (parsed.length > 0) {
     const [leaf, ...rest] = parsed;
     verdict.certificate = leaf.summary;
     if (rest.length) verdict.chain = rest.map(c => c.summary);
-    judgeCertificates(verdict, leaf, rest, result.servername, ctx, now, platform);
+    judgeCertificates(verdict, leaf, rest, result.servername, ctx, now, platform, policies, clients);
   }
+  for (const p of verdict.problems) p.affects ??= [];
+  const refusedBy = new Set(verdict.problems.filter(p => !applicationLevel.has(p)).flatMap(p => p.affects!));
+  verdict.accepts = { system: !refusedBy.has('system'), node: !refusedBy.has('node'), ...(clients.includes('browsers') ? { browsers: !refusedBy.has('browsers') } : {}) };
   if (notes.length) verdict.notes = notes;
   verdict.problems.sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
   settleFixes(verdict.problems, verdict.certificate?.isCa === true);
@@ -109,9 +134,29 @@ export function judge(result: HandshakeResult, ctx: JudgeContext): EndpointVerdi
   return verdict;
 }
 
+/** Protocol and key exchange, per client: what the handshake negotiated against each client's minimums. */
+function judgeConnection(verdict: EndpointVerdict, r: HandshakeResult, policies: ClientPolicies, clients: ClientId[], platform: NodeJS.Platform): void {
+  const version = r.protocol ? PROTOCOL_VERSIONS[r.protocol] : undefined;
+  const split = (refuses: (c: ClientId) => boolean) => ({ refusing: clients.filter(refuses), accepting: clients.filter(c => !refuses(c)) });
+  if (version !== undefined) {
+    // The probe offers every version up to TLS 1.3: the server chose its highest.
+    const { refusing } = split(c => version < policies[c].minProtocol);
+    if (refusing.length) verdict.problems.push({ ...P.legacyProtocol(r.protocol!, clientNames(refusing, platform)), affects: refusing });
+  }
+  const dhe = /(^|_)DHE_|^DHE-|^EDH-/.test(r.cipher ?? '') || r.keyExchange?.type === 'DH';
+  if (dhe && version !== undefined && version < 0x0304) {
+    const bits = r.keyExchange?.bits;
+    const { refusing, accepting } = split(c => policies[c].minDhBits === 0 || (bits !== undefined && bits < policies[c].minDhBits));
+    if (refusing.length) {
+      const what = `only DHE key exchange (${r.cipher}${bits ? `, a ${bits}-bit DH group` : ''})`;
+      verdict.problems.push({ ...P.weakKeyExchange(what, clientNames(refusing, platform), clientNames(accepting, platform)), affects: refusing });
+    }
+  }
+}
+
 function judgeCertificates(
   verdict: EndpointVerdict, leaf: ParsedCertificate, sent: ParsedCertificate[], servername: string,
-  ctx: JudgeContext, now: Date, platform: NodeJS.Platform,
+  ctx: JudgeContext, now: Date, platform: NodeJS.Platform, policies: ClientPolicies, clients: ClientId[],
 ): void {
   const { anchors } = ctx;
   const problems = verdict.problems;
@@ -126,59 +171,77 @@ function judgeCertificates(
 
   const consumers = Object.keys(paths) as Consumer[];
   const failing = consumerList(consumers.filter(c => !paths[c]!.trusted), platform);
+  const trustOf = (c: ClientId) => c === 'browsers' ? (paths.nss ?? paths.system)!.trusted : paths[c]!.trusted;
+  const untrusting = clients.filter(c => !trustOf(c));
+  const all = clients;
+  const push = (p: Problem, affects: ClientId[]) => { problems.push({ ...p, affects }); };
   const trustedBy = consumerList(consumers.filter(c => paths[c]!.trusted), platform);
   const system = paths.system!;
 
-  // -- trust ----------------------------------------------------------------------------------
-  if (!system.trusted) {
-    const evidence = findIncompleteChain(system, sent, anchors.system, anchors.knownIntermediates, anchors.isPublicRoot);
+  // -- trust (not for a certificate clients cannot parse: that is its one problem) ------------------
+  const unreadableLeaf = (leaf.malformedExtensions?.length ?? 0) > 0;
+  if (unreadableLeaf) { /* malformed-certificate below */ } else if (!system.trusted) {
+    const evidence = findIncompleteChain(system, sent, anchors.system, anchors.knownIntermediates);
     if (leaf.summary.selfSigned) {
-      problems.push(P.selfSigned(leaf.summary.subject, failing, trustedBy));
+      push(P.selfSigned(leaf.summary.subject, failing, trustedBy), untrusting);
     } else if (evidence) {
-      const last = system.path[system.path.length - 1];
-      const missing = evidence.kind === 'pool' ? evidence.missing.map(c => c.summary.subject).join(', ') : last.summary.issuer;
+      const missing = evidence.kind === 'pool' ? evidence.missing.map(c => c.summary.subject).join(', ') : evidence.missingIssuer;
       const why = evidence.kind === 'gap' ? phrases.incompleteGap(evidence.trustedFrom.summary.subject)
-        : evidence.kind === 'pool' ? phrases.incompletePool('the system store or the NSS database')
-          : phrases.incompleteOrganisation(evidence.anchor.summary.subject);
-      problems.push(P.incompleteChain(missing, sent.length + 1, why, failing, evidence.kind === 'organisation', false));
+        : phrases.incompletePool('the system store or the NSS database');
+      push(P.incompleteChain(missing, sent.length + 1, why, failing, false), untrusting);
     } else {
       const root = system.end === 'untrusted-root' ? system.path[system.path.length - 1].summary.subject
         : system.path[system.path.length - 1].summary.issuer;
-      problems.push(P.unknownIssuer(root, failing, trustedBy, system.end === 'untrusted-root'));
+      push(P.unknownIssuer(root, failing, trustedBy, system.end === 'untrusted-root'), untrusting);
     }
   } else {
     if (system.fromPool.length > 0) {
-      problems.push(P.incompleteChain(system.fromPool.map(c => c.summary.subject).join(', '), sent.length + 1,
-        phrases.incompletePool('the system store'), failing, false, true));
+      // Works here only: OpenSSL completes the chain from the local store; Node (which does not read it) fails.
+      push(P.incompleteChain(system.fromPool.map(c => c.summary.subject).join(', '), sent.length + 1,
+        phrases.incompletePool('the system store'), failing, true), untrusting);
     }
-    if (!paths.node!.trusted) problems.push(P.untrustedByNode());
-    if (nssFailing.length) problems.push(P.untrustedByBrowsers(nssFailing.map(p => p.db.label)));
+    if (!paths.node!.trusted) push(P.untrustedByNode(), ['node']);
+    if (nssFailing.length) push(P.untrustedByBrowsers(nssFailing.map(p => p.db.label)), clients.includes('browsers') ? ['browsers'] : []);
   }
 
   // -- dates: the leaf, and intermediates the server sent --------------------------------------
   const dated = [leaf, ...sent.filter(c => !c.summary.selfSigned)];
   const expired = dated.find(c => c.notAfter.getTime() < now.getTime());
   if (expired) {
-    problems.push(P.expired(expired.summary.notAfter, Math.max(1, Math.floor((now.getTime() - expired.notAfter.getTime()) / DAY_MS)), which(expired, leaf)));
+    push(P.expired(expired.summary.notAfter, Math.max(1, Math.floor((now.getTime() - expired.notAfter.getTime()) / DAY_MS)), which(expired, leaf)), all);
   }
   const early = dated.find(c => c.notBefore.getTime() > now.getTime());
-  if (early) problems.push(P.notYetValid(early.summary.notBefore, which(early, leaf)));
+  if (early) push(P.notYetValid(early.summary.notBefore, which(early, leaf)), all);
   const soonDays = ctx.expiringSoonDays ?? DEFAULT_EXPIRING_SOON_DAYS;
   const left = leaf.notAfter.getTime() - now.getTime();
-  if (!expired && left >= 0 && left < soonDays * DAY_MS) problems.push(P.expiringSoon(leaf.summary.notAfter, Math.floor(left / DAY_MS)));
+  if (!expired && left >= 0 && left < soonDays * DAY_MS) push(P.expiringSoon(leaf.summary.notAfter, Math.floor(left / DAY_MS)), []);
 
-  // -- name -----------------------------------------------------------------------------------
+  // -- encoding: an extension clients cannot parse makes them refuse the certificate ----------------
+  const malformed = [leaf, ...sent].find(c => c.malformedExtensions?.length);
+  if (malformed) push(P.malformedCertificate(which(malformed, leaf), malformed.malformedExtensions!.join(', ')), all);
+
+  // -- name: browsers read only the SAN; the others fall back to the CN when there is no DNS SAN ------
   const cns = leaf.subjectAttributes.filter(a => a.type === 'CN').map(a => a.value);
   const match = matchHostName(servername, leaf, cns);
-  if (!match.matches) problems.push(P.nameMismatch(servername, leaf.summary.san, match.onlyInCommonName, cns[0]));
+  if (!match.matches && !leaf.malformedExtensions?.includes('subjectAltName')) {
+    const byCn = leaf.dnsNames.length === 0 && canonicalIp(servername) === undefined && cns.some(cn => dnsNameMatches(cn, servername));
+    const refusing = clients.filter(c => !(byCn && policies[c].cnFallback));
+    const accepting = clients.filter(c => !refusing.includes(c));
+    if (byCn) push(P.nameOnlyInCommonName(servername, cns.find(cn => dnsNameMatches(cn, servername))!, clientNames(refusing, platform), clientNames(accepting, platform)), refusing);
+    else push(P.nameMismatch(servername, leaf.summary.san, match.onlyInCommonName, cns[0]), all);
+  }
 
   // -- algorithms: the leaf and intermediates; a self-signed root's own signature is never checked ---
   const checked = [leaf, ...sent.filter(c => !c.summary.selfSigned)];
   for (const path of Object.values(paths)) for (const c of path!.path) if (!c.summary.selfSigned && !checked.includes(c)) checked.push(c);
   const weakSig = checked.find(c => isWeakSignatureAlgorithm(c.summary.signatureAlgorithm));
-  if (weakSig) problems.push(P.weakSignature(which(weakSig, leaf), weakSig.summary.signatureAlgorithm));
+  if (weakSig) push(P.weakSignature(which(weakSig, leaf), weakSig.summary.signatureAlgorithm), all);
   const weakKey = checked.find(c => /^rsa/.test(c.summary.keyType) && (c.summary.keySize ?? MIN_RSA_BITS) < MIN_RSA_BITS);
-  if (weakKey) problems.push(P.weakKey(which(weakKey, leaf), weakKey.summary.keySize!));
+  if (weakKey) {
+    const bits = weakKey.summary.keySize!;
+    const refusing = clients.filter(c => bits < policies[c].minRsaBits);
+    push(P.weakKey(which(weakKey, leaf), bits, clientNames(refusing, platform), clientNames(clients.filter(c => !refusing.includes(c)), platform)), refusing);
+  }
 }
 
 function which(c: ParsedCertificate, leaf: ParsedCertificate): string {

@@ -2,6 +2,7 @@
  * Every sentence the probe says to a user, in one place. A message says what the user will see (the
  * browser's error name, what .NET or Node throw) and why; the fix ids say what would repair it.
  */
+import type { ClientId } from './clientPolicy';
 import type { FixId, Problem, ProblemCode, Severity } from './problems';
 
 export type Consumer = 'system' | 'node' | 'nss';
@@ -17,6 +18,28 @@ const CONSUMER_NAMES: Record<Consumer, (platform: NodeJS.Platform) => string> = 
 export function consumerList(consumers: Consumer[], platform: NodeJS.Platform): string {
   const names = consumers.map(c => CONSUMER_NAMES[c](platform));
   return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/** Who a client id stands for, in a sentence about acceptance. */
+const CLIENT_NAMES: Record<ClientId, (platform: NodeJS.Platform) => string> = {
+  system: p => p === 'win32' ? 'Windows clients (.NET, Schannel)' : p === 'darwin' ? 'macOS clients (Safari, curl, .NET)' : 'curl and OpenSSL clients (.NET on Linux)',
+  node: () => 'Node.js',
+  browsers: () => 'the browsers',
+};
+
+export function clientNames(clients: readonly ClientId[], platform: NodeJS.Platform = process.platform): string {
+  const names = clients.map(c => CLIENT_NAMES[c](platform));
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/** Acceptance first, in one line: "the browsers and Node.js will refuse; curl and OpenSSL clients accept". */
+export function acceptanceSummary(accepts: Partial<Record<ClientId, boolean>>, platform: NodeJS.Platform = process.platform): string {
+  const ids = (Object.keys(accepts) as ClientId[]).filter(c => accepts[c] !== undefined);
+  const refuse = ids.filter(c => !accepts[c]);
+  const accept = ids.filter(c => accepts[c]);
+  if (refuse.length === 0) return `${clientNames(accept, platform)} accept it`;
+  if (accept.length === 0) return `${clientNames(refuse, platform)} will refuse`;
+  return `${clientNames(refuse, platform)} will refuse; ${clientNames(accept, platform)} accept${accept.length === 1 && accept[0] !== 'browsers' ? 's' : ''}`;
 }
 
 const AUTHORITY_INVALID = "browsers show NET::ERR_CERT_AUTHORITY_INVALID; .NET HttpClient throws 'The SSL connection could not be established'; server-to-server calls (token validation against a local identity server) fail with 401";
@@ -41,13 +64,14 @@ export const problemMessages = {
       ? `chains to the root ${issuer}, which ${failing} do not trust`
       : `was issued by ${issuer}, which is not known to ${failing}`;
     return problem('unknown-issuer', 'error',
-      `The certificate ${why}: ${AUTHORITY_INVALID}; Node clients fail with ${endsAtUntrustedRoot ? 'SELF_SIGNED_CERT_IN_CHAIN' : 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'}.`
+      `The certificate ${why}: ${AUTHORITY_INVALID}; Node clients fail with ${endsAtUntrustedRoot ? 'SELF_SIGNED_CERT_IN_CHAIN' : 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'}.`
+      + (endsAtUntrustedRoot ? '' : ` ${issuer} may be an intermediate the server should also send: if it is, configure the server with the full chain; otherwise trust its root.`)
       + (trustedBy ? ` It is trusted by ${trustedBy}.` : ''),
       ['trust', 'regenerate']);
   },
 
-  incompleteChain(missing: string, sentCount: number, evidence: string, failing: string, probable: boolean, worksHereOnly: boolean): Problem {
-    const head = `The server sends ${plural(sentCount, 'certificate')} but not the intermediate ${missing}${probable ? ' (probably: ' : ' ('}${evidence}).`;
+  incompleteChain(missing: string, sentCount: number, evidence: string, failing: string, worksHereOnly: boolean): Problem {
+    const head = `The server sends ${plural(sentCount, 'certificate')} but not the intermediate ${missing} (${evidence}).`;
     const effect = worksHereOnly
       ? ` It works on this machine only because the intermediate is installed locally; other machines, containers and Node clients fail with UNABLE_TO_VERIFY_LEAF_SIGNATURE and browsers elsewhere show NET::ERR_CERT_AUTHORITY_INVALID.`
       : ` Clients that do not already hold it fail (${failing}): browsers show NET::ERR_CERT_AUTHORITY_INVALID, Node fails with UNABLE_TO_VERIFY_LEAF_SIGNATURE, .NET HttpClient throws 'The SSL connection could not be established'.`;
@@ -73,6 +97,14 @@ export const problemMessages = {
       ['regenerate', 'bind']);
   },
 
+  /** The name is only in the CN and the certificate has no DNS SAN: clients that fall back to the CN accept. */
+  nameOnlyInCommonName(host: string, cn: string, refusing: string, accepting: string): Problem {
+    return problem('name-mismatch', 'error',
+      `The name ${host} is only in the certificate's subject CN (CN=${cn}) and it has no DNS subjectAltName: ${refusing} refuse it (browsers show NET::ERR_CERT_COMMON_NAME_INVALID)`
+      + (accepting ? `; ${accepting} fall back to the CN and accept it` : '') + `. List the name as a subjectAltName (DNS:${host}).`,
+      ['regenerate', 'bind']);
+  },
+
   nameMismatch(host: string, sans: string[], onlyInCn: boolean, cn: string | undefined): Problem {
     const what = sans.length === 0
       ? onlyInCn
@@ -90,10 +122,37 @@ export const problemMessages = {
       ['regenerate']);
   },
 
-  weakKey(which: string, bits: number): Problem {
-    return problem('weak-key', 'error',
-      `The ${which} has a ${bits}-bit RSA key; browsers and OpenSSL 3 require at least 2048 bits: Chrome shows NET::ERR_CERT_WEAK_KEY, Node and curl fail with "ee key too small".`,
+  weakKey(which: string, bits: number, refusing: string, accepting: string): Problem {
+    return problem('weak-key', refusing ? 'error' : 'warning',
+      `The ${which} has a ${bits}-bit RSA key`
+      + (refusing ? `: ${refusing} refuse it (this machine's OpenSSL requires more bits: "EE certificate key too weak")` : '; every client checked still accepts it')
+      + (accepting && refusing ? `; ${accepting} accept it` : '') + '. Use at least 2048 bits.',
       ['regenerate']);
+  },
+
+  legacyProtocol(protocol: string, refusing: string): Problem {
+    return problem('legacy-protocol', 'error',
+      `The server speaks only ${protocol}, older than TLS 1.2: ${refusing} refuse to connect (browsers show ERR_SSL_VERSION_OR_CIPHER_MISMATCH, Node fails with EPROTO, curl with "unsupported protocol" or "legacy sigalg disallowed"). Enable TLS 1.2 or 1.3 in the server's configuration.`,
+      []);
+  },
+
+  weakKeyExchange(what: string, refusing: string, accepting: string): Problem {
+    return problem('weak-key-exchange', 'error',
+      `The server offers ${what}: ${refusing} refuse it (browsers show ERR_SSL_VERSION_OR_CIPHER_MISMATCH, OpenSSL "dh key too small")`
+      + (accepting ? `; ${accepting} connect` : '') + '. Enable ECDHE cipher suites (or TLS 1.3) in the server\'s configuration, and DH groups of at least 2048 bits if DHE stays.',
+      []);
+  },
+
+  malformedCertificate(which: string, extension: string): Problem {
+    return problem('malformed-certificate', 'error',
+      `The ${which}'s ${extension} extension is not valid DER: every client refuses it (browsers show NET::ERR_CERT_COMMON_NAME_INVALID or ERR_CERT_INVALID, curl and Node report a name mismatch). Regenerate the certificate.`,
+      ['regenerate', 'bind']);
+  },
+
+  oversizedChain(detail: string, refusing: string): Problem {
+    return problem('oversized-chain', 'error',
+      `The server's certificate chain is too large for the clients: ${refusing} refuse it (${detail}; curl and Node fail with "excessive message size", Chromium with ERR_SSL_PROTOCOL_ERROR). This is the clients' limit, not the server aborting: send fewer certificates, or a certificate with fewer names.`,
+      ['regenerate', 'bind']);
   },
 
   clientCertRequired(acceptable: string[] | undefined): Problem {
@@ -169,7 +228,6 @@ export const problemMessages = {
 export const phrases = {
   incompleteGap: (sent: string) => `the server does send ${sent}, which chains to a trusted root`,
   incompletePool: (where: string) => `the missing intermediate is known locally (${where}) and completes a path to a trusted root`,
-  incompleteOrganisation: (anchor: string) => `its issuer belongs to the same organisation as the locally trusted root ${anchor}`,
 };
 
 export const clientCertificateMessages = {

@@ -1,3 +1,5 @@
+import type { ClientId } from './clientPolicy';
+
 /**
  * The one place for problem codes, fix ids and the words a user reads. Codes are a public contract
  * (CLI JSON, diagnostics, README): never rename one.
@@ -6,6 +8,7 @@ export const PROBLEM_CODES = [
   'self-signed', 'unknown-issuer', 'incomplete-chain', 'expired', 'not-yet-valid', 'expiring-soon',
   'name-mismatch', 'weak-signature', 'weak-key', 'client-cert-required', 'client-cert-rejected',
   'not-listening', 'not-tls', 'reset', 'timeout', 'untrusted-by-node', 'untrusted-by-browsers',
+  'legacy-protocol', 'weak-key-exchange', 'malformed-certificate', 'oversized-chain',
 ] as const;
 export type ProblemCode = typeof PROBLEM_CODES[number];
 
@@ -21,13 +24,15 @@ export interface Problem {
   /** What the user will see and why, in their words. */
   message: string;
   fixes: FixId[];
+  /** The clients that fail because of it (set by judge): 'system' (OpenSSL/curl, the OS), 'node', 'browsers'. */
+  affects?: ClientId[];
 }
 
 /**
  * Problems of the certificate itself: trusting it fixes none of them; a new certificate, bound where it
  * is served, does. (A served leaf that is a CA counts too: judge.ts passes that in.)
  */
-export const UNSOUND_CERTIFICATE_CODES: readonly ProblemCode[] = ['expired', 'not-yet-valid', 'name-mismatch', 'weak-signature', 'weak-key'];
+export const UNSOUND_CERTIFICATE_CODES: readonly ProblemCode[] = ['expired', 'not-yet-valid', 'name-mismatch', 'weak-signature', 'weak-key', 'malformed-certificate', 'oversized-chain'];
 
 const unsound = (problems: readonly Pick<Problem, 'code'>[]) => problems.some(p => UNSOUND_CERTIFICATE_CODES.includes(p.code));
 

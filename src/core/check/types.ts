@@ -14,8 +14,14 @@ export interface EndpointVerdict {
   host: string;
   port: number;
   source: { file: string; line: number } | null;
+  /** The chain reaches the system store's anchors (the chain only: not the date, name or protocol). */
   trusted: boolean;
   trust: TrustByConsumer;
+  /**
+   * Will each client complete the TLS connection and accept the certificate for this name and date?
+   * `browsers` where evaluated (an NSS database on Linux; always on Windows and macOS).
+   */
+  accepts?: { system: boolean; node: boolean; browsers?: boolean };
   problems: Problem[];
   certificate: CertificateSummary | null;
   handshakeMs: number;

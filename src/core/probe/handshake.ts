@@ -125,7 +125,9 @@ class HandshakeSession {
   private resolve!: (r: HandshakeResult) => void;
   private base!: HandshakeResult;
   private finished = false;
-  private negotiated?: { protocol?: string; cipher?: string; alpn?: string };
+  private negotiated?: Pick<HandshakeResult, 'protocol' | 'cipher' | 'alpn' | 'keyExchange'>;
+  /** An HTTP request went out on this connection (requestPath, or an optional client-certificate request). */
+  private requestSent = false;
 
   constructor(
     private readonly opts: ProbeOptions, private readonly servername: string, private readonly started: number,
@@ -199,13 +201,20 @@ class HandshakeSession {
     // Read now: Node 20 crashes (SSL_get_version on a freed SSL) if asked once the socket has closed.
     const s = this.tlsSocket;
     const cipher = s.getCipher();
+    const kx = s.getEphemeralKeyInfo() as { type?: string; size?: number } | null;
     this.negotiated = {
       ...(s.getProtocol() ? { protocol: s.getProtocol()! } : {}),
       ...(cipher ? { cipher: cipher.standardName ?? cipher.name } : {}),
       ...(typeof s.alpnProtocol === 'string' ? { alpn: s.alpnProtocol } : {}),
+      ...(kx?.type ? { keyExchange: { type: kx.type, ...(kx.size ? { bits: kx.size } : {}) } } : {}),
     };
     this.readServerFlight();
-    if (this.opts.requestPath !== undefined) { this.sendRequest(); return; }
+    // A server that asked for a client certificate and still finished the handshake without one may
+    // refuse at the application level (401/403): one request over this connection says which. Servers
+    // that asked for nothing cost no extra round trip.
+    // (Not after ALPN chose h2: an HTTP/1.1 request would not be understood.)
+    const optionalAsked = this.requested === true && !this.client && this.negotiated.alpn !== 'h2';
+    if (this.opts.requestPath !== undefined || optionalAsked) { this.sendRequest(); return; }
     if (this.requested === false) { this.finish(); return; }
     // A client-certificate verdict may still come: TLS 1.3 sends it after our Finished, and servers that
     // check the certificate in application code close right after the handshake.
@@ -214,7 +223,7 @@ class HandshakeSession {
   }
 
   private checkClientCertWait(): void {
-    if (!this.secure || this.finished || this.opts.requestPath !== undefined || !this.sessionAt) return;
+    if (!this.secure || this.finished || this.requestSent || !this.sessionAt) return;
     // Requested-or-unknown: the ticket means the TLS layer accepted; give application code a moment to close.
     if (this.requested === undefined && !this.client) { this.finish(); return; }
     this.timer(AFTER_TICKET_MS, () => this.finish());
@@ -223,7 +232,7 @@ class HandshakeSession {
   private onAppData(d: Buffer): void {
     if (this.finished) return;
     this.appData = Buffer.concat([this.appData, d]).subarray(0, 4096);
-    if (this.opts.requestPath === undefined) { this.finish(); return; }
+    if (!this.requestSent) { this.finish(); return; }
     const head = this.appData.toString('latin1');
     const eol = head.indexOf('\r\n');
     if (eol === -1) return;
@@ -251,7 +260,7 @@ class HandshakeSession {
       this.finish({ kind: 'timeout', detail });
       return;
     }
-    this.finish(undefined, undefined, this.opts.requestPath !== undefined ? 'no HTTP response before the timeout' : undefined);
+    this.finish(undefined, undefined, this.requestSent ? 'no HTTP response before the timeout' : undefined);
   }
 
   // -- classification -------------------------------------------------------------------------
@@ -267,6 +276,7 @@ class HandshakeSession {
     if (r.notTls || /WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|UNKNOWN_PROTOCOL|HTTP_REQUEST|HTTPS_PROXY_REQUEST/.test(code)) {
       return { kind: 'not-tls', detail: this.describeNonTls() };
     }
+    if (/EXCESSIVE_MESSAGE_SIZE/.test(code)) return { kind: 'oversized', detail: phrases.oversized(r.received) };
     const alert = alertNumber(err) ?? r.alert?.description;
     const requested = r.certificateRequested || this.requested === true || alert === 116;
     if (alert !== undefined) {
@@ -320,6 +330,7 @@ class HandshakeSession {
       `GET ${path} HTTP/1.1`, `Host: ${hostHeader}:${this.opts.port}`, 'User-Agent: devcert-doctor', 'Accept: */*', 'Connection: close',
     ];
     if (this.opts.forwardClientCertHeader && this.client) lines.push(`X-ARR-ClientCert: ${presentedCertificateDer(this.client).toString('hex')}`);
+    this.requestSent = true;
     this.tlsSocket.write(`${lines.join('\r\n')}\r\n\r\n`);
   }
 

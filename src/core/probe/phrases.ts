@@ -11,6 +11,7 @@ export const transportPhrases = {
   alert: (name: string) => `TLS alert ${name}`,
   closedAfterHandshake: 'it closed the connection right after the handshake',
   resetAfterHandshake: 'it reset the connection right after the handshake',
+  oversized: (bytes: number) => `its handshake message (the certificate chain) is larger than the 100 KB OpenSSL reads; ${bytes} bytes had arrived`,
 };
 
 export const clientCertificateLoadMessages = {

@@ -24,7 +24,9 @@ export interface ProbeOptions {
 /** What went wrong at the transport level, before any certificate could be judged. */
 export type TransportFailureKind =
   | 'not-listening' | 'not-tls' | 'reset' | 'timeout'
-  | 'client-cert-required' | 'client-cert-rejected' | 'handshake-failed';
+  | 'client-cert-required' | 'client-cert-rejected' | 'handshake-failed'
+  /** The server's handshake message (its certificate chain) is larger than OpenSSL clients read (100 KB). */
+  | 'oversized';
 
 export interface TransportFailure {
   kind: TransportFailureKind;
@@ -42,6 +44,8 @@ export interface HandshakeResult {
   protocol?: string;
   cipher?: string;
   alpn?: string;
+  /** The ephemeral key exchange negotiated (Node's getEphemeralKeyInfo): `DH` with its group size, `ECDH`... */
+  keyExchange?: { type: string; bits?: number };
   handshakeMs: number;
   failure?: TransportFailure;
   /** The server sent a CertificateRequest (known for TLS 1.2; for 1.3 inferred from its alert). */
