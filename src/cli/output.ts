@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { displayText } from '../core/io';
 import type { DiscoveryWarning, DeclaredEndpoint } from '../core/endpoints';
-import type { EndpointVerdict } from '../core/check';
+import { acceptanceSummary, type EndpointVerdict } from '../core/check';
 
 export interface Style { red(s: string): string; green(s: string): string; yellow(s: string): string; dim(s: string): string; bold(s: string): string }
 
@@ -50,6 +50,8 @@ export function formatVerdicts(
   const out: string[] = [];
   for (const v of verdicts) {
     out.push(`${mark(v, st)}  ${st.bold(displayText(v.url))}  ${st.dim(sourceText(v, cwd))}`);
+    // Acceptance first: what each client will do, before how the chain anchors.
+    if (v.accepts) out.push(`        clients      ${acceptanceSummary(v.accepts)}`);
     const c = v.certificate;
     if (c) {
       const tags = [
@@ -62,7 +64,7 @@ export function formatVerdicts(
       out.push(`        valid        ${c.notBefore.slice(0, 10)} → ${c.notAfter.slice(0, 10)}   ${displayText(`${c.keyType.toUpperCase()}${c.keySize ? ` ${c.keySize}` : ''}, ${c.signatureAlgorithm}`)}`);
       out.push(`        thumbprint   SHA-1 ${c.sha1}`);
       const nss = v.trust.nss === undefined ? '' : `   browsers (NSS): ${yesNo(v.trust.nss, st)}`;
-      out.push(`        trusted by   system: ${yesNo(v.trust.system, st)}   Node.js: ${yesNo(v.trust.node, st)}${nss}`);
+      out.push(`        chain trusted system: ${yesNo(v.trust.system, st)}   Node.js: ${yesNo(v.trust.node, st)}${nss}`);
     }
     const tls = [v.protocol, v.cipher, v.alpn ? `ALPN ${v.alpn}` : ''].filter(Boolean).join(', ');
     if (tls) out.push(`        handshake    ${displayText(tls)} in ${v.handshakeMs} ms`);
