@@ -138,6 +138,7 @@ async function accepts(port: number): Promise<boolean> {
 export async function startKestrelApp(o: StartOptions): Promise<KestrelApp> {
   const dll = buildKestrelFixture();
   const port = o.port ?? await freePort();
+  fs.mkdirSync(o.home, { recursive: true });
   const cwd = o.cwd ?? fs.mkdtempSync(path.join(o.home, 'app-'));
   const url = `https://127.0.0.1:${port}`;
   const args = [dll, ...(o.urls === false ? [] : ['--urls', url])];

@@ -132,4 +132,110 @@ describe('real Kestrel and dotnet dev-certs (sandbox HOME)', function () {
       assert.equal(v.certificate?.sha256, sha256OfPem(own.cert));
     });
   });
+
+  describe('mTLS: a certificate from `client-cert create` against Kestrel', () => {
+    let client: { pfx: string; sha1: string };
+    let other: { pfx: string; sha1: string };
+    const PW = { CLIENT_PW: 'kestrel-fixture-pw' };
+
+    before(async function () {
+      if (!tmp) this.skip();
+      const create = async (cn: string) => {
+        const run = await runCli(['client-cert', 'create', '--cn', cn, '--out', path.join(tmp.dir, `${cn}.pfx`), '--password-env', 'CLIENT_PW', '--json'],
+          { PATH: process.env.PATH, HOME: tmp.dir, DEVCERT_DOCTOR_HOME: path.join(tmp.dir, 'devcert-config'), ...PW });
+        assert.equal(run.code, 0, run.stderr);
+        return JSON.parse(run.stdout) as { pfx: string; sha1: string };
+      };
+      client = await create('kestrel-client');
+      other = await create('another-client');
+    });
+
+    /** The app with the test server certificate (through Kestrel's own environment configuration) and the client PFX it expects. */
+    const start = (mode: 'require' | 'allow' | 'forward', tls?: 'Tls12' | 'Tls13') => apps.start({
+      mode, home: home(), env: {
+        Kestrel__Certificates__Default__Path: server.cert, Kestrel__Certificates__Default__KeyPath: server.key,
+        FIXTURE_CLIENT_PFX: client.pfx, FIXTURE_CLIENT_PFX_PASSWORD: PW.CLIENT_PW, ...(tls ? { FIXTURE_TLS: tls } : {}),
+      },
+    });
+    const withCert = (c: { pfx: string }) => ['--client-cert', c.pfx, '--client-cert-password-env', 'CLIENT_PW'];
+
+    it('.NET loads the PFX with its password (X509CertificateLoader, at start-up) and sees the same thumbprint', async () => {
+      const app = await start('allow');
+      assert.match(app.output(), new RegExp(`client PFX loaded: CN=kestrel-client thumbprint ${client.sha1} private key True`));
+    });
+
+    it('a PFX .NET cannot open (wrong password): the app says so and stops', async () => {
+      await assert.rejects(apps.start({
+        mode: 'allow', home: home(), env: { FIXTURE_CLIENT_PFX: client.pfx, FIXTURE_CLIENT_PFX_PASSWORD: 'wrong' },
+      }), /exited 3 before listening[\s\S]*cannot be loaded by \.NET/);
+    });
+
+    for (const tls of ['Tls12', 'Tls13'] as const) {
+      describe(`${tls === 'Tls12' ? 'TLS 1.2' : 'TLS 1.3'}`, () => {
+        it('RequireCertificate: accepted with the certificate (200); without one the tool reports client-cert-required', async () => {
+          const app = await start('require', tls);
+          const good = await check(app.port, tmp.dir, withCert(client), PW);
+          assert.equal(good.v.httpStatus, 200, good.stdout);
+          assert.equal(good.v.clientCertificate?.sent, true);
+          assert.equal(good.v.protocol, tls === 'Tls12' ? 'TLSv1.2' : 'TLSv1.3', 'the app pins the protocol');
+          assert.deepEqual(good.v.problems, []);
+          assert.equal(good.code, 0);
+
+          const none = await check(app.port, tmp.dir, ['--request-path', '/']);
+          console.log(`      Kestrel RequireCertificate, ${tls}, no client certificate: failure ${JSON.stringify(none.v.failure)}, `
+            + `protocol ${none.v.protocol}, problems ${none.v.problems.map(p => p.code).join(', ')}; raw: ${await rawWithoutCertificate(app.port, tls)}`);
+          assert.ok(none.v.problems.some(p => p.code === 'client-cert-required'), none.stdout);
+          assert.equal(none.code, 1);
+        });
+
+        it('AllowCertificate + thumbprint (the seed): 200 with it; 403 without (client-cert-required) or with another', async () => {
+          const app = await start('allow', tls);
+          const good = await check(app.port, tmp.dir, withCert(client), PW);
+          assert.equal(good.v.httpStatus, 200, good.stdout);
+          assert.equal(good.code, 0, good.stdout);
+
+          const none = await check(app.port, tmp.dir, ['--request-path', '/']);
+          assert.equal(none.v.httpStatus, 403, none.stdout);
+          assert.ok(none.v.problems.some(p => p.code === 'client-cert-required'), none.stdout);
+
+          const wrong = await check(app.port, tmp.dir, withCert(other), PW);
+          assert.equal(wrong.v.httpStatus, 403, wrong.stdout);
+          assert.equal(wrong.v.clientCertificate?.sent, true);
+          // As for every thumbprint server (mtlsCases 'forbidden'): TLS accepted it, the application said no.
+          assert.ok(!wrong.v.problems.some(p => p.code.startsWith('client-cert')), wrong.stdout);
+        });
+      });
+    }
+
+    it('UseCertificateForwarding (X-ARR-ClientCert, hex): 200 with --forward-client-cert, 403 without it', async () => {
+      const app = await start('forward');
+      const forwarded = await check(app.port, tmp.dir, [...withCert(client), '--forward-client-cert'], PW);
+      assert.equal(forwarded.v.httpStatus, 200, forwarded.stdout);
+      const plain = await check(app.port, tmp.dir, withCert(client), PW);
+      assert.equal(plain.v.httpStatus, 403, plain.stdout);
+      const wrong = await check(app.port, tmp.dir, [...withCert(other), '--forward-client-cert'], PW);
+      assert.equal(wrong.v.httpStatus, 403, wrong.stdout);
+    });
+  });
 });
+
+/**
+ * What a plain client without a certificate sees from Kestrel: does the handshake complete, what comes
+ * back on the first request (alert, reset, end of stream). Recorded in the test output (issue 11).
+ */
+async function rawWithoutCertificate(port: number, tls: 'Tls12' | 'Tls13'): Promise<string> {
+  const tlsMod = await import('node:tls');
+  const version = tls === 'Tls12' ? 'TLSv1.2' : 'TLSv1.3';
+  return new Promise(resolve => {
+    const events: string[] = [];
+    const s = tlsMod.connect({ host: '127.0.0.1', port, servername: 'localhost', rejectUnauthorized: false, minVersion: version, maxVersion: version }, () => {
+      events.push(`handshake completed (${s.getProtocol()})`);
+      s.write('GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+    });
+    s.on('data', d => events.push(`data ${JSON.stringify(String(d).split('\r\n')[0])}`));
+    s.on('end', () => events.push('end of stream (no alert)'));
+    s.on('error', e => events.push(`error ${(e as NodeJS.ErrnoException).code ?? ''} ${e.message}`));
+    s.on('close', () => resolve(events.join('; ') || 'nothing'));
+    s.setTimeout(5000, () => { events.push('timeout'); s.destroy(); });
+  });
+}
