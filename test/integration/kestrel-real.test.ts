@@ -239,3 +239,131 @@ async function rawWithoutCertificate(port: number, tls: 'Tls12' | 'Tls13'): Prom
     s.setTimeout(5000, () => { events.push('timeout'); s.destroy(); });
   });
 }
+
+/**
+ * Repairs judged by Kestrel itself: `repair PATH --sandbox DIR --yes` (the built CLI) on a project whose
+ * endpoint is declared in appsettings or launchSettings; the fixture app restarted in that project serves
+ * what the repair wrote, and curl with the sandbox's CA bundle accepts it; `untrust --all` puts every
+ * file back.
+ */
+describe('repair, then Kestrel restarted in the project (sandbox stores)', function () {
+  this.timeout(120_000);
+  const apps = new KestrelApps();
+  let tmp: ReturnType<typeof makeTempDir>;
+  before(function () {
+    skipWithoutDotnet(this);
+    for (const tool of ['update-ca-certificates', 'curl']) {
+      if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) { console.log(`      [skipped: ${tool} is missing]`); this.skip(); }
+    }
+    buildKestrelFixture();
+  });
+  beforeEach(() => { tmp = makeTempDir('kestrel-repair-'); });
+  afterEach(async () => { await apps.stopAll(); tmp.cleanup(); });
+
+  interface Project { dir: string; port: number; files: Record<string, string>; env: NodeJS.ProcessEnv; sandbox: string; home: string }
+
+  /** A project folder with `files` (relative name → text, PORT replaced), a misnamed certificate in certs/, a sandbox. */
+  async function project(files: Record<string, string>): Promise<Project> {
+    const dir = path.join(tmp.dir, 'WeatherApi');
+    fs.mkdirSync(path.join(dir, 'certs'), { recursive: true });
+    const misnamed = makeCert(path.join(dir, 'certs'), 'misnamed', { san: 'DNS:example.test' });
+    spawnSync('openssl', ['pkcs12', '-export', '-in', misnamed.cert, '-inkey', misnamed.key, '-out', path.join(dir, 'certs', 'misnamed.pfx'), '-passout', 'pass:old-pw']);
+    const port = await freePort();
+    const written: Record<string, string> = {};
+    for (const [name, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      written[name] = text.replace(/PORT/g, String(port));
+      fs.writeFileSync(path.join(dir, name), written[name]);
+    }
+    const home = path.join(tmp.dir, 'home');
+    const env = { PATH: process.env.PATH, HOME: home, DEVCERT_DOCTOR_HOME: path.join(tmp.dir, 'config'), SSL_CERT_DIR: path.join(tmp.dir, 'none') };
+    return { dir, port, files: written, env, sandbox: path.join(tmp.dir, 'sb'), home };
+  }
+
+  const startIn = (p: Project, urls: boolean) => apps.start({ mode: 'config', home: p.home, cwd: p.dir, port: p.port, urls });
+
+  /** What curl (OpenSSL, the sandbox's system bundle as its CA file) says of https://localhost:PORT/. */
+  function curl(p: Project): { code: number | null; out: string } {
+    const bundle = path.join(p.sandbox, 'system', 'etc', 'ssl', 'certs', 'ca-certificates.crt');
+    const r = spawnSync('curl', ['-sS', '--cacert', bundle, '--capath', path.join(tmp.dir, 'none'), '-o', '/dev/null', '-w', '%{http_code}',
+      '--resolve', `localhost:${p.port}:127.0.0.1`, `https://localhost:${p.port}/`], { encoding: 'utf8', timeout: 20_000 });
+    return { code: r.status, out: r.stdout + r.stderr };
+  }
+
+  async function repairAndRestart(p: Project, urls: boolean): Promise<{ served: string; repair: string }> {
+    const before = await startIn(p, urls);
+    assert.notEqual(curl(p).code, 0, 'the misnamed certificate is refused before the repair');
+    await apps.stop(before);
+    const app0 = await startIn(p, urls);
+    const r = await runCli(['repair', p.dir, '--sandbox', p.sandbox, '--yes'], p.env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    await apps.stop(app0);
+    await startIn(p, urls);
+    const served = spawnSync('sh', ['-c', `openssl s_client -connect 127.0.0.1:${p.port} -servername localhost </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256`], { encoding: 'utf8' })
+      .stdout.trim().split('=')[1]?.replace(/:/g, '') ?? '';
+    return { served, repair: r.stdout };
+  }
+
+  function assertUntrustAllRestores(p: Project, r: { repair: string }) {
+    return (async () => {
+      const u = await runCli(['untrust', '--all', '--sandbox', p.sandbox, '--yes'], p.env);
+      assert.equal(u.code, 0, u.stdout + u.stderr);
+      for (const [name, text] of Object.entries(p.files)) assert.equal(fs.readFileSync(path.join(p.dir, name), 'utf8'), text, `${name} restored (${r.repair})`);
+      assert.equal(fs.existsSync(path.join(p.dir, '.devcert', 'localhost-key.pem')), false);
+      assert.equal(fs.existsSync(path.join(p.dir, 'appsettings.Development.json')), 'appsettings.Development.json' in p.files);
+    })();
+  }
+
+  it('endpoint in appsettings.json, Default in appsettings.json: Kestrel:Certificates:Default written to appsettings.Development.json → served and accepted', async () => {
+    const p = await project({
+      'appsettings.json': JSON.stringify({ Kestrel: {
+        Endpoints: { Https: { Url: 'https://localhost:PORT' } },
+        Certificates: { Default: { Path: 'certs/misnamed.pem', KeyPath: 'certs/misnamed.key' } },
+      } }, null, 2),
+    });
+    const r = await repairAndRestart(p, false);
+    assert.equal(r.served, sha256OfPem(path.join(p.dir, '.devcert', 'localhost.pem')), r.repair);
+    const c = curl(p);
+    assert.equal(c.out, '200', c.out);
+    await assertUntrustAllRestores(p, r);
+  });
+
+  it('base Default is a PFX with a Password: the new PEM pair is served (the Password below is masked, not merged)', async () => {
+    const p = await project({
+      'appsettings.json': JSON.stringify({ Kestrel: {
+        Endpoints: { Https: { Url: 'https://localhost:PORT' } },
+        Certificates: { Default: { Path: 'certs/misnamed.pfx', Password: 'old-pw' } },
+      } }, null, 2),
+    });
+    const r = await repairAndRestart(p, false);
+    assert.equal(r.served, sha256OfPem(path.join(p.dir, '.devcert', 'localhost.pem')), r.repair);
+    assert.equal(curl(p).out, '200');
+    await assertUntrustAllRestores(p, r);
+  });
+
+  it('the endpoint names its own Certificate: that Certificate is what the repair rewrites → served and accepted', async () => {
+    const p = await project({
+      'appsettings.json': '{}\n',
+      'appsettings.Development.json': JSON.stringify({ Kestrel: { Endpoints: { Https: {
+        Url: 'https://localhost:PORT', Certificate: { Path: 'certs/misnamed.pfx', Password: 'old-pw' },
+      } } } }, null, 2),
+    });
+    const r = await repairAndRestart(p, false);
+    assert.equal(r.served, sha256OfPem(path.join(p.dir, '.devcert', 'localhost.pem')), r.repair);
+    assert.equal(curl(p).out, '200');
+    await assertUntrustAllRestores(p, r);
+  });
+
+  it('endpoint in launchSettings.json (a Project profile, run with its applicationUrl): Default in appsettings.Development.json → served and accepted', async () => {
+    const p = await project({
+      'Properties/launchSettings.json': JSON.stringify({ profiles: { https: {
+        commandName: 'Project', applicationUrl: 'https://localhost:PORT', environmentVariables: { ASPNETCORE_ENVIRONMENT: 'Development' },
+      } } }, null, 2),
+      'appsettings.json': JSON.stringify({ Kestrel: { Certificates: { Default: { Path: 'certs/misnamed.pem', KeyPath: 'certs/misnamed.key' } } } }, null, 2),
+    });
+    const r = await repairAndRestart(p, true);
+    assert.equal(r.served, sha256OfPem(path.join(p.dir, '.devcert', 'localhost.pem')), r.repair);
+    assert.equal(curl(p).out, '200');
+    await assertUntrustAllRestores(p, r);
+  });
+});

@@ -1,7 +1,12 @@
 /**
- * Kestrel (ASP.NET Core): make `Kestrel:Certificates:Default` in appsettings.Development.json point at
+ * Kestrel (ASP.NET Core): make `Kestrel:Certificates:Default` in appsettings.Development.json — or the
+ * declaring endpoint's own `Kestrel:Endpoints:<Name>:Certificate`, which wins over Default — point at
  * the certificate — `{ "Path", "KeyPath" }` for PEM, `{ "Path" }` for PFX — editing the JSONC in place
  * with jsonc-parser so comments, order and formatting outside the edited members stay byte-for-byte.
+ * Configuration is layered (appsettings.json below appsettings.Development.json, key by key): a Password,
+ * Subject or Store the base file gives the same section would still apply, so it is masked with `null`
+ * in the edited file (checked with real Kestrel: an inherited Password makes it read the new
+ * unencrypted key as an encrypted one and stop at start-up).
  * A PFX password never goes into appsettings: it goes into the project's user secrets (secrets.json,
  * the file `dotnet user-secrets set` writes), as a file write, so it is on no command line (where any
  * local process could read it) and its undo restores exactly what was there.
@@ -10,7 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { applyEdits, findNodeAtLocation, modify, parseTree, printParseErrorCode, type FormattingOptions, type ParseError } from 'jsonc-parser';
+import { applyEdits, findNodeAtLocation, modify, parse as parseJsonc, parseTree, printParseErrorCode, type FormattingOptions, type ParseError } from 'jsonc-parser';
 import { ExecError, run } from '../io';
 import { type CommandAction, type PlanStep, readExisting, writeFileStep } from '../plan';
 import type { BindContext, BindPlan, BindTarget } from './types';
@@ -56,15 +61,15 @@ export function detectFormatting(text: string): FormattingOptions {
   return { insertSpaces: true, tabSize: indent ? indent.length : 2, eol };
 }
 
-function assertObjectsAlong(text: string, file: string): void {
+function assertObjectsAlong(text: string, file: string, section: string[]): void {
   if (!text.trim()) return; // an empty file becomes an object
   const tree = parseOrThrow(text, file);
   if (!tree) return;
   if (tree.type !== 'object') throw new KestrelConfigError(`${file}: the top level is ${tree.type === 'array' ? 'an array' : `a ${tree.type}`}, not an object; nothing was changed`);
-  for (let i = 1; i <= DEFAULT_PATH.length; i++) {
-    const node = findNodeAtLocation(tree, DEFAULT_PATH.slice(0, i));
+  for (let i = 1; i <= section.length; i++) {
+    const node = findNodeAtLocation(tree, section.slice(0, i));
     if (node && node.type !== 'object') {
-      throw new KestrelConfigError(`${file}:${lineCol(text, node.offset)}: "${DEFAULT_PATH.slice(0, i).join(':')}" is a ${node.type}, `
+      throw new KestrelConfigError(`${file}:${lineCol(text, node.offset)}: "${section.slice(0, i).join(':')}" is a ${node.type}, `
         + 'not an object; fix it by hand — nothing was changed');
     }
   }
@@ -78,22 +83,34 @@ export function configPathValue(target: string, configDir: string, style: 'posix
   return target;
 }
 
+/** Where the certificate goes in the config, and the members a lower layer sets there that must be masked. */
+export interface KestrelCertificateSection {
+  /** `['Kestrel', 'Certificates', 'Default']` or `['Kestrel', 'Endpoints', NAME, 'Certificate']`. */
+  path: string[];
+  /** Members (Password, Subject, Store...) a lower configuration layer sets in that section: written as null. */
+  mask: string[];
+}
+
+export const DEFAULT_CERTIFICATE_SECTION: KestrelCertificateSection = { path: DEFAULT_PATH, mask: [] };
+
 /**
  * The edited text. Pure: throws KestrelConfigError on malformed JSONC or a non-object in the way.
- * Each member is set (or removed) on its own, so comments inside `Default` survive too.
+ * Each member is set (or removed) on its own, so comments inside the section survive too.
  */
-export function editKestrelDefaultCertificate(text: string, cert: KestrelCertificate, file: string, configDir = path.dirname(file)): string {
+export function editKestrelDefaultCertificate(text: string, cert: KestrelCertificate, file: string, configDir = path.dirname(file),
+  section: KestrelCertificateSection = DEFAULT_CERTIFICATE_SECTION): string {
   const bom = text.startsWith('\ufeff') ? '\ufeff' : '';
   let body = bom ? text.slice(1) : text;
-  assertObjectsAlong(body, file);
+  assertObjectsAlong(body, file, section.path);
   const formattingOptions = detectFormatting(body);
   const wasBlank = body.trim() === '';
-  const set = (key: string, value: string | undefined) => {
-    body = applyEdits(body, modify(body, [...DEFAULT_PATH, key], value, { formattingOptions }));
+  const masked = (key: string) => section.mask.some(m => m.toLowerCase() === key.toLowerCase());
+  const set = (key: string, value: string | null | undefined) => {
+    body = applyEdits(body, modify(body, [...section.path, key], value, { formattingOptions }));
   };
   set('Path', configPathValue(cert.path, configDir));
-  set('KeyPath', cert.kind === 'pem' ? configPathValue(cert.keyPath, configDir) : undefined);
-  for (const key of CONFLICTING) set(key, undefined);
+  set('KeyPath', cert.kind === 'pem' ? configPathValue(cert.keyPath, configDir) : masked('KeyPath') ? null : undefined);
+  for (const key of CONFLICTING) set(key, masked(key) ? null : undefined);
   if (wasBlank) body += formattingOptions.eol;
   return bom + body;
 }
@@ -104,6 +121,43 @@ export interface KestrelConfigRequest {
   certificate: KestrelCertificate;
   /** The .csproj: needed to store a PFX password in its user secrets. */
   projectFile?: string;
+  /** Where in the config (default Kestrel:Certificates:Default, nothing masked): see kestrelCertificateSection. */
+  section?: KestrelCertificateSection;
+}
+
+function readJsonc(file: string): unknown {
+  const text = readExisting(file)?.bytes.toString('utf8').replace(/^\ufeff/, '');
+  if (!text?.trim()) return undefined;
+  const errors: ParseError[] = [];
+  const value = parseJsonc(text, errors, { allowTrailingComma: true });
+  return errors.length ? undefined : value;
+}
+
+/** A member of a JSON object the way configuration finds it: key names are case-insensitive. */
+function member(value: unknown, key: string): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const found = Object.keys(value).find(k => k.toLowerCase() === key.toLowerCase());
+  return found === undefined ? undefined : (value as Record<string, unknown>)[found];
+}
+
+const at = (value: unknown, keys: string[]) => keys.reduce(member, value);
+
+/**
+ * Which certificate section serves `endpoint` (a `Kestrel:Endpoints:<Name>` detail, when the endpoint was
+ * declared there) once appsettings.json and `appsettingsFile` (the Development layer) are merged: the
+ * endpoint's own Certificate when either layer gives it one, else Default; and which members the base
+ * layer sets there that the edit must mask (a Password would be applied to the new key, a Subject or
+ * Store conflicts with Path).
+ */
+export function kestrelCertificateSection(appsettingsFile: string, endpoint?: string): KestrelCertificateSection {
+  const base = readJsonc(path.join(path.dirname(appsettingsFile), 'appsettings.json'));
+  const layers = path.basename(appsettingsFile).toLowerCase() === 'appsettings.json' ? [base] : [base, readJsonc(appsettingsFile)];
+  const name = endpoint?.startsWith('Kestrel:Endpoints:') ? endpoint.slice('Kestrel:Endpoints:'.length) : undefined;
+  const own = name ? ['Kestrel', 'Endpoints', name, 'Certificate'] : undefined;
+  const sectionPath = own && layers.some(l => at(l, own) !== undefined) ? own : DEFAULT_PATH;
+  const lower = layers.length > 1 ? at(base, sectionPath) : undefined;
+  const mask = [...CONFLICTING, 'KeyPath'].filter(k => { const v = member(lower, k); return v !== undefined && v !== null && v !== ''; });
+  return { path: sectionPath, mask };
 }
 
 function userSecretsId(csproj: string): string | undefined {
@@ -179,15 +233,21 @@ export async function planKestrelConfig(request: KestrelConfigRequest, ctx: Bind
   const file = request.appsettingsFile;
   const existing = readExisting(file);
   const before = existing?.bytes.toString('utf8') ?? '';
-  const after = editKestrelDefaultCertificate(before, request.certificate, file);
+  const section = request.section ?? DEFAULT_CERTIFICATE_SECTION;
+  const after = editKestrelDefaultCertificate(before, request.certificate, file, path.dirname(file), section);
   const steps: PlanStep[] = [];
   const edit = writeFileStep({
-    id: 'kestrel-config', title: `Point Kestrel:Certificates:Default in ${path.basename(file)} at ${path.basename(request.certificate.path)}`,
+    id: 'kestrel-config', title: `Point ${section.path.join(':')} in ${path.basename(file)} at ${path.basename(request.certificate.path)}`,
     path: file, contents: after, record: { kind: 'config-edit', target: `kestrel:${file}` }, existing: existing ?? null,
     ...(existing ? { mode: existing.mode } : {}),
   });
   if (edit) steps.push(edit);
-  const notes = ['Kestrel:Certificates:Default is used by HTTPS endpoints that do not name their own certificate.'];
+  const notes = [section.path === DEFAULT_PATH
+    ? 'Kestrel:Certificates:Default is used by HTTPS endpoints that do not name their own certificate.'
+    : `${section.path.slice(0, 3).join(':')} names its own certificate (it wins over Kestrel:Certificates:Default): that is the one pointed at the new certificate.`];
+  if (section.mask.length) {
+    notes.push(`appsettings.json also sets ${section.mask.join(', ')} there: set to null in ${path.basename(file)} so it does not apply to the new certificate.`);
+  }
   if (request.certificate.kind === 'pfx' && request.certificate.password !== undefined) {
     steps.push(...passwordSteps(request, request.certificate.password, ctx));
     notes.push('The PFX password is stored in the project\'s user secrets (Development only), not in appsettings.');
