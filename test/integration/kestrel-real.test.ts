@@ -10,11 +10,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { KestrelApps, buildKestrelFixture, dotnetIn, dotnetSdk, skipWithoutDotnet, type KestrelApp } from '../helpers/kestrel';
+import { KestrelApps, buildKestrelFixture, dotnetIn, dotnetSandboxEnv, dotnetSdk, skipWithoutDotnet, type KestrelApp } from '../helpers/kestrel';
 import { makeCert, type CertFiles } from '../helpers/openssl';
 import { makeTempDir } from '../helpers/sandbox';
 import { freePort } from '../helpers/servers';
 import { CLI, runCli } from '../helpers/mtlsCli';
+import { checkDevCerts, devCertsSslCertDirLine, interpretDevCertsCheck } from '../../src/core/bind/kestrel';
 
 interface Verdict {
   trusted: boolean; trust: { system: boolean; node: boolean; nss?: boolean }; httpStatus?: number;
@@ -365,5 +366,120 @@ describe('repair, then Kestrel restarted in the project (sandbox stores)', funct
     assert.equal(r.served, sha256OfPem(path.join(p.dir, '.devcert', 'localhost.pem')), r.repair);
     assert.equal(curl(p).out, '200');
     await assertUntrustAllRestores(p, r);
+  });
+});
+
+/**
+ * `dotnet dev-certs https --trust` on Linux for real (sandbox HOME with a Chromium NSS database): what it
+ * exits with, what --check / --check-trust-machine-readable then say, whether the verdict agrees with
+ * OpenSSL with and without SSL_CERT_DIR as dotnet asks; and `repair --strategy dotnet-dev-certs` run for
+ * real, recorded in the ledger and undone by `untrust --all` (dotnet dev-certs https --clean).
+ */
+describe('dotnet dev-certs --trust (Linux, sandbox HOME) and the dotnet-dev-certs strategy', function () {
+  this.timeout(120_000);
+  const apps = new KestrelApps();
+  let tmp: ReturnType<typeof makeTempDir>;
+  before(function () {
+    skipWithoutDotnet(this);
+    if (process.platform !== 'linux') this.skip();
+    for (const tool of ['certutil', 'openssl']) {
+      if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) { console.log(`      [skipped: ${tool} is missing]`); this.skip(); }
+    }
+    buildKestrelFixture();
+  });
+  beforeEach(() => { tmp = makeTempDir('kestrel-devcerts-'); });
+  afterEach(async () => { await apps.stopAll(); tmp.cleanup(); });
+
+  function sandboxHome(): string {
+    const h = path.join(tmp.dir, 'home');
+    fs.mkdirSync(path.join(h, '.pki', 'nssdb'), { recursive: true });
+    spawnSync('certutil', ['-d', `sql:${path.join(h, '.pki', 'nssdb')}`, '-N', '--empty-password']);
+    return h;
+  }
+  const trustDir = (h: string) => path.join(h, '.aspnet', 'dev-certs', 'trust');
+  const readable = (h: string, env: NodeJS.ProcessEnv = {}) =>
+    JSON.parse(dotnetIn(h, ['dev-certs', 'https', '--check-trust-machine-readable'], env).stdout) as DevCertReading[];
+
+  async function check(port: number, h: string, extra: string[], env: NodeJS.ProcessEnv): Promise<{ v: Verdict }> {
+    const run = await runCli(['check', '--host', 'localhost', '--port', String(port), '--json', '--timeout', '8000', ...extra],
+      { PATH: process.env.PATH, HOME: h, DEVCERT_DOCTOR_HOME: path.join(h, 'devcert-config'), ...env });
+    try { return { v: (JSON.parse(run.stdout) as { endpoints: Verdict[] }).endpoints[0] }; } catch { throw new Error(`no JSON (exit ${run.code}): ${run.stdout}\n${run.stderr}`); }
+  }
+
+  /** OpenSSL as a client: verifies the chain and the name with its default paths (SSL_CERT_DIR honoured). */
+  function opensslAccepts(port: number, env: NodeJS.ProcessEnv): boolean {
+    const r = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-verify_return_error', '-verify_hostname', 'localhost'],
+      { input: '', encoding: 'utf8', env: { PATH: process.env.PATH, ...env }, timeout: 15_000 });
+    return r.status === 0 && /Verify return code: 0 \(ok\)/.test(r.stdout);
+  }
+
+  it('--trust exits 4 and asks for SSL_CERT_DIR; the verdict agrees with OpenSSL without it (not trusted) and with it (trusted)', async () => {
+    const h = sandboxHome();
+    const trust = dotnetIn(h, ['dev-certs', 'https', '--trust']);
+    console.log(`      dotnet dev-certs https --trust → exit ${trust.code}: ${trust.stdout.trim().split('\n').filter(l => /SSL_CERT_DIR|some clients/.test(l)).join(' | ')}`);
+    assert.equal(trust.code, 4, trust.stdout + trust.stderr);
+    // SSL_CERT_DIR is unset here: dotnet names OpenSSL's folder, as devCertsSslCertDirLine does.
+    assert.ok(trust.stdout.includes(devCertsSslCertDirLine({})), trust.stdout);
+    const [cert] = readable(h);
+    assert.equal(cert.TrustLevel, 'Partial');
+    assert.ok(fs.existsSync(path.join(trustDir(h), `aspnetcore-localhost-${cert.Thumbprint}.pem`)));
+    assert.equal(interpretDevCertsCheck(dotnetIn(h, ['dev-certs', 'https', '--check', '--trust']).code), 'untrusted', 'partial trust exits 7 from --check --trust');
+    assert.equal(await checkDevCerts({ runner: async (cmd, args) => { const r = dotnetIn(h, [...args]); return { command: cmd, args: [...args], code: r.code ?? -1, stdout: r.stdout, stderr: r.stderr, durationMs: 0, timedOut: false }; } }), 'partial');
+
+    const app = await apps.start({ mode: 'devcert', home: h });
+    const systemDir = '/etc/ssl/certs';
+    const without = { SSL_CERT_DIR: systemDir };
+    const withDir = { SSL_CERT_DIR: `${trustDir(h)}:${systemDir}` };
+    const verdict = async (env: NodeJS.ProcessEnv) => (await check(app.port, h, [], { SSL_CERT_FILE: path.join(systemDir, 'ca-certificates.crt'), NODE_EXTRA_CA_CERTS: '', ...env })).v;
+
+    const a = await verdict(without);
+    assert.equal(opensslAccepts(app.port, without), false);
+    assert.equal(a.trust.system, false, JSON.stringify(a.trust));
+    assert.equal(readable(h, without)[0].TrustLevel, 'Partial');
+
+    const b = await verdict(withDir);
+    assert.equal(opensslAccepts(app.port, withDir), true);
+    assert.equal(b.trust.system, true, JSON.stringify(b.trust));
+    assert.equal(readable(h, withDir)[0].TrustLevel, 'Full');
+    console.log(`      verdict without SSL_CERT_DIR: ${JSON.stringify(a.trust)} ${a.problems.map(p => p.code).join(',')}; with: ${JSON.stringify(b.trust)} ${b.problems.map(p => p.code).join(',')}`);
+  });
+
+  it('repair --strategy dotnet-dev-certs runs clean + trust for real, is in the ledger, Kestrel serves the new certificate; untrust --all cleans it', async () => {
+    const h = sandboxHome();
+    // An expired development certificate (dotnet under faketime), served through Kestrel's Default as a PEM export.
+    const made = spawnSync('faketime', ['-f', '-400d', 'dotnet', 'dev-certs', 'https', '-ep', path.join(tmp.dir, 'old.pem'), '--format', 'Pem', '-np'], { env: dotnetSandboxEnv(h), encoding: 'utf8' });
+    assert.equal(made.status, 0, made.stdout + made.stderr);
+    const old = { Thumbprint: spawnSync('openssl', ['x509', '-in', path.join(tmp.dir, 'old.pem'), '-noout', '-fingerprint', '-sha1'], { encoding: 'utf8' }).stdout.trim().split('=')[1].replace(/:/g, '') };
+    assert.deepEqual(readable(h), [], 'an expired certificate is not a valid one for dotnet');
+    const port = await freePort();
+    const dir = path.join(tmp.dir, 'Api');
+    fs.mkdirSync(path.join(dir, 'Properties'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'Properties', 'launchSettings.json'), JSON.stringify({ profiles: { https: { commandName: 'Project', applicationUrl: `https://localhost:${port}` } } }));
+    const served = { Kestrel__Certificates__Default__Path: path.join(tmp.dir, 'old.pem'), Kestrel__Certificates__Default__KeyPath: path.join(tmp.dir, 'old.key') };
+    let app = await apps.start({ mode: 'config', home: h, port, cwd: dir, env: served });
+    const config = path.join(tmp.dir, 'config');
+    const env = { ...dotnetSandboxEnv(h), DEVCERT_DOCTOR_HOME: config, SSL_CERT_DIR: path.join(tmp.dir, 'none') };
+    const r = await runCli(['repair', dir, '--strategy', 'dotnet-dev-certs', '--sandbox', path.join(tmp.dir, 'sb'), '--yes'], env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /dotnet dev-certs https --clean/);
+    assert.match(r.stdout, /export SSL_CERT_DIR=/, 'the plan says the one line OpenSSL clients still need');
+    const [renewed] = readable(h);
+    assert.notEqual(renewed.Thumbprint, old.Thumbprint);
+    assert.equal(renewed.TrustLevel, 'Partial');
+    assert.match(fs.readFileSync(path.join(config, 'ledger.json'), 'utf8'), /dotnet-dev-certs/);
+
+    // Restarted on the development certificate (the stale export no longer named): the renewed one is served.
+    await apps.stop(app);
+    app = await apps.start({ mode: 'devcert', home: h, port, cwd: dir });
+    const { v } = await check(app.port, h, [], { SSL_CERT_FILE: '/etc/ssl/certs/ca-certificates.crt', SSL_CERT_DIR: `${trustDir(h)}:/etc/ssl/certs`, NODE_EXTRA_CA_CERTS: '' });
+    assert.equal(v.certificate?.sha1, renewed.Thumbprint);
+    assert.equal(v.trust.system, true);
+
+    const u = await runCli(['untrust', '--all', '--sandbox', path.join(tmp.dir, 'sb'), '--yes'], env);
+    assert.equal(u.code, 0, u.stdout + u.stderr);
+    assert.match(u.stdout, /dev-certs https --clean/);
+    assert.deepEqual(readable(h), [], 'no development certificate is left');
+    assert.deepEqual(fs.existsSync(trustDir(h)) ? fs.readdirSync(trustDir(h)).filter(f => f.endsWith('.pem')) : [], []);
+    assert.doesNotMatch(fs.readFileSync(path.join(config, 'ledger.json'), 'utf8'), /dotnet-dev-certs/);
   });
 });

@@ -6,7 +6,7 @@ import { parse } from 'jsonc-parser';
 import { ExecError, type ExecResult } from '../../src/core/io/exec';
 import type { PlanStep, RepairPlan } from '../../src/core/plan/types';
 import { executePlan } from '../../src/core/plan/run';
-import { KestrelConfigError, PASSWORD_SECRET_KEY, checkDevCerts, detectFormatting, editKestrelDefaultCertificate, interpretDevCertsCheck, kestrelCertificateSection, planKestrelConfig, planKestrelDevCerts, userSecretsFile } from '../../src/core/bind/kestrel';
+import { KestrelConfigError, PASSWORD_SECRET_KEY, checkDevCerts, detectFormatting, editKestrelDefaultCertificate, interpretDevCertsCheck, interpretDevCertsMachineReadable, kestrelCertificateSection, planKestrelConfig, planKestrelDevCerts, userSecretsFile } from '../../src/core/bind/kestrel';
 import type { BindContext } from '../../src/core/bind/types';
 import { makeTempDir } from '../helpers/sandbox';
 
@@ -196,7 +196,12 @@ describe('ASP.NET Core dev-certs path', () => {
   });
 
   it('reads dotnet dev-certs https --check --trust by its documented exit codes', async () => {
-    assert.deepEqual([0, 7, 6, 1, null].map(interpretDevCertsCheck), ['trusted', 'untrusted', 'missing', 'error', 'error']);
+    assert.deepEqual([0, 4, 7, 6, 1, null].map(interpretDevCertsCheck), ['trusted', 'partial', 'untrusted', 'missing', 'error', 'error']);
+    // .NET 10's --check-trust-machine-readable (shape as SDK 10.0.401 prints it) tells partial from none.
+    assert.equal(interpretDevCertsMachineReadable('[{"Thumbprint":"AB","TrustLevel":"Partial","Version":6}]'), 'partial');
+    assert.equal(interpretDevCertsMachineReadable('[{"TrustLevel":"None"},{"TrustLevel":"Full"}]'), 'trusted');
+    assert.equal(interpretDevCertsMachineReadable('[]'), 'missing');
+    assert.equal(interpretDevCertsMachineReadable('Specify --help'), undefined);
     assert.equal(await checkDevCerts({ runner: runner({ 'dev-certs https --check --trust': 7 }) }), 'untrusted');
   });
 });

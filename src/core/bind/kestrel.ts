@@ -259,20 +259,51 @@ export async function planKestrelConfig(request: KestrelConfigRequest, ctx: Bind
 // ---------------------------------------------------------------------------------------------------
 // The ASP.NET Core development certificate.
 
-/** `dotnet dev-certs https --check --trust` exit codes (fixed by the tool: "existing tooling might depend on them"). */
-export type DevCertsState = 'trusted' | 'untrusted' | 'missing' | 'error';
+/**
+ * The line `dotnet dev-certs https --trust` tells Linux users to run (SDK 10.0.401): OpenSSL clients read the
+ * trusted copy only when SSL_CERT_DIR lists that folder beside the system one — `$SSL_CERT_DIR` when it is
+ * set (message 114), else OpenSSL's own folder (message 110: an empty element would drop the system folder).
+ */
+export function devCertsSslCertDirLine(env: NodeJS.ProcessEnv, opensslCertsDir = '/usr/lib/ssl/certs'): string {
+  return `export SSL_CERT_DIR="$HOME/.aspnet/dev-certs/trust:${env.SSL_CERT_DIR ? '$SSL_CERT_DIR' : opensslCertsDir}"`;
+}
+
+/**
+ * `dotnet dev-certs https --check --trust` exit codes (fixed by the tool: "existing tooling might depend on
+ * them"): 0 full trust, 6 no valid certificate, 7 found but not (fully) trusted — partial trust also exits 7
+ * (seen with SDK 10.0.401 on Linux); 4 ("trusted by some clients but not by others") is what `--trust` exits with.
+ */
+export type DevCertsState = 'trusted' | 'partial' | 'untrusted' | 'missing' | 'error';
 
 export function interpretDevCertsCheck(code: number | null): DevCertsState {
   switch (code) {
     case 0: return 'trusted';
+    case 4: return 'partial'; // ErrorTrustingCertificate: trusted by some clients only
     case 7: return 'untrusted'; // ErrorCertificateNotTrusted
     case 6: return 'missing'; // ErrorNoValidCertificateFound
     default: return 'error';
   }
 }
 
+/** `--check-trust-machine-readable` (.NET 10+): TrustLevel Full / Partial / None per certificate; undefined when absent or unreadable. */
+export function interpretDevCertsMachineReadable(stdout: string): DevCertsState | undefined {
+  let doc: unknown;
+  try { doc = JSON.parse(stdout); } catch { return undefined; }
+  if (!Array.isArray(doc)) return undefined;
+  if (doc.length === 0) return 'missing';
+  const levels = doc.map(c => String((c as { TrustLevel?: unknown }).TrustLevel ?? ''));
+  if (levels.includes('Full')) return 'trusted';
+  if (levels.includes('Partial')) return 'partial';
+  return levels.every(l => l === 'None') ? 'untrusted' : undefined;
+}
+
+/** The machine-readable answer where this SDK has it (it tells partial from none), else the exit code of --check --trust. */
 export async function checkDevCerts(ctx: Pick<BindContext, 'tools' | 'runner'> = {}): Promise<DevCertsState> {
-  const r = await (ctx.runner ?? run)(dotnet(ctx), ['dev-certs', 'https', '--check', '--trust'], { timeoutMs: 60_000 });
+  const runner = ctx.runner ?? run;
+  const readable = await runner(dotnet(ctx), ['dev-certs', 'https', '--check-trust-machine-readable'], { timeoutMs: 60_000 }).catch(() => undefined);
+  const state = readable?.code === 0 ? interpretDevCertsMachineReadable(readable.stdout) : undefined;
+  if (state) return state;
+  const r = await runner(dotnet(ctx), ['dev-certs', 'https', '--check', '--trust'], { timeoutMs: 60_000 });
   return interpretDevCertsCheck(r.code);
 }
 
@@ -308,7 +339,10 @@ export async function planKestrelDevCerts(ctx: BindContext, options: { checkAvai
   }, {
     id: 'dev-certs-trust',
     title: `Create a new ASP.NET Core development certificate and trust it${prompt}`,
-    action: { type: 'command', command: exe, args: ['dev-certs', 'https', '--trust'] },
+    // On Linux --trust exits 4 ("trusted by some clients but not by others") whenever SSL_CERT_DIR does not
+    // yet list ~/.aspnet/dev-certs/trust — the usual case: the certificate is made and trusted where dotnet
+    // can, and the note below says the rest (seen with SDK 10.0.401 in a sandbox HOME).
+    action: { type: 'command', command: exe, args: ['dev-certs', 'https', '--trust'], ...(ctx.platform === 'linux' ? { okExitCodes: [4] } : {}) },
     elevated: false,
     changes: 'a new ASP.NET Core development certificate in the user store, trusted',
     undo: devCertsCleanAction(exe),
@@ -318,7 +352,8 @@ export async function planKestrelDevCerts(ctx: BindContext, options: { checkAvai
   if (ctx.platform === 'linux') {
     notes.push('On Linux `dotnet dev-certs https --trust` trusts only for some consumers: .NET 9+ SDKs put the certificate in '
       + '~/.aspnet/dev-certs/trust (OpenSSL reads it only with SSL_CERT_DIR set to include it) and in the NSS databases '
-      + 'of Chromium/Firefox it finds; older SDKs trust nothing on Linux. The system store and Node are not covered.');
+      + 'of Chromium/Firefox it finds; older SDKs trust nothing on Linux. The system store and Node are not covered.',
+    `Then, for OpenSSL clients (curl, .NET): ${devCertsSslCertDirLine(ctx.env)}`);
   }
   return { steps, notes };
 }
