@@ -6,7 +6,7 @@ import { parse } from 'jsonc-parser';
 import { ExecError, type ExecResult } from '../../src/core/io/exec';
 import type { PlanStep, RepairPlan } from '../../src/core/plan/types';
 import { executePlan } from '../../src/core/plan/run';
-import { KestrelConfigError, PASSWORD_SECRET_KEY, checkDevCerts, detectFormatting, editKestrelDefaultCertificate, interpretDevCertsCheck, planKestrelConfig, planKestrelDevCerts, userSecretsFile } from '../../src/core/bind/kestrel';
+import { KestrelConfigError, PASSWORD_SECRET_KEY, checkDevCerts, detectFormatting, editKestrelDefaultCertificate, interpretDevCertsCheck, interpretDevCertsMachineReadable, kestrelCertificateSection, planKestrelConfig, planKestrelDevCerts, userSecretsFile } from '../../src/core/bind/kestrel';
 import type { BindContext } from '../../src/core/bind/types';
 import { makeTempDir } from '../helpers/sandbox';
 
@@ -196,7 +196,45 @@ describe('ASP.NET Core dev-certs path', () => {
   });
 
   it('reads dotnet dev-certs https --check --trust by its documented exit codes', async () => {
-    assert.deepEqual([0, 7, 6, 1, null].map(interpretDevCertsCheck), ['trusted', 'untrusted', 'missing', 'error', 'error']);
+    assert.deepEqual([0, 4, 7, 6, 1, null].map(interpretDevCertsCheck), ['trusted', 'partial', 'untrusted', 'missing', 'error', 'error']);
+    // .NET 10's --check-trust-machine-readable (shape as SDK 10.0.401 prints it) tells partial from none.
+    assert.equal(interpretDevCertsMachineReadable('[{"Thumbprint":"AB","TrustLevel":"Partial","Version":6}]'), 'partial');
+    assert.equal(interpretDevCertsMachineReadable('[{"TrustLevel":"None"},{"TrustLevel":"Full"}]'), 'trusted');
+    assert.equal(interpretDevCertsMachineReadable('[]'), 'missing');
+    assert.equal(interpretDevCertsMachineReadable('Specify --help'), undefined);
     assert.equal(await checkDevCerts({ runner: runner({ 'dev-certs https --check --trust': 7 }) }), 'untrusted');
+  });
+});
+
+describe('kestrelCertificateSection: which section Kestrel reads once the layers merge', () => {
+  let tmp: ReturnType<typeof makeTempDir>;
+  beforeEach(() => { tmp = makeTempDir(); });
+  afterEach(() => tmp.cleanup());
+  const write = (name: string, value: unknown) => writeFileSync(path.join(tmp.dir, name), JSON.stringify(value));
+  const dev = () => path.join(tmp.dir, 'appsettings.Development.json');
+  const pem = { kind: 'pem' as const, path: '/p/.devcert/localhost.pem', keyPath: '/p/.devcert/localhost-key.pem' };
+
+  it('Default, with the base layer\'s Password and Subject masked as null (case-insensitive keys)', () => {
+    write('appsettings.json', { kestrel: { certificates: { default: { path: 'a.pfx', password: 'x', Subject: 'localhost' } } } });
+    const section = kestrelCertificateSection(dev());
+    assert.deepEqual(section, { path: ['Kestrel', 'Certificates', 'Default'], mask: ['Password', 'Subject'] });
+    const edited = parse(editKestrelDefaultCertificate('{}', pem, dev(), '/p', section));
+    assert.deepEqual(edited.Kestrel.Certificates.Default, { Path: '.devcert/localhost.pem', KeyPath: '.devcert/localhost-key.pem', Password: null, Subject: null });
+  });
+
+  it('the endpoint\'s own Certificate (given in either layer) wins; in the same file its Password is removed, not masked', () => {
+    write('appsettings.json', {});
+    write('appsettings.Development.json', { Kestrel: { Endpoints: { Https: { Url: 'https://localhost:1', Certificate: { Path: 'a.pfx', Password: 'x' } } } } });
+    const section = kestrelCertificateSection(dev(), 'Kestrel:Endpoints:Https');
+    assert.deepEqual(section, { path: ['Kestrel', 'Endpoints', 'Https', 'Certificate'], mask: [] });
+    const edited = parse(editKestrelDefaultCertificate(readFileSync(dev(), 'utf8'), pem, dev(), '/p', section));
+    assert.deepEqual(edited.Kestrel.Endpoints.Https, { Url: 'https://localhost:1', Certificate: { Path: '.devcert/localhost.pem', KeyPath: '.devcert/localhost-key.pem' } });
+    assert.equal(edited.Kestrel.Certificates, undefined);
+  });
+
+  it('an endpoint without a Certificate, or no endpoint: Default', () => {
+    write('appsettings.json', { Kestrel: { Endpoints: { Https: { Url: 'https://localhost:1' } } } });
+    assert.deepEqual(kestrelCertificateSection(dev(), 'Kestrel:Endpoints:Https').path, ['Kestrel', 'Certificates', 'Default']);
+    assert.deepEqual(kestrelCertificateSection(dev()).path, ['Kestrel', 'Certificates', 'Default']);
   });
 });

@@ -1,7 +1,12 @@
 /**
- * Kestrel (ASP.NET Core): make `Kestrel:Certificates:Default` in appsettings.Development.json point at
+ * Kestrel (ASP.NET Core): make `Kestrel:Certificates:Default` in appsettings.Development.json — or the
+ * declaring endpoint's own `Kestrel:Endpoints:<Name>:Certificate`, which wins over Default — point at
  * the certificate — `{ "Path", "KeyPath" }` for PEM, `{ "Path" }` for PFX — editing the JSONC in place
  * with jsonc-parser so comments, order and formatting outside the edited members stay byte-for-byte.
+ * Configuration is layered (appsettings.json below appsettings.Development.json, key by key): a Password,
+ * Subject or Store the base file gives the same section would still apply, so it is masked with `null`
+ * in the edited file (checked with real Kestrel: an inherited Password makes it read the new
+ * unencrypted key as an encrypted one and stop at start-up).
  * A PFX password never goes into appsettings: it goes into the project's user secrets (secrets.json,
  * the file `dotnet user-secrets set` writes), as a file write, so it is on no command line (where any
  * local process could read it) and its undo restores exactly what was there.
@@ -10,7 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { applyEdits, findNodeAtLocation, modify, parseTree, printParseErrorCode, type FormattingOptions, type ParseError } from 'jsonc-parser';
+import { applyEdits, findNodeAtLocation, modify, parse as parseJsonc, parseTree, printParseErrorCode, type FormattingOptions, type ParseError } from 'jsonc-parser';
 import { ExecError, run } from '../io';
 import { type CommandAction, type PlanStep, readExisting, writeFileStep } from '../plan';
 import type { BindContext, BindPlan, BindTarget } from './types';
@@ -56,15 +61,15 @@ export function detectFormatting(text: string): FormattingOptions {
   return { insertSpaces: true, tabSize: indent ? indent.length : 2, eol };
 }
 
-function assertObjectsAlong(text: string, file: string): void {
+function assertObjectsAlong(text: string, file: string, section: string[]): void {
   if (!text.trim()) return; // an empty file becomes an object
   const tree = parseOrThrow(text, file);
   if (!tree) return;
   if (tree.type !== 'object') throw new KestrelConfigError(`${file}: the top level is ${tree.type === 'array' ? 'an array' : `a ${tree.type}`}, not an object; nothing was changed`);
-  for (let i = 1; i <= DEFAULT_PATH.length; i++) {
-    const node = findNodeAtLocation(tree, DEFAULT_PATH.slice(0, i));
+  for (let i = 1; i <= section.length; i++) {
+    const node = findNodeAtLocation(tree, section.slice(0, i));
     if (node && node.type !== 'object') {
-      throw new KestrelConfigError(`${file}:${lineCol(text, node.offset)}: "${DEFAULT_PATH.slice(0, i).join(':')}" is a ${node.type}, `
+      throw new KestrelConfigError(`${file}:${lineCol(text, node.offset)}: "${section.slice(0, i).join(':')}" is a ${node.type}, `
         + 'not an object; fix it by hand — nothing was changed');
     }
   }
@@ -78,22 +83,34 @@ export function configPathValue(target: string, configDir: string, style: 'posix
   return target;
 }
 
+/** Where the certificate goes in the config, and the members a lower layer sets there that must be masked. */
+export interface KestrelCertificateSection {
+  /** `['Kestrel', 'Certificates', 'Default']` or `['Kestrel', 'Endpoints', NAME, 'Certificate']`. */
+  path: string[];
+  /** Members (Password, Subject, Store...) a lower configuration layer sets in that section: written as null. */
+  mask: string[];
+}
+
+export const DEFAULT_CERTIFICATE_SECTION: KestrelCertificateSection = { path: DEFAULT_PATH, mask: [] };
+
 /**
  * The edited text. Pure: throws KestrelConfigError on malformed JSONC or a non-object in the way.
- * Each member is set (or removed) on its own, so comments inside `Default` survive too.
+ * Each member is set (or removed) on its own, so comments inside the section survive too.
  */
-export function editKestrelDefaultCertificate(text: string, cert: KestrelCertificate, file: string, configDir = path.dirname(file)): string {
+export function editKestrelDefaultCertificate(text: string, cert: KestrelCertificate, file: string, configDir = path.dirname(file),
+  section: KestrelCertificateSection = DEFAULT_CERTIFICATE_SECTION): string {
   const bom = text.startsWith('\ufeff') ? '\ufeff' : '';
   let body = bom ? text.slice(1) : text;
-  assertObjectsAlong(body, file);
+  assertObjectsAlong(body, file, section.path);
   const formattingOptions = detectFormatting(body);
   const wasBlank = body.trim() === '';
-  const set = (key: string, value: string | undefined) => {
-    body = applyEdits(body, modify(body, [...DEFAULT_PATH, key], value, { formattingOptions }));
+  const masked = (key: string) => section.mask.some(m => m.toLowerCase() === key.toLowerCase());
+  const set = (key: string, value: string | null | undefined) => {
+    body = applyEdits(body, modify(body, [...section.path, key], value, { formattingOptions }));
   };
   set('Path', configPathValue(cert.path, configDir));
-  set('KeyPath', cert.kind === 'pem' ? configPathValue(cert.keyPath, configDir) : undefined);
-  for (const key of CONFLICTING) set(key, undefined);
+  set('KeyPath', cert.kind === 'pem' ? configPathValue(cert.keyPath, configDir) : masked('KeyPath') ? null : undefined);
+  for (const key of CONFLICTING) set(key, masked(key) ? null : undefined);
   if (wasBlank) body += formattingOptions.eol;
   return bom + body;
 }
@@ -104,6 +121,43 @@ export interface KestrelConfigRequest {
   certificate: KestrelCertificate;
   /** The .csproj: needed to store a PFX password in its user secrets. */
   projectFile?: string;
+  /** Where in the config (default Kestrel:Certificates:Default, nothing masked): see kestrelCertificateSection. */
+  section?: KestrelCertificateSection;
+}
+
+function readJsonc(file: string): unknown {
+  const text = readExisting(file)?.bytes.toString('utf8').replace(/^\ufeff/, '');
+  if (!text?.trim()) return undefined;
+  const errors: ParseError[] = [];
+  const value = parseJsonc(text, errors, { allowTrailingComma: true });
+  return errors.length ? undefined : value;
+}
+
+/** A member of a JSON object the way configuration finds it: key names are case-insensitive. */
+function member(value: unknown, key: string): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const found = Object.keys(value).find(k => k.toLowerCase() === key.toLowerCase());
+  return found === undefined ? undefined : (value as Record<string, unknown>)[found];
+}
+
+const at = (value: unknown, keys: string[]) => keys.reduce(member, value);
+
+/**
+ * Which certificate section serves `endpoint` (a `Kestrel:Endpoints:<Name>` detail, when the endpoint was
+ * declared there) once appsettings.json and `appsettingsFile` (the Development layer) are merged: the
+ * endpoint's own Certificate when either layer gives it one, else Default; and which members the base
+ * layer sets there that the edit must mask (a Password would be applied to the new key, a Subject or
+ * Store conflicts with Path).
+ */
+export function kestrelCertificateSection(appsettingsFile: string, endpoint?: string): KestrelCertificateSection {
+  const base = readJsonc(path.join(path.dirname(appsettingsFile), 'appsettings.json'));
+  const layers = path.basename(appsettingsFile).toLowerCase() === 'appsettings.json' ? [base] : [base, readJsonc(appsettingsFile)];
+  const name = endpoint?.startsWith('Kestrel:Endpoints:') ? endpoint.slice('Kestrel:Endpoints:'.length) : undefined;
+  const own = name ? ['Kestrel', 'Endpoints', name, 'Certificate'] : undefined;
+  const sectionPath = own && layers.some(l => at(l, own) !== undefined) ? own : DEFAULT_PATH;
+  const lower = layers.length > 1 ? at(base, sectionPath) : undefined;
+  const mask = [...CONFLICTING, 'KeyPath'].filter(k => { const v = member(lower, k); return v !== undefined && v !== null && v !== ''; });
+  return { path: sectionPath, mask };
 }
 
 function userSecretsId(csproj: string): string | undefined {
@@ -179,15 +233,21 @@ export async function planKestrelConfig(request: KestrelConfigRequest, ctx: Bind
   const file = request.appsettingsFile;
   const existing = readExisting(file);
   const before = existing?.bytes.toString('utf8') ?? '';
-  const after = editKestrelDefaultCertificate(before, request.certificate, file);
+  const section = request.section ?? DEFAULT_CERTIFICATE_SECTION;
+  const after = editKestrelDefaultCertificate(before, request.certificate, file, path.dirname(file), section);
   const steps: PlanStep[] = [];
   const edit = writeFileStep({
-    id: 'kestrel-config', title: `Point Kestrel:Certificates:Default in ${path.basename(file)} at ${path.basename(request.certificate.path)}`,
+    id: 'kestrel-config', title: `Point ${section.path.join(':')} in ${path.basename(file)} at ${path.basename(request.certificate.path)}`,
     path: file, contents: after, record: { kind: 'config-edit', target: `kestrel:${file}` }, existing: existing ?? null,
     ...(existing ? { mode: existing.mode } : {}),
   });
   if (edit) steps.push(edit);
-  const notes = ['Kestrel:Certificates:Default is used by HTTPS endpoints that do not name their own certificate.'];
+  const notes = [section.path === DEFAULT_PATH
+    ? 'Kestrel:Certificates:Default is used by HTTPS endpoints that do not name their own certificate.'
+    : `${section.path.slice(0, 3).join(':')} names its own certificate (it wins over Kestrel:Certificates:Default): that is the one pointed at the new certificate.`];
+  if (section.mask.length) {
+    notes.push(`appsettings.json also sets ${section.mask.join(', ')} there: set to null in ${path.basename(file)} so it does not apply to the new certificate.`);
+  }
   if (request.certificate.kind === 'pfx' && request.certificate.password !== undefined) {
     steps.push(...passwordSteps(request, request.certificate.password, ctx));
     notes.push('The PFX password is stored in the project\'s user secrets (Development only), not in appsettings.');
@@ -199,20 +259,51 @@ export async function planKestrelConfig(request: KestrelConfigRequest, ctx: Bind
 // ---------------------------------------------------------------------------------------------------
 // The ASP.NET Core development certificate.
 
-/** `dotnet dev-certs https --check --trust` exit codes (fixed by the tool: "existing tooling might depend on them"). */
-export type DevCertsState = 'trusted' | 'untrusted' | 'missing' | 'error';
+/**
+ * The line `dotnet dev-certs https --trust` tells Linux users to run (SDK 10.0.401): OpenSSL clients read the
+ * trusted copy only when SSL_CERT_DIR lists that folder beside the system one — `$SSL_CERT_DIR` when it is
+ * set (message 114), else OpenSSL's own folder (message 110: an empty element would drop the system folder).
+ */
+export function devCertsSslCertDirLine(env: NodeJS.ProcessEnv, opensslCertsDir = '/usr/lib/ssl/certs'): string {
+  return `export SSL_CERT_DIR="$HOME/.aspnet/dev-certs/trust:${env.SSL_CERT_DIR ? '$SSL_CERT_DIR' : opensslCertsDir}"`;
+}
+
+/**
+ * `dotnet dev-certs https --check --trust` exit codes (fixed by the tool: "existing tooling might depend on
+ * them"): 0 full trust, 6 no valid certificate, 7 found but not (fully) trusted — partial trust also exits 7
+ * (seen with SDK 10.0.401 on Linux); 4 ("trusted by some clients but not by others") is what `--trust` exits with.
+ */
+export type DevCertsState = 'trusted' | 'partial' | 'untrusted' | 'missing' | 'error';
 
 export function interpretDevCertsCheck(code: number | null): DevCertsState {
   switch (code) {
     case 0: return 'trusted';
+    case 4: return 'partial'; // ErrorTrustingCertificate: trusted by some clients only
     case 7: return 'untrusted'; // ErrorCertificateNotTrusted
     case 6: return 'missing'; // ErrorNoValidCertificateFound
     default: return 'error';
   }
 }
 
+/** `--check-trust-machine-readable` (.NET 10+): TrustLevel Full / Partial / None per certificate; undefined when absent or unreadable. */
+export function interpretDevCertsMachineReadable(stdout: string): DevCertsState | undefined {
+  let doc: unknown;
+  try { doc = JSON.parse(stdout); } catch { return undefined; }
+  if (!Array.isArray(doc)) return undefined;
+  if (doc.length === 0) return 'missing';
+  const levels = doc.map(c => String((c as { TrustLevel?: unknown }).TrustLevel ?? ''));
+  if (levels.includes('Full')) return 'trusted';
+  if (levels.includes('Partial')) return 'partial';
+  return levels.every(l => l === 'None') ? 'untrusted' : undefined;
+}
+
+/** The machine-readable answer where this SDK has it (it tells partial from none), else the exit code of --check --trust. */
 export async function checkDevCerts(ctx: Pick<BindContext, 'tools' | 'runner'> = {}): Promise<DevCertsState> {
-  const r = await (ctx.runner ?? run)(dotnet(ctx), ['dev-certs', 'https', '--check', '--trust'], { timeoutMs: 60_000 });
+  const runner = ctx.runner ?? run;
+  const readable = await runner(dotnet(ctx), ['dev-certs', 'https', '--check-trust-machine-readable'], { timeoutMs: 60_000 }).catch(() => undefined);
+  const state = readable?.code === 0 ? interpretDevCertsMachineReadable(readable.stdout) : undefined;
+  if (state) return state;
+  const r = await runner(dotnet(ctx), ['dev-certs', 'https', '--check', '--trust'], { timeoutMs: 60_000 });
   return interpretDevCertsCheck(r.code);
 }
 
@@ -248,7 +339,10 @@ export async function planKestrelDevCerts(ctx: BindContext, options: { checkAvai
   }, {
     id: 'dev-certs-trust',
     title: `Create a new ASP.NET Core development certificate and trust it${prompt}`,
-    action: { type: 'command', command: exe, args: ['dev-certs', 'https', '--trust'] },
+    // On Linux --trust exits 4 ("trusted by some clients but not by others") whenever SSL_CERT_DIR does not
+    // yet list ~/.aspnet/dev-certs/trust — the usual case: the certificate is made and trusted where dotnet
+    // can, and the note below says the rest (seen with SDK 10.0.401 in a sandbox HOME).
+    action: { type: 'command', command: exe, args: ['dev-certs', 'https', '--trust'], ...(ctx.platform === 'linux' ? { okExitCodes: [4] } : {}) },
     elevated: false,
     changes: 'a new ASP.NET Core development certificate in the user store, trusted',
     undo: devCertsCleanAction(exe),
@@ -258,7 +352,8 @@ export async function planKestrelDevCerts(ctx: BindContext, options: { checkAvai
   if (ctx.platform === 'linux') {
     notes.push('On Linux `dotnet dev-certs https --trust` trusts only for some consumers: .NET 9+ SDKs put the certificate in '
       + '~/.aspnet/dev-certs/trust (OpenSSL reads it only with SSL_CERT_DIR set to include it) and in the NSS databases '
-      + 'of Chromium/Firefox it finds; older SDKs trust nothing on Linux. The system store and Node are not covered.');
+      + 'of Chromium/Firefox it finds; older SDKs trust nothing on Linux. The system store and Node are not covered.',
+    `Then, for OpenSSL clients (curl, .NET): ${devCertsSslCertDirLine(ctx.env)}`);
   }
   return { steps, notes };
 }

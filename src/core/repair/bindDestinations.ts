@@ -13,7 +13,7 @@
  */
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
-import { type DevServerKind, gitignoreNote, isIisExpressSslPort, pemPaths, planCraDevServer, planDevServerSnippet, planHttpSysBindings, planKestrelConfig, planPemPair, type Runner } from '../bind';
+import { type DevServerKind, gitignoreNote, isIisExpressSslPort, kestrelCertificateSection, pemPaths, planCraDevServer, planDevServerSnippet, planHttpSysBindings, planKestrelConfig, planPemPair, type Runner } from '../bind';
 import { certificateRef, type CertProfileId, type GeneratedCertificate, toPfx } from '../certs';
 import type { CheckedVerdict } from '../check';
 import type { EndpointSource } from '../endpoints';
@@ -111,11 +111,10 @@ export async function planBindSteps(d: BindDestination, gen: GeneratedCertificat
     case 'kestrel': {
       const projectDir = path.dirname(d.appsettingsFile);
       const { certPath, keyPath } = pemPaths(projectDir);
-      const kestrel = await planKestrelConfig({ appsettingsFile: d.appsettingsFile, certificate: { kind: 'pem', path: certPath, keyPath } }, o.ctx);
+      // The endpoint's own Certificate when it names one (it wins over Default), with what appsettings.json sets there masked.
+      const section = kestrelCertificateSection(d.appsettingsFile, d.declaredBy.detail);
+      const kestrel = await planKestrelConfig({ appsettingsFile: d.appsettingsFile, certificate: { kind: 'pem', path: certPath, keyPath }, section }, o.ctx);
       const notes = [...kestrel.notes, ...gitignoreNote(projectDir)];
-      if (d.declaredBy.detail?.startsWith('Kestrel:Endpoints:')) {
-        notes.push(`${d.declaredBy.detail} (${path.basename(d.declaredBy.file)}) is an endpoint of its own: a Certificate it names wins over Kestrel:Certificates:Default — remove that section to serve the new certificate.`);
-      }
       return { steps: [...planPemPair(pair, projectDir), ...kestrel.steps, restart('the ASP.NET Core app')], notes };
     }
     case 'cra': {
