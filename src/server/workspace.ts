@@ -4,11 +4,10 @@
  * probe what is stale → render again. Rendering is a function of the current state, so the order in
  * which probes finish never matters. No LSP plumbing here: outputs go through `WorkspaceOutputs`.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { checkTargets, findClientCertificateConfig, judgeDeclaredCertificate, type CheckFn, type CheckSettings, type EndpointVerdict, type ProbeTarget } from '../core/check';
-import { endpointsFromLaunchConfiguration, mergeEndpoints, type DeclaredEndpoint } from '../core/endpoints';
+import { DEFAULT_MAX_FILE_BYTES, endpointsFromLaunchConfiguration, mergeEndpoints, readContainedText, type DeclaredEndpoint } from '../core/endpoints';
 import type { ClientCertificateInput } from '../core/probe';
 import {
   DEFAULT_SERVER_SETTINGS,
@@ -284,10 +283,16 @@ export class Workspace {
     return run;
   }
 
-  /** Warnings underline their line; for files not open, that needs the file's text. */
+  /**
+   * Warnings underline their line; for files not open, that needs the file's text, read as discovery
+   * reads (a file skipped because it is a FIFO or leads out of the folder is not read here either).
+   */
   private async loadWarningLines(state: FolderState): Promise<void> {
+    const folder = state.path;
+    if (folder === undefined) return;
     await Promise.all(state.files().filter(f => f.parse.warnings.length && f.text === undefined && parserFor(f.file)).map(async f => {
-      try { f.text = await fs.readFile(f.file, 'utf8'); } catch { /* the warning stays, without a width */ }
+      const read = await readContainedText(f.file, { within: folder, maxBytes: DEFAULT_MAX_FILE_BYTES });
+      if (read.text !== undefined) f.text = read.text; // else the warning stays, without a width
     }));
   }
 

@@ -8,11 +8,10 @@
  * PBKDF2-SHA256) and the MAC is HMAC-SHA256 — the modern profile OpenSSL 3 and Windows 10 1709+ read.
  */
 import * as crypto from 'node:crypto';
-import * as fs from 'node:fs';
 import forge from 'node-forge';
 import type { CertificateRef } from './types';
 import { thumbprint, toPem } from './encoding';
-import { describeFsError } from '../io';
+import { describeFsError, readBoundedFileSync } from '../io';
 
 /**
  * Why a certificate input cannot be used. Every reader of certificate files (the CLI's commands, the
@@ -33,24 +32,25 @@ const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
 /**
  * The bytes of a certificate or key file, or a plain sentence saying why there are none: missing, a
- * folder, a FIFO/device (never opened: reading one can block forever), empty, too large, not readable.
+ * folder, a FIFO/device (opened without blocking and refused by its handle: reading one can block
+ * forever), empty, too large (never read whole: `/proc` files claim size 0), not readable. A path a
+ * workspace names goes through here too (the language server judges a configured certificate).
  */
 export function readInputFile(file: string): Buffer {
-  let st: fs.Stats;
-  try { st = fs.statSync(file); } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ENOENT' || e.code === 'ENOTDIR') throw new CertificateFormatError(`${file} does not exist`, 'missing');
-    throw new CertificateFormatError(describeFsError(e, file, 'read'), 'unreadable');
+  const read = readBoundedFileSync(file, { maxBytes: MAX_INPUT_BYTES });
+  if (read.refused) {
+    const r = read.refused;
+    if (r.reason === 'missing') throw new CertificateFormatError(`${file} does not exist`, 'missing');
+    if ((r.reason === 'not-regular' && r.kind === 'folder') || (r.reason === 'unreadable' && r.error.code === 'EISDIR')) {
+      throw new CertificateFormatError(`${file} is a folder, not a certificate file`, 'folder');
+    }
+    if (r.reason === 'not-regular') throw new CertificateFormatError(`${file} is not a regular file (it is a ${r.kind})`, 'not-a-file');
+    if (r.reason === 'too-large') throw new CertificateFormatError(`${file} is too large to be a certificate or key file`, 'too-large');
+    if (r.reason === 'unreadable') throw new CertificateFormatError(describeFsError(r.error, file, 'read'), 'unreadable');
+    throw new CertificateFormatError(`${file} could not be read`, 'unreadable');
   }
-  if (st.isDirectory()) throw new CertificateFormatError(`${file} is a folder, not a certificate file`, 'folder');
-  if (!st.isFile()) throw new CertificateFormatError(`${file} is not a regular file`, 'not-a-file');
-  if (st.size > MAX_INPUT_BYTES) throw new CertificateFormatError(`${file} is too large to be a certificate or key file`, 'too-large');
-  let data: Buffer;
-  try { data = fs.readFileSync(file); } catch (err) {
-    throw new CertificateFormatError(describeFsError(err as NodeJS.ErrnoException, file, 'read'), 'unreadable');
-  }
-  if (data.length === 0) throw new CertificateFormatError(`${file} is empty`, 'empty');
-  return data;
+  if (read.bytes.length === 0) throw new CertificateFormatError(`${file} is empty`, 'empty');
+  return read.bytes;
 }
 
 /** Does `key` belong to the certificate? Compared by public key (SPKI), which works for every key type. */

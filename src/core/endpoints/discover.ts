@@ -1,28 +1,34 @@
-/** Discovery of a whole folder: the walk, the reading (size-capped) and the merge of every parser's output. */
-import { promises as fs } from 'node:fs';
+/**
+ * Discovery of a whole folder: the walk, the reading (contained in the folder, regular files only,
+ * size-capped by the bytes actually read) and the merge of every parser's output.
+ */
 import * as path from 'node:path';
 import type { ParseOutput } from './collect';
 import { parseAngularJson } from './angularJson';
 import { parseApplicationHostConfig } from './applicationHost';
 import { parseAppSettings } from './appSettings';
+import { DEFAULT_MAX_FILE_BYTES, readContainedText } from './containedRead';
 import { parseViteOrWebpackConfig } from './devServerConfig';
 import { parseDotEnv, parseDotEnvSet } from './dotenv';
 import { parseLaunchJson } from './launchJson';
 import { parseLaunchSettings } from './launchSettings';
 import { mergeEndpoints } from './merge';
 import type { DeclaredCertificate, DiscoveryResult, DiscoveryWarning } from './types';
-import { classifyFile, findConfigFiles, type FileFormat, type FoundFile } from './walk';
-
+import { classifyFile, findConfigFiles, limiter, type FileFormat, type FoundFile } from './walk';
 
 export interface DiscoveryOptions {
   /** How many folder levels below the workspace folder are searched. Default 6. */
   maxDepth?: number;
   /** Files larger than this are skipped with a warning (configuration files are small). Default 1 MB. */
   maxFileBytes?: number;
+  /** Files and folders looked at before discovery stops with a warning. Default 50 000. */
+  maxEntries?: number;
 }
 
 export const DEFAULT_MAX_DEPTH = 6;
-export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+export { DEFAULT_MAX_FILE_BYTES };
+/** Far more than a repository's own configuration needs once build output and caches are left out. */
+export const DEFAULT_MAX_ENTRIES = 50_000;
 
 /** The parser for each single-file format. */
 const PARSERS: Partial<Record<FileFormat, (file: string, text: string) => ParseOutput>> = {
@@ -49,10 +55,11 @@ export async function discoverEndpoints(folderIn: string, options: DiscoveryOpti
   const folder = path.resolve(folderIn);
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
   const warnings: DiscoveryWarning[] = [];
   let found: FoundFile[];
   try {
-    const walked = await findConfigFiles(folder, { maxDepth });
+    const walked = await findConfigFiles(folder, { maxDepth, maxEntries });
     found = walked.files;
     warnings.push(...walked.warnings);
   } catch (err) {
@@ -60,10 +67,13 @@ export async function discoverEndpoints(folderIn: string, options: DiscoveryOpti
   }
 
   const texts = new Map<string, string>();
-  await Promise.all(found.map(async ({ file }) => {
-    const text = await readSmallText(file, maxBytes, warnings);
-    if (text !== undefined) texts.set(file, text);
-  }));
+  const limit = limiter(16);
+  await Promise.all(found.map(({ file }) => limit(async () => {
+    // Checked again here, not only by the walk: the file is judged by what it is when it is opened.
+    const read = await readContainedText(file, { within: folder, maxBytes });
+    if (read.text !== undefined) texts.set(file, read.text);
+    else warnings.push({ file, line: 1, message: read.skipped });
+  })));
 
   const outputs: ParseOutput[] = [];
   // The .env files of one folder are one configuration (react-scripts layers them).
@@ -93,21 +103,5 @@ function safeParse(file: string, parse: () => ParseOutput): ParseOutput {
     return parse();
   } catch (err) {
     return { endpoints: [], certificates: [], warnings: [{ file, line: 1, message: `could not be read: ${(err as Error).message}` }] };
-  }
-}
-
-async function readSmallText(file: string, maxBytes: number, warnings: DiscoveryWarning[]): Promise<string | undefined> {
-  try {
-    const stat = await fs.stat(file);
-    if (stat.size > maxBytes) {
-      warnings.push({ file, line: 1, message: `skipped: ${stat.size} bytes is larger than the ${maxBytes}-byte limit for configuration files` });
-      return undefined;
-    }
-    const text = await fs.readFile(file, 'utf8');
-    // Editors hide the BOM; dropping it keeps ranges on line 1 where the editor shows them.
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  } catch (err) {
-    warnings.push({ file, line: 1, message: `skipped: ${(err as Error).message}` });
-    return undefined;
   }
 }

@@ -10,9 +10,9 @@
  * Ignored on purpose: `PORT` without `HTTPS=true` (a plain http dev server), `REACT_APP_*` URLs (what
  * the app calls, not where it listens), `.env.test*` / `.env.production*` (not served by `npm start`).
  */
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Collector, emptyOutput, resolveCertPath, type ParseOutput } from './collect';
+import { DEFAULT_MAX_FILE_BYTES, readContainedTextSync } from './containedRead';
 import { LineIndex } from './text';
 import { parsePort } from './url';
 
@@ -40,6 +40,11 @@ export function parseDotEnv(file: string, text: string, siblings?: DotEnvFile[])
   };
 }
 
+/**
+ * The siblings of a document open in the editor, read the way discovery reads (see containedRead.ts):
+ * regular files only, capped, and only when they stay inside the document's own folder — a parser has
+ * no workspace folder to check against, and siblings are by definition in the same folder.
+ */
 function readSiblings(file: string): DotEnvFile[] {
   if (!path.isAbsolute(file)) return [];
   const dir = path.dirname(file);
@@ -47,9 +52,9 @@ function readSiblings(file: string): DotEnvFile[] {
   for (const name of PRECEDENCE) {
     const f = path.join(dir, name);
     if (f === file) continue;
-    try {
-      found.push({ file: f, text: readFileSync(f, 'utf8') });
-    } catch { /* absent: the usual case */ }
+    // Absent, linked elsewhere, special or too large: left out, as react-scripts would fail to read it.
+    const read = readContainedTextSync(f, { within: dir, maxBytes: DEFAULT_MAX_FILE_BYTES });
+    if (read.text !== undefined) found.push({ file: f, text: read.text });
   }
   return found;
 }

@@ -1,6 +1,6 @@
 /**
  * Room `endpoints` — where a workspace declares HTTPS localhost endpoints: one reader per source format,
- * each returning endpoints with file + range. Imports no other room; never probes, judges or writes.
+ * each returning endpoints with file + range. Imports only `io`; never probes, judges or writes.
  *
  * Endpoint discovery: every HTTPS endpoint a workspace folder declares, with the file and exact range
  * of each declaration. One parser per source format; each takes (file, text) so the language server
@@ -15,8 +15,14 @@
  *   angular.json                        angularJson.ts
  *   vite.config.*, webpack*.{js,ts,cjs,mjs}   devServerConfig.ts (text scan, never evaluated)
  * Each parser's header says what it reads and what it ignores on purpose.
+ *
+ * Containment: files are read only through containedRead.ts (regular files whose real path is inside
+ * the workspace folder, at most `maxFileBytes`); the walk does not follow links out of the folder and
+ * stops after `maxEntries` files and folders. Anything skipped is a warning naming it (escaped).
  */
-export { discoverEndpoints, parserFor, DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, type DiscoveryOptions } from './discover';
+export { discoverEndpoints, parserFor, DEFAULT_MAX_DEPTH, DEFAULT_MAX_ENTRIES, DEFAULT_MAX_FILE_BYTES, type DiscoveryOptions } from './discover';
+export { readContainedText, readContainedTextSync } from './containedRead';
+export type { ContainedRead, ContainedReadOptions } from './containedRead';
 export * from './types';
 export type { ParseOutput } from './collect';
 export { parseLaunchJson, endpointsFromLaunchConfiguration } from './launchJson';

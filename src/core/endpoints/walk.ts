@@ -2,10 +2,13 @@
  * Finds the files discovery reads, fast on big repositories: build output, package caches and VCS
  * folders are never entered, nor are hidden folders other than `.vscode` (launch.json) and `.vs`
  * (where only IIS Express's applicationhost.config is looked for: the rest of `.vs` is large caches).
- * Symbolic links are followed once per real directory, so a link back to an ancestor cannot loop.
+ * Symbolic links are followed once per real directory, so a link back to an ancestor cannot loop, and
+ * only while they stay inside the workspace folder (see `findConfigFiles`).
  */
 import { promises as fs, type Dirent } from 'node:fs';
 import * as path from 'node:path';
+import { isInsideFolder, specialFileKind } from '../io';
+import { leadsOutsideMessage, notRegularMessage } from './containedRead';
 import type { DiscoveryWarning } from './types';
 
 export type FileFormat =
@@ -36,23 +39,48 @@ export function classifyFile(name: string, parentDirName: string): FileFormat | 
   return undefined;
 }
 
-export interface WalkOptions { maxDepth: number }
+export interface WalkOptions {
+  maxDepth: number;
+  /** Files and folders looked at, in all: past it the walk stops with a warning (a runaway tree must not run away with us). */
+  maxEntries: number;
+}
 
+/**
+ * Containment: only what is inside the workspace folder's real path is entered or listed. A link that
+ * leads out of it (`ln -s / x`, a project folder linked from elsewhere, `appsettings.json -> /proc/kmsg`)
+ * and a FIFO, socket or device are skipped with a warning when discovery would have read them; links
+ * that stay inside are followed once per real folder.
+ */
 export async function findConfigFiles(root: string, options: WalkOptions): Promise<{ files: FoundFile[]; warnings: DiscoveryWarning[] }> {
   const files: FoundFile[] = [];
   const warnings: DiscoveryWarning[] = [];
   const limit = limiter(64);
   const visited = new Set<string>();
   const pendingLinks: Array<{ dir: string; depth: number }> = [];
+  let entries = 0;
+  let stopped = false;
+  const rootReal = await fs.realpath(root);
+
+  /** Counts one file or folder; false once the budget is spent (the first time, with the warning). */
+  const admit = (): boolean => {
+    if (stopped) return false;
+    if (++entries <= options.maxEntries) return true;
+    stopped = true;
+    warnings.push({ file: root, line: 1, message: `discovery stopped at ${options.maxEntries} files and folders (its limit): configuration further in was not read` });
+    return false;
+  };
 
   const readDir = (dir: string): Promise<Dirent[] | undefined> => limit(async () => {
+    if (stopped) return undefined;
     try {
       return await fs.readdir(dir, { withFileTypes: true });
     } catch (err) {
-      warnings.push({ file: dir, line: 1, message: `folder skipped: ${(err as Error).message}` });
+      warnings.push({ file: dir, line: 1, message: `folder skipped: it could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
       return undefined;
     }
   });
+
+  const skip = (file: string, message: string): void => { warnings.push({ file, line: 1, message }); };
 
   const visit = async (dir: string, real: string, depth: number): Promise<void> => {
     if (visited.has(real)) return;
@@ -63,6 +91,7 @@ export async function findConfigFiles(root: string, options: WalkOptions): Promi
     const parentName = path.basename(dir);
     const children: Array<Promise<void>> = [];
     for (const d of dirents) {
+      if (!admit()) break;
       const full = path.join(dir, d.name);
       if (d.isSymbolicLink()) {
         // Decided after the plain walk, so a link to a folder that is also reached directly is read
@@ -73,9 +102,9 @@ export async function findConfigFiles(root: string, options: WalkOptions): Promi
       if (d.isDirectory()) {
         if (d.name === '.vs') children.push(findIisExpressConfigs(full));
         else if (depth < options.maxDepth && enterable(d.name)) children.push(visit(full, path.join(real, d.name), depth + 1));
-      } else if (d.isFile()) {
-        const format = classifyFile(d.name, parentName);
-        if (format) files.push({ file: full, format });
+      } else if (classifyFile(d.name, parentName)) {
+        if (d.isFile()) files.push({ file: full, format: classifyFile(d.name, parentName)! });
+        else skip(full, notRegularMessage(full, specialFileKind(d)!));
       }
     }
     await Promise.all(children);
@@ -85,34 +114,47 @@ export async function findConfigFiles(root: string, options: WalkOptions): Promi
   const findIisExpressConfigs = async (vsDir: string): Promise<void> => {
     const candidates = [path.join(vsDir, 'config', 'applicationhost.config')];
     for (const d of (await readDir(vsDir)) ?? []) {
+      if (!admit()) break;
       if (d.isDirectory() && d.name !== 'config') candidates.push(path.join(vsDir, d.name, 'config', 'applicationhost.config'));
     }
     await Promise.all(candidates.map((f) => limit(async () => {
+      let real: string;
+      let stat;
       try {
-        if ((await fs.stat(f)).isFile()) files.push({ file: f, format: 'applicationhost.config' });
-      } catch { /* absent: the usual case */ }
+        real = await fs.realpath(f);
+        stat = await fs.stat(real);
+      } catch { return; } // absent: the usual case
+      if (!isInsideFolder(real, rootReal)) return skip(f, leadsOutsideMessage(f, real));
+      const kind = specialFileKind(stat);
+      if (kind) skip(f, notRegularMessage(f, kind));
+      else files.push({ file: f, format: 'applicationhost.config' });
     })));
   };
 
-  const rootReal = await fs.realpath(root);
   await visit(root, rootReal, 0);
-  while (pendingLinks.length > 0) {
-    const { dir, depth } = pendingLinks.shift()!;
+  while (pendingLinks.length > 0 && !stopped) {
+    const { dir: link, depth } = pendingLinks.shift()!;
     let real: string;
     let stat;
     try {
-      real = await fs.realpath(dir);
+      real = await fs.realpath(link);
       stat = await fs.stat(real);
     } catch {
       continue; // dangling link
     }
-    const name = path.basename(dir);
-    if (stat.isDirectory()) {
-      if (name === '.vs') await findIisExpressConfigs(dir);
-      else if (depth < options.maxDepth && enterable(name)) await visit(dir, real, depth + 1);
+    const name = path.basename(link);
+    const parentName = path.basename(path.dirname(link));
+    const wanted = stat.isDirectory() ? name === '.vs' || (depth < options.maxDepth && enterable(name)) : !!classifyFile(name, parentName);
+    if (!wanted) continue;
+    if (!isInsideFolder(real, rootReal)) {
+      skip(link, leadsOutsideMessage(link, real));
+    } else if (stat.isDirectory()) {
+      if (name === '.vs') await findIisExpressConfigs(link);
+      else await visit(link, real, depth + 1);
     } else if (stat.isFile()) {
-      const format = classifyFile(name, path.basename(path.dirname(dir)));
-      if (format) files.push({ file: dir, format });
+      files.push({ file: link, format: classifyFile(name, parentName)! });
+    } else {
+      skip(link, notRegularMessage(link, specialFileKind(stat)!));
     }
   }
   files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
@@ -126,7 +168,7 @@ function enterable(name: string): boolean {
 }
 
 /** At most `n` file-system calls in flight: enough to be fast, few enough not to exhaust descriptors. */
-function limiter(n: number): <T>(job: () => Promise<T>) => Promise<T> {
+export function limiter(n: number): <T>(job: () => Promise<T>) => Promise<T> {
   let active = 0;
   const queue: Array<() => void> = [];
   return async <T>(job: () => Promise<T>): Promise<T> => {

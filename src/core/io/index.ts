@@ -1,7 +1,8 @@
 /**
  * Room `io` — how the engine touches the machine: running processes (argument arrays, elevation), atomic
  * file writes, this tool's config folder, the platform names, and how outside text is shown safely
- * (`displayText`: control and bidi characters escaped). The lowest room: imports no other room.
+ * (`displayText`: control and bidi characters escaped), and how a file someone else named is read
+ * (`readBoundedFile`: regular files only, capped, optionally contained). The lowest room: imports no other room.
  */
 export { describeFsError, writeFileAtomic } from './atomicWrite';
 export { displayLines, displayText, markdownText } from './displayText';
@@ -10,4 +11,6 @@ export type { ElevatedOp, ElevatedUnit, ElevationRunner, ExecResult } from './ex
 export { caDir, configDir, generatedCertsDir, isForeignPlatform, ledgerFile, nodeBundleFile, pathFor, placeholderHome, trustedCertsDir } from './paths';
 export type { ConfigContext, PathContext } from './paths';
 export type { Platform } from './platform';
-export { containedTarget, isRealPath, realTarget } from './realPath';
+export { containedTarget, isInsideFolder, isRealPath, realTarget } from './realPath';
+export { readBoundedFile, readBoundedFileSync, specialFileKind } from './boundedRead';
+export type { BoundedRead, BoundedReadOptions, BoundedReadRefusal } from './boundedRead';

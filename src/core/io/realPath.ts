@@ -34,8 +34,12 @@ export function isRealPath(p: string): boolean {
 export function containedTarget(root: string, target: string): string | undefined {
   // Another platform's plan: its folders are not on this machine to follow.
   if (!path.isAbsolute(root) || !path.isAbsolute(target)) return target;
-  const realRoot = realTarget(root);
   const real = realTarget(target);
+  return isInsideFolder(real, realTarget(root)) ? real : undefined;
+}
+
+/** `real` is `realRoot` or below it (both already real paths; a child named `..x` is inside). */
+export function isInsideFolder(real: string, realRoot: string): boolean {
   const rel = path.relative(realRoot, real);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel)) ? real : undefined;
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
