@@ -143,6 +143,11 @@ function judgeConnection(verdict: EndpointVerdict, r: HandshakeResult, policies:
     const { refusing } = split(c => version < policies[c].minProtocol);
     if (refusing.length) verdict.problems.push({ ...P.legacyProtocol(r.protocol!, clientNames(refusing, platform)), affects: refusing });
   }
+  // Suites no client enables by default: no encryption, no authentication, RC4, export grade.
+  if (r.cipher && /(^|[-_])(NULL|ADH|AECDH|RC4|EXP)([-_]|$)/.test(r.cipher)) {
+    verdict.problems.push({ ...P.weakKeyExchange(`only cipher suites no client enables (${r.cipher})`, clientNames(clients, platform), ''), affects: [...clients] });
+    return;
+  }
   const dhe = /(^|_)DHE_|^DHE-|^EDH-/.test(r.cipher ?? '') || r.keyExchange?.type === 'DH';
   if (dhe && version !== undefined && version < 0x0304) {
     const bits = r.keyExchange?.bits;
