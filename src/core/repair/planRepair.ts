@@ -218,7 +218,14 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
       groups.push(await store.add(anchor, ctx));
     }
   }
-  const steps = contiguousElevation(mergeSteps(caSteps, ...groups));
+  // dotnet dev-certs already trusted it for OpenSSL: the line that makes OpenSSL read its folder comes first.
+  const sslCertDir = [...new Set(verdicts.map(v => v.sslCertDirFix).filter((l): l is string => !!l))];
+  const dotnetSteps: PlanStep[] = sslCertDir.map((line, i) => ({
+    id: `ssl-cert-dir-${i + 1}`, title: 'Let OpenSSL (curl, .NET) read the folder dotnet dev-certs trusted the certificate in', elevated: false,
+    action: { type: 'manual', instructions: `${line}\n(in your shell profile, and in the environment of the process that makes the requests; then restart it)` },
+    changes: 'nothing until you set it',
+  }));
+  const steps = contiguousElevation(mergeSteps(dotnetSteps, caSteps, ...groups));
   // A local CA made before name constraints keeps working; the user is told what it can vouch for.
   const usesCa = ca && [...trustJobs.values()].some(j => j.anchor.sha1 === certificateRef(ca!.certDer).sha1);
   if (usesCa && !permittedNamesOf(ca!)) notes.push(unconstrainedCaNote(ca!));

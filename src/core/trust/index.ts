@@ -14,3 +14,4 @@ export type { CertificateRef, TrustContext, TrustStore, TrustStoreId } from './s
 export { anchorContextFor, loadTrustAnchors } from './anchors';
 export type { ConsumerAnchors } from './anchors';
 export type { WindowsCertificateRef } from './windows';
+export { DOTNET_TRUST_FOLDER, dotnetTrustFolderLine } from './dotnetTrustFolder';
