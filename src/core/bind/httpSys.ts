@@ -220,6 +220,41 @@ export async function planIisExpressRegenerate(request: IisExpressRegenerateRequ
 }
 
 /**
+ * `--strategy iisexpress` with a certificate made in the same plan (already in LocalMachine\\My with its
+ * key, and trusted in CurrentUser\\Root before the elevated steps): IisExpressAdminCmd binds it by hash,
+ * `setupSslUrl -url:https://localhost:PORT/ -CertHash:<SHA-1>`. Unlike -UseSelfSigned it never reuses the
+ * certificate already there (expired or not), and the plan knows what it binds, so one run trusts it.
+ */
+export async function planIisExpressSetupSslUrl(request: { ports: readonly number[]; thumbprint: string }, ctx: Pick<BindContext, 'runner' | 'tools'> = {}): Promise<BindPlan> {
+  const thumbprint = validateThumbprint(request.thumbprint);
+  const ports = resolvePorts(request.ports);
+  const exe = iisExpressAdminCmdPath(ctx);
+  const current = await readHttpSysBindings(ctx.runner ?? run);
+  const steps: PlanStep[] = [];
+  for (const port of ports) {
+    const ipport = ipPortFor(port);
+    const url = `-url:https://localhost:${port}/`;
+    const previous = previousOf(findBinding(current, ipport));
+    if (previous) steps.push(deleteExistingStep(ipport, port, previous));
+    steps.push({
+      id: `iisexpress-ssl-${port}`,
+      title: `Let IIS Express bind certificate ${thumbprint} to https://localhost:${port}/`,
+      action: { type: 'command', command: exe, args: ['setupSslUrl', url, `-CertHash:${thumbprint}`] },
+      elevated: true,
+      changes: `http.sys SSL binding ${ipport} → certhash=${thumbprint} (through IisExpressAdminCmd)`,
+      undo: { type: 'command', command: exe, args: ['deleteSslUrl', url] },
+      record: { kind: 'binding', target: httpSysTarget(ipport), thumbprint, ...(previous ? { previous: JSON.stringify(previous) } : {}) },
+    });
+  }
+  const notes = portNotes(ports);
+  if (!ctx.tools?.iisExpressAdminCmd) {
+    notes.push(`Using ${DEFAULT_IIS_EXPRESS_ADMIN_CMD}; older installs have it under "C:\\Program Files (x86)\\IIS Express" `
+      + '(the machine setting devcertDoctor.iisExpressPath names another place).');
+  }
+  return { steps, notes };
+}
+
+/**
  * What `IisExpressAdminCmd.exe` reported. The exit code decides; the text (English on English systems:
  * "Command 'setupsslUrl' completed." / "... failed." plus a reason line) is only passed on.
  */

@@ -10,7 +10,7 @@ export {
 export { findBinding, parseNetshShowSslcert, type NetshSslBinding } from './netshParse';
 export {
   DEFAULT_IIS_EXPRESS_ADMIN_CMD, httpSysBindTarget, httpSysUndoStep, iisExpressRegenerateTarget, interpretIisExpressAdminCmd,
-  planHttpSysBindings, planIisExpressRegenerate, readHttpSysBinding, readHttpSysBindings,
+  planHttpSysBindings, planIisExpressRegenerate, planIisExpressSetupSslUrl, readHttpSysBinding, readHttpSysBindings,
   type HttpSysBindRequest, type IisExpressRegenerateRequest, type PreviousHttpSysBinding,
 } from './httpSys';
 export {
