@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { buildPosixScript, buildPowerShellScript, explainExecutionPolicy, parsePosixResults, parsePowerShellPolicy, runElevated, windowsElevatedCommandLine, SUDO_PROMPT_CANCELLED, type ElevationRunner } from '../../src/core/io/exec';
+import { buildPosixScript, buildPowerShellScript, explainExecutionPolicy, formatPowerShellCommand, parsePosixResults, parsePowerShellPolicy, runElevated, windowsElevatedCommandLine, SUDO_PROMPT_CANCELLED, type ElevationRunner } from '../../src/core/io/exec';
 import { Ledger } from '../../src/core/plan/ledger';
 import { executePlan } from '../../src/core/plan/run';
 import { renderPlan } from '../../src/core/plan/render';
@@ -314,5 +314,16 @@ describe('elevated script text', () => {
     assert.deepEqual(result.results.map(r => [r.id, r.code]), [['a', 0], ['b', 1]]);
     assert.match(result.failed!.stderr, /Group Policy sets the PowerShell execution policy to Restricted on this computer \(UserPolicy\); "-ExecutionPolicy Bypass" cannot override it/);
     await assert.rejects(runElevated(units, { platform: 'win32', runner: async () => { throw new Error(SUDO_PROMPT_CANCELLED); } }), /cancelled/);
+  });
+
+  it('commands shown for pasting are PowerShell: braces and $ quoted, & before a quoted program, env as $env:', () => {
+    assert.equal(formatPowerShellCommand('netsh', ['http', 'add', 'sslcert', 'ipport=0.0.0.0:44300', 'certhash=AB12', 'appid={214124cd-d05b-4309-9af9-9caa44b2b74a}']),
+      "netsh http add sslcert ipport=0.0.0.0:44300 certhash=AB12 'appid={214124cd-d05b-4309-9af9-9caa44b2b74a}'");
+    assert.equal(formatPowerShellCommand('C:\\Program Files\\IIS Express\\IisExpressAdminCmd.exe', ['setupSslUrl', '-url:https://localhost:44300/', '-CertHash:AB12']),
+      "& 'C:\\Program Files\\IIS Express\\IisExpressAdminCmd.exe' setupSslUrl '-url:https://localhost:44300/' '-CertHash:AB12'");
+    // The outer shell expands nothing: the script is one single-quoted literal, its quotes doubled.
+    assert.equal(formatPowerShellCommand('powershell.exe', ['-NoProfile', '-Command', "$ErrorActionPreference = 'Stop'; Remove-Item -Path 'Cert:\\CurrentUser\\Root\\AB'"]),
+      "powershell.exe -NoProfile -Command '$ErrorActionPreference = ''Stop''; Remove-Item -Path ''Cert:\\CurrentUser\\Root\\AB'''");
+    assert.equal(formatPowerShellCommand('dotnet', ['dev-certs', 'https'], { HOME: "C:\\Users\\o'brien" }), "$env:HOME = 'C:\\Users\\o''brien'; dotnet dev-certs https");
   });
 });

@@ -90,6 +90,21 @@ export function formatCommand(command: string, args: readonly string[]): string 
   return [command, ...args].map(quoteArg).join(' ');
 }
 
+/**
+ * A Windows command line in PowerShell syntax — what VS Code's default terminal on Windows runs, where
+ * cmd.exe's forms break: `appid={…}` (a script block), a quoted program path (a string, not a call:
+ * `&` calls it), `$…` (expanded). An argument is left bare only when it holds no character PowerShell
+ * treats specially (and, for one starting with `-`, when it is a plain switch name, since 5.1 splits
+ * `-a.b`-like tokens); otherwise it is a single-quoted literal, where nothing is expanded.
+ */
+export function formatPowerShellCommand(command: string, args: readonly string[], env: Record<string, string> = {}): string {
+  const bare = (a: string) => /^[A-Za-z0-9_.:\\/=+-]+$/.test(a) && (!a.startsWith('-') || /^-[A-Za-z][A-Za-z0-9]*$/.test(a));
+  const q = (a: string) => bare(a) ? a : psQuote(a);
+  const program = q(command);
+  const sets = Object.entries(env).map(([k, v]) => `$env:${k} = ${psQuote(v)}; `).join('');
+  return `${sets}${program === command ? '' : '& '}${[program, ...args.map(q)].join(' ')}`;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Elevation. Every elevated step of a plan runs in ONE script behind ONE prompt (@vscode/sudo-prompt:
 // pkexec/kdesudo on Linux, the macOS authorization dialog, UAC on Windows). The script is built here
