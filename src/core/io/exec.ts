@@ -98,7 +98,7 @@ export function formatCommand(command: string, args: readonly string[]): string 
  * `-a.b`-like tokens); otherwise it is a single-quoted literal, where nothing is expanded.
  */
 export function formatPowerShellCommand(command: string, args: readonly string[], env: Record<string, string> = {}): string {
-  const bare = (a: string) => /^[A-Za-z0-9_.:\\/=+-]+$/.test(a) && (!a.startsWith('-') || /^-[A-Za-z][A-Za-z0-9]*$/.test(a));
+  const bare = (a: string) => /^[A-Za-z0-9_.:\\/=+-]+$/.test(a) && (!a.startsWith('-') || /^--?[A-Za-z][A-Za-z0-9-]*$/.test(a));
   const q = (a: string) => bare(a) ? a : psQuote(a);
   const program = q(command);
   const sets = Object.entries(env).map(([k, v]) => `$env:${k} = ${psQuote(v)}; `).join('');
