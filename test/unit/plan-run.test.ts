@@ -57,6 +57,15 @@ describe('plan execution', () => {
     assert.match(text, /Step 2 needs administrator rights: it runs in one script after one prompt/);
   });
 
+  it('a command that waits for a person is never killed by the plan timeout; any other one is', async () => {
+    const sleeper = (waitsForUser: boolean): PlanStep => ({ id: `sleep-${waitsForUser}`, title: 'answers a dialog', elevated: false, changes: 'nothing',
+      action: { type: 'command', command: 'sleep', args: ['1'], ...(waitsForUser ? { waitsForUser: true } : {}) } });
+    const waited = await executePlan(plan([sleeper(true)]), { ledger, elevate: false, timeoutMs: 100 });
+    assert.equal(waited.ok, true, JSON.stringify(waited));
+    const killed = await executePlan(plan([sleeper(false)]), { ledger, elevate: false, timeoutMs: 100 });
+    assert.equal(killed.ok, false);
+  });
+
   it('runs steps in order, records ledger entries, and a second run of the same plan changes nothing', async () => {
     const s = write('a.txt', 'hello', {}, { kind: 'file' });
     const out = await executePlan(plan([s]), { ledger, elevate: false });

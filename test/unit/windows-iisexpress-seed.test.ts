@@ -76,6 +76,10 @@ describe('the seed on Windows: expired IIS Express certificate, one plan', () =>
       // The new certificate: same friendly name, set before it is added (never after, never unrecorded).
       const trust = argv(plan, 'trust-windows-root')!;
       assert.match(trust[4], /\$c\.FriendlyName = 'IIS Express Development Certificate'; \$s = New-Object System\.Security\.Cryptography\.X509Certificates\.X509Store\('Root', 'CurrentUser'\); \$s\.Open\('ReadWrite'\); try \{ \$s\.Add\(\$c\) \} finally \{ \$s\.Close\(\) \}$/);
+      // The dialogs wait for the person: no 60 s timeout on them.
+      for (const id of ['trust-windows-root', `remove-expired-${short}-currentuser-root`]) {
+        assert.equal((plan.steps.find(s => s.id === id)!.action as CommandAction).waitsForUser, true, id);
+      }
       const newHash = plan.steps.find(s => s.id === 'trust-windows-root')!.record!.thumbprint!;
       assert.notEqual(newHash, EXPIRED);
       if (strategy) {

@@ -51,7 +51,8 @@ export function run(command: string, args: readonly string[], opts: ExecOptions 
     const out: Buffer[] = [];
     const errOut: Buffer[] = [];
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
+    // Infinity: a command that waits for a person's answer is never killed (setTimeout would fire at once).
+    const timer = Number.isFinite(timeoutMs) ? setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs) : undefined;
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => errOut.push(d));
     child.on('error', (err: NodeJS.ErrnoException) => {

@@ -17,6 +17,11 @@ export interface CommandAction {
   env?: Record<string, string>;
   /** Exit codes that still mean success (e.g. "already absent" for a delete). */
   okExitCodes?: number[];
+  /**
+   * The command waits for a person (Windows' Root-store dialog, macOS's authorization prompt, dotnet
+   * dev-certs asking to trust): it runs without the 60 s timeout, which would kill it mid-answer.
+   */
+  waitsForUser?: boolean;
 }
 
 /**

@@ -37,6 +37,8 @@ function sha1(cert: CertificateRef): string {
 }
 
 const cmd = (...args: string[]): CommandAction => ({ type: 'command', command: SECURITY, args });
+/** Changing user trust settings shows macOS's authorization prompt (password / Touch ID) and waits for it. */
+const asking = (action: CommandAction): CommandAction => ({ ...action, waitsForUser: true });
 
 /**
  * Trust limited to TLS: `-p ssl -p basic` (as dotnet's CertificateManager; mkcert limits to sslServer and
@@ -44,8 +46,8 @@ const cmd = (...args: string[]): CommandAction => ({ type: 'command', command: S
  * folder — for code signing, S/MIME and IPsec as well.
  */
 export const addTrustedCertAction = (keychain: string, file: string) =>
-  cmd('add-trusted-cert', '-r', 'trustRoot', '-p', 'ssl', '-p', 'basic', '-k', keychain, file);
-export const removeTrustedCertAction = (file: string) => cmd('remove-trusted-cert', file);
+  asking(cmd('add-trusted-cert', '-r', 'trustRoot', '-p', 'ssl', '-p', 'basic', '-k', keychain, file));
+export const removeTrustedCertAction = (file: string) => asking(cmd('remove-trusted-cert', file));
 export const deleteCertificateAction = (hash: string, keychain: string) => cmd('delete-certificate', '-Z', hash, keychain);
 /** `-t` also drops the user trust settings: one command that undoes add-trusted-cert completely. */
 export const deleteCertificateAndTrustAction = (hash: string, keychain: string) => cmd('delete-certificate', '-Z', hash, '-t', keychain);

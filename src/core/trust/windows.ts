@@ -98,7 +98,9 @@ const loadCer = (cerFile: string) =>
 
 export function importRootAction(cerFile: string, thumbprint: string, friendlyName?: string, location: 'CurrentUser\\Root' | 'LocalMachine\\Root' = 'CurrentUser\\Root'): CommandAction {
   void thumbprint; // the file is the certificate; the thumbprint names it in the plan
-  return powershell(`${STOP}; ${addToStore(location, loadCer(cerFile), friendlyName)}`);
+  const action = powershell(`${STOP}; ${addToStore(location, loadCer(cerFile), friendlyName)}`);
+  // CurrentUser\\Root shows Windows' confirmation dialog and waits for it.
+  return location === 'CurrentUser\\Root' ? { ...action, waitsForUser: true } : action;
 }
 
 /**
@@ -119,7 +121,8 @@ export function importPfxAction(pfxFile: string, thumbprint: string, passwordFil
 export function removeAction(location: WindowsStoreLocation, thumbprint: string): CommandAction {
   // -DeleteKey also removes the private key that came with a PFX (LocalMachine\My).
   const deleteKey = location === 'LocalMachine\\My' ? ' -DeleteKey' : '';
-  return powershell(`${STOP}; Remove-Item -Path ${psQuote(itemPath(location, thumbprint))}${deleteKey}`);
+  const action = powershell(`${STOP}; Remove-Item -Path ${psQuote(itemPath(location, thumbprint))}${deleteKey}`);
+  return location === 'CurrentUser\\Root' ? { ...action, waitsForUser: true } : action;
 }
 
 /** Where copies of certificates handed to Windows live: %APPDATA%\devcert-doctor\trusted. */
