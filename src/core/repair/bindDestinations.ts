@@ -15,16 +15,17 @@
  */
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
-import { type DevServerKind, gitignoreNote, isIisExpressSslPort, kestrelCertificateSection, pemPaths, planCraDevServer, planDevServerSnippet, planHttpSysBindings, planKestrelConfig, planPemPair, type Runner } from '../bind';
+import { type DevServerKind, gitignoreNote, isIisExpressSslPort, kestrelCertificateSection, pemPaths, planCraDevServer, planDevServerSnippet, planHttpSysBindings, planIisExpressSetupSslUrl, planKestrelConfig, planPemPair, type Runner } from '../bind';
 import { certificateRef, type CertProfileId, type GeneratedCertificate, toPfx } from '../certs';
 import type { CheckedVerdict } from '../check';
 import type { EndpointSource } from '../endpoints';
 import { containedTarget, generatedCertsDir, pathFor, realTarget, type Platform } from '../io';
 import { type PlanStep, writeFileStep } from '../plan';
-import { createWindowsMyStore, type TrustContext, type WindowsCertificateRef } from '../trust';
+import { createWindowsMyStore, planRemoveExpiredIisExpressCertificates, type TrustContext, type WindowsCertificateRef } from '../trust';
 
 export type BindDestination =
-  | { kind: 'httpsys' }
+  /** `via: 'iisexpress'`: bound by IisExpressAdminCmd (`--strategy iisexpress`) instead of netsh. */
+  | { kind: 'httpsys'; via?: 'iisexpress' }
   | { kind: 'kestrel'; appsettingsFile: string; declaredBy: EndpointSource }
   | { kind: 'cra'; projectDir: string; envFile: string }
   | { kind: 'snippet'; server: DevServerKind; projectDir: string; configFile: string }
@@ -118,9 +119,14 @@ export async function planBindSteps(d: BindDestination, gen: GeneratedCertificat
         ...certificateRef(gen.certDer, 'iisexpress'), friendlyName: gen.friendlyName,
         pfx: { base64: toPfx({ certDer: gen.certDer, key: gen.key, password, friendlyName: gen.friendlyName }).toString('base64'), password },
       };
+      // Expired IIS Express certificates of the same friendly name go: the tools pick by that name.
+      const expired = gen.friendlyName ? await planRemoveExpiredIisExpressCertificates(o.ctx, new Date(), gen.sha1, o.runner) : [];
       const my = await createWindowsMyStore(o.runner).add(cert, o.ctx);
-      const bind = await planHttpSysBindings({ ports: verdicts.map(v => v.port), thumbprint: gen.sha1 }, { runner: o.runner });
-      return { steps: [...my, ...bind.steps, restart('IIS Express')], notes: bind.notes };
+      const ports = verdicts.map(v => v.port);
+      const bind = d.via === 'iisexpress'
+        ? await planIisExpressSetupSslUrl({ ports, thumbprint: gen.sha1 }, { runner: o.runner, tools: o.ctx.tools })
+        : await planHttpSysBindings({ ports, thumbprint: gen.sha1 }, { runner: o.runner });
+      return { steps: [...my, ...expired, ...bind.steps, restart('IIS Express')], notes: bind.notes };
     }
     case 'kestrel': {
       const projectDir = path.dirname(d.appsettingsFile);

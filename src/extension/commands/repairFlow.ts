@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { EndpointVerdict } from '../../core/check';
-import { displayText, formatCommand } from '../../core/io';
+import { displayText, formatCommand, formatPowerShellCommand } from '../../core/io';
 import type { RepairPlan, WithheldTrust } from '../../core/plan';
 import type { RepairStrategy } from '../../core/repair';
 import type { RepairRequest } from '../engine';
@@ -80,7 +80,7 @@ async function pickStrategy(s: Services, request: RepairRequest): Promise<Repair
   const items: (vscode.QuickPickItem & { strategy: RepairStrategy })[] = [
     { strategy: 'devcert-doctor', label: vscode.l10n.t('Let DevCert Doctor make the certificate'), detail: vscode.l10n.t('Generate it, bind it where the endpoint is declared, and trust it') },
     ...alternatives.map(strategy => strategy === 'iisexpress'
-      ? { strategy, label: vscode.l10n.t('Let IIS Express regenerate its certificate'), detail: 'IisExpressAdminCmd.exe setupSslUrl -url:https://localhost:PORT/ -UseSelfSigned' }
+      ? { strategy, label: vscode.l10n.t('Let IIS Express bind a new certificate'), detail: 'IisExpressAdminCmd.exe setupSslUrl -url:https://localhost:PORT/ -CertHash:SHA1' }
       : { strategy, label: vscode.l10n.t('Use dotnet dev-certs'), detail: 'dotnet dev-certs https --clean, dotnet dev-certs https --trust' }),
   ];
   const picked = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Who should make the new certificate? The plan is shown before anything runs.') });
@@ -170,17 +170,19 @@ async function reportAfterRepair(s: Services, before: EndpointVerdict[]): Promis
  * a `#` comment into a command that runs when pasted.
  */
 export function commandsText(plan: RepairPlan): string {
-  const lines = [`# ${plan.title}`];
+  const win = plan.platform === 'win32';
+  const lines = [`# ${plan.title}`, ...(win ? ['# PowerShell (run the steps marked "as Administrator" in an administrator PowerShell)'] : [])];
   for (const step of plan.steps) {
     lines.push(`# ${step.title}${step.elevated && plan.platform === 'win32' ? ' (run as Administrator)' : ''}`);
     const a = step.action;
     if (a.type === 'command') {
+      if (win) { lines.push(formatPowerShellCommand(a.command, a.args, a.env)); continue; }
       const cmd = formatCommand(a.command, a.args);
-      lines.push(step.elevated && plan.platform !== 'win32' ? `sudo ${cmd}` : cmd);
+      lines.push(step.elevated ? `sudo ${cmd}` : cmd);
     } else if (a.type === 'write-file') {
       lines.push(`# writes ${a.path}`);
     } else if (a.type === 'remove-file') {
-      lines.push(plan.platform === 'win32' ? `del "${a.path}"` : formatCommand('rm', ['-f', a.path]));
+      lines.push(win ? formatPowerShellCommand('Remove-Item', ['-LiteralPath', a.path]) : formatCommand('rm', ['-f', a.path]));
     } else if (a.type === 'forget') {
       lines.push('# (the ledger only: nothing to run)');
     } else if (a.type === 'bundle') {
