@@ -193,16 +193,23 @@ function tbsFields(der: Buffer) {
   return { sigAlg, issuerT, validityT, subjectT, spkiT, extensionsT: fields.slice(i + 4).find(f => f.cls === 2 && f.tag === 3) };
 }
 
+// The two extensions' OIDs (2.5.29.14, 2.5.29.35) as DER contents: compared as bytes, not decoded,
+// because every certificate of a store bundle goes through here.
+const SKI_OID = Buffer.from([0x55, 0x1d, 0x0e]);
+const AKI_OID = Buffer.from([0x55, 0x1d, 0x23]);
+
 /** The subject and authority key identifiers, when the certificate has them. */
 function keyIdentifiers(der: Buffer, extensionsT: Tlv | undefined): { subjectKeyId?: Buffer; authorityKeyId?: Buffer } {
   const out: { subjectKeyId?: Buffer; authorityKeyId?: Buffer } = {};
   if (!extensionsT) return out;
   for (const ext of children(der, children(der, extensionsT)[0])) {
     const parts = children(der, ext);
-    const oid = decodeOid(value(der, parts[0]));
+    const oid = value(der, parts[0]);
+    const isSki = oid.equals(SKI_OID);
+    if (!isSki && !oid.equals(AKI_OID)) continue;
     const octets = value(der, parts[parts.length - 1]);
-    if (oid === '2.5.29.14') out.subjectKeyId = value(octets, readTlv(octets, 0));
-    else if (oid === '2.5.29.35') {
+    if (isSki) out.subjectKeyId = value(octets, readTlv(octets, 0));
+    else {
       const keyId = children(octets, readTlv(octets, 0)).find(c => c.cls === 2 && c.tag === 0);
       if (keyId) out.authorityKeyId = value(octets, keyId);
     }
