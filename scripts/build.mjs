@@ -83,7 +83,9 @@ const outputs = {
   'dist/extension.js': { entryPoints: ['src/extension/extension.ts'], plugins: [forge, engine, sharedCore({ lazyOnly: true }), coreWithoutSideEffects] },
   'dist/engine.js': { entryPoints: ['src/extension/engine/coreEngine.ts'], plugins: [sharedCore()] },
   'dist/server.js': { entryPoints: ['src/server/server.ts'], plugins: [sharedCore()] },
-  'dist/cli.js': { entryPoints: ['src/cli/main.ts'], banner: { js: '#!/usr/bin/env node' }, plugins: [sharedCore()] },
+  // Node >= 22.1 keeps V8's compiled code of cli.js and core.js between runs (in the OS temp folder);
+  // on Node 20 the call does not exist and nothing happens.
+  'dist/cli.js': { entryPoints: ['src/cli/main.ts'], banner: { js: "#!/usr/bin/env node\n'use strict';require('node:module').enableCompileCache?.();" }, plugins: [sharedCore()] },
   'dist/core.js': {
     stdin: { contents: ROOMS.map(r => `export * as ${r} from './src/core/${r}';`).join('\n'), resolveDir: '.', sourcefile: 'core.ts', loader: 'ts' },
   },

@@ -237,15 +237,24 @@ export interface PeekedCertificate {
   spki: Buffer;
 }
 
+// The system bundle and Node's own roots are mostly the same Mozilla list: each is peeked once.
+const peekMemo = new Map<string, PeekedCertificate>();
+
 /** Throws CertParseError when the DER is not shaped like a certificate. */
 export function peekCertificate(der: Buffer): PeekedCertificate {
+  const sha256 = thumbprint(der, 'sha256');
+  const hit = peekMemo.get(sha256);
+  if (hit) return hit;
   const { issuerT, subjectT, spkiT, extensionsT } = tbsFields(der);
   const { subjectKeyId, authorityKeyId } = keyIdentifiers(der, extensionsT);
   const subjectDer = whole(der, subjectT);
-  return {
-    der, sha256: thumbprint(der, 'sha256'), subjectKey: formatName(subjectDer).toLowerCase(),
+  const peeked = {
+    der, sha256, subjectKey: formatName(subjectDer).toLowerCase(),
     selfSigned: selfSignedByKeyId(subjectDer, whole(der, issuerT), subjectKeyId, authorityKeyId), spki: whole(der, spkiT),
   };
+  if (peekMemo.size >= MEMO_LIMIT) peekMemo.clear();
+  peekMemo.set(sha256, peeked);
+  return peeked;
 }
 
 /** A parsed certificate: Node's object for crypto plus the fields the probe and the UI read. */
