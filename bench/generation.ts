@@ -16,9 +16,10 @@ const row = (name: string, s: Stats, base?: Stats) =>
 
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 
-export async function benchGeneration(dir: string, runs: number): Promise<string[]> {
+/** @param baseEnv the environment every process runs in (the same for the tools and the baseline). */
+export async function benchGeneration(dir: string, runs: number, baseEnv: NodeJS.ProcessEnv = process.env): Promise<string[]> {
   const out: string[] = [];
-  const env = { ...process.env, DEVCERT_DOCTOR_HOME: path.join(dir, 'home') };
+  const env = { ...baseEnv, DEVCERT_DOCTOR_HOME: path.join(dir, 'home') };
   const work = path.join(dir, 'gen');
   mkdirSync(work, { recursive: true });
   const cli = path.join(__dirname, '..', 'dist', 'cli.js');
@@ -28,17 +29,17 @@ export async function benchGeneration(dir: string, runs: number): Promise<string
   if (has('mkcert')) {
     const caroot = path.join(dir, 'mkcert-ca');
     mkdirSync(caroot, { recursive: true });
-    const mkEnv = { ...process.env, CAROOT: caroot, TRUST_STORES: 'none' };
+    const mkEnv = { ...baseEnv, CAROOT: caroot, TRUST_STORES: 'none' };
     execFileSync('mkcert', ['-cert-file', path.join(work, 'warm.pem'), '-key-file', path.join(work, 'warm-key.pem'), 'localhost'], { env: mkEnv, stdio: 'ignore' });
     cases.push({ name: '`mkcert localhost 127.0.0.1 ::1` (CA exists; RSA 2048)', cmd: 'mkcert', env: mkEnv,
       args: ['-cert-file', path.join(work, 'mk.pem'), '-key-file', path.join(work, 'mk-key.pem'), 'localhost', '127.0.0.1', '::1'] });
   }
-  cases.push({ name: '`node -e 0` (empty Node process)', cmd: process.execPath, args: ['-e', '0'] });
+  cases.push({ name: '`node -e 0` (empty Node process)', cmd: process.execPath, args: ['-e', '0'], env });
   cases.push({ name: '`devcert-doctor generate` (local CA exists; RSA 2048, PEM pair)', cmd: process.execPath, args: [cli, 'generate', '--out', path.join(work, 'cli'), '--force'], env });
   cases.push({ name: '`devcert-doctor generate --key ecdsa` (local CA exists; P-256)', cmd: process.execPath, args: [cli, 'generate', '--key', 'ecdsa', '--out', path.join(work, 'cli-ec'), '--force'], env });
   if (has('openssl')) {
     cases.push({ name: '`openssl req -x509 -newkey rsa:2048`', cmd: 'openssl', args: ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(work, 'o-key.pem'),
-      '-out', path.join(work, 'o.pem'), '-days', '365', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1'] });
+      '-out', path.join(work, 'o.pem'), '-days', '365', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1'], env });
   }
   const procs = await compareProcesses(cases, runs);
   const baseName = cases[0].cmd === 'mkcert' ? cases[0].name : undefined;

@@ -74,7 +74,9 @@ async function main(): Promise<void> {
     const port = server.port;
 
     // The whole-process runs read the machine's system store (read-only) but a sandbox HOME and config
-    // folder: no NSS database there, nothing of the real HOME read or written.
+    // folder: no NSS database there, nothing of the real HOME read or written. Every process of a table
+    // gets this same environment: Node reads NODE_EXTRA_CA_CERTS at start-up, so a baseline started
+    // with it and a check started without it would not compare.
     const home = path.join(tmp.dir, 'home');
     mkdirSync(home, { recursive: true });
     const sandboxEnv: NodeJS.ProcessEnv = { ...process.env, HOME: home, DEVCERT_DOCTOR_HOME: path.join(tmp.dir, 'config') };
@@ -125,15 +127,15 @@ async function main(): Promise<void> {
     say('## Whole processes: one endpoint');
     say();
     const procCases: ProcessCase[] = [
-      { name: '`node -e 0` (empty Node process)', cmd: process.execPath, args: ['-e', '0'] },
+      { name: '`node -e 0` (empty Node process)', cmd: process.execPath, args: ['-e', '0'], env: sandboxEnv },
       { name: '`devcert-doctor check --port N --json`', cmd: process.execPath, args: [CLI, 'check', '--port', String(port), '--json'], env: sandboxEnv, okCodes: [1] },
-      ...(hasCommand('curl') ? [{ name: '`curl -sk` (handshake + request)', cmd: 'curl', args: ['-sk', '-o', '/dev/null', `https://localhost:${port}/`] }] : []),
+      ...(hasCommand('curl') ? [{ name: '`curl -sk` (handshake + request)', cmd: 'curl', args: ['-sk', '-o', '/dev/null', `https://localhost:${port}/`], env: sandboxEnv }] : []),
       // s_client exits 1 when the server closes the connection after its reply: still a full handshake.
-      ...(hasCommand('openssl') ? [{ name: '`openssl s_client`', cmd: 'openssl', args: ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost'], okCodes: [1] }] : []),
+      ...(hasCommand('openssl') ? [{ name: '`openssl s_client`', cmd: 'openssl', args: ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost'], env: sandboxEnv, okCodes: [1] }] : []),
     ];
     const procs = await compareProcesses(procCases, PROCESS_RUNS);
     const node0 = procs.get(procCases[0].name)!;
-    say(`${PROCESS_RUNS} interleaved rounds. The check reads this machine's system store; HOME is an empty sandbox (no NSS database).`);
+    say(`${PROCESS_RUNS} interleaved rounds, all in one environment: this machine's system store, an empty sandbox HOME (no NSS database), no NODE_EXTRA_CA_CERTS, SSL_CERT_FILE or SSL_CERT_DIR.`);
     say();
     say('| what | median | p95 | runs | vs `node -e 0` |');
     say('| --- | ---: | ---: | ---: | ---: |');
@@ -161,7 +163,7 @@ async function main(): Promise<void> {
     say('## Certificate generation');
     say();
     // RSA prime search takes a random time: generation needs more runs than the handshakes for a stable median.
-    for (const l of await benchGeneration(tmp.dir, PROCESS_RUNS)) say(l);
+    for (const l of await benchGeneration(tmp.dir, PROCESS_RUNS, sandboxEnv)) say(l);
     say();
 
     say('## The language server at rest');
