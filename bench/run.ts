@@ -1,15 +1,19 @@
 /**
  * `npm run bench`: speed measured against baselines in the same run, medians over repeated runs.
- * Never asserted in tests. Writes bench/results.md.
+ * Never asserted in tests. Writes bench/results.md (README's speed table is copied from it).
  *
- *  1. one probe vs a bare `tls.connect` handshake (same process), `openssl s_client` and `curl` (processes)
- *  2. a check of the IIS Express range 44300–44399 with none and with 10 ports listening
- *  3. certificate generation vs `mkcert` and `openssl req -x509 -newkey rsa:2048`
+ *  1. in process: one check vs a bare `tls.connect` handshake; the gate's case, 5 healthy endpoints
+ *     checked at once vs 5 bare handshakes at once
+ *  2. whole processes, interleaved: `devcert-doctor check` vs `node -e 0`, `curl -k`, `openssl s_client`
+ *  3. a check of the IIS Express range 44300–44399 with none and with 10 ports listening
+ *  4. certificate generation vs `mkcert` and `openssl req -x509 -newkey rsa:2048`
+ *  5. the language server at rest (CPU, RSS); 6. bundle and VSIX sizes
  */
-import { execFile, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { probeEndpoint } from '../src/core/probe/handshake';
@@ -17,10 +21,17 @@ import { checkEndpoints } from '../src/core/check/checkEndpoints';
 import { makeCert } from '../test/helpers/openssl';
 import { makeTempDir } from '../test/helpers/sandbox';
 import { startTlsServer, type RunningServer } from '../test/helpers/servers';
+import { loadTrustAnchors } from '../src/core/trust';
 import { benchGeneration } from './generation';
+import { measureIdleServer } from './idle';
+import { compareProcesses, type ProcessCase } from './processes';
 import { timeRuns, type Stats } from './stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 50);
+/** Whole processes: 20 interleaved rounds (BENCH_PROCESS_RUNS), after one warm-up each. */
+const PROCESS_RUNS = Number(process.env.BENCH_PROCESS_RUNS ?? 20);
+const ROOT = path.join(__dirname, '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
 
 function bareHandshake(port: number): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -31,12 +42,7 @@ function bareHandshake(port: number): Promise<void> {
   });
 }
 
-/** Async, so the in-process server keeps answering while the baseline process runs. */
-function runProcess(cmd: string, args: string[]): Promise<unknown> {
-  const child = promisify(execFile)(cmd, args, { timeout: 10_000 });
-  child.child.stdin?.end();
-  return child;
-}
+const bareHandshakes = (ports: number[]) => Promise.all(ports.map(bareHandshake));
 
 function hasCommand(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
@@ -54,6 +60,7 @@ async function portIsFree(port: number): Promise<boolean> {
 const fmt = (n: number) => n.toFixed(2);
 const row = (name: string, s: Stats, base?: Stats) =>
   `| ${name} | ${fmt(s.median)} | ${fmt(s.p95)} | ${s.n} | ${base ? (s.median / base.median).toFixed(2) + '×' : '—'} |`;
+const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 
 async function main(): Promise<void> {
   const tmp = makeTempDir('devcert-bench-');
@@ -66,11 +73,26 @@ async function main(): Promise<void> {
     servers.push(server);
     const port = server.port;
 
+    // The whole-process runs read the machine's system store (read-only) but a sandbox HOME and config
+    // folder: no NSS database there, nothing of the real HOME read or written. Every process of a table
+    // gets this same environment: Node reads NODE_EXTRA_CA_CERTS at start-up, so a baseline started
+    // with it and a check started without it would not compare.
+    const home = path.join(tmp.dir, 'home');
+    mkdirSync(home, { recursive: true });
+    const sandboxEnv: NodeJS.ProcessEnv = { ...process.env, HOME: home, DEVCERT_DOCTOR_HOME: path.join(tmp.dir, 'config') };
+    for (const k of ['NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR']) delete sandboxEnv[k];
+
     say(`# DevCert Doctor benchmark`);
     say();
-    say(`${new Date().toISOString()} · Node ${process.version} · ${RUNS} runs each, after one warm-up · times in ms`);
+    say(`${new Date().toISOString()} · Node ${process.version} · ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(2)} at start · times in ms`);
     say();
-    say('## One endpoint: the probe against baselines (same local Node TLS server)');
+    say('Every figure is a median, after one warm-up run that is not counted, and every ratio is taken against a');
+    say('baseline measured **in the same run** on the same machine (absolute times move with the machine\'s load;');
+    say('the ratios are what to compare). Whole processes run interleaved, one of each per round.');
+    say();
+    say('## One endpoint in process: the check against a bare handshake (same local Node TLS server)');
+    say();
+    say(`${RUNS} runs each.`);
     say();
     say('| what | median | p95 | runs | vs bare handshake |');
     say('| --- | ---: | ---: | ---: | ---: |');
@@ -78,17 +100,46 @@ async function main(): Promise<void> {
     say(row('bare `tls.connect` handshake (in process)', bare));
     const probe = await timeRuns(RUNS, () => probeEndpoint({ host: '127.0.0.1', port, servername: 'localhost', timeoutMs: 3000 }));
     say(row('`probeEndpoint` (handshake + chain capture)', probe, bare));
-    const check = await timeRuns(RUNS, () => checkEndpoints([{ host: 'localhost', port }], { timeoutMs: 3000 }));
-    say(row('`checkEndpoints` (probe + judge + trust per consumer)', check, bare));
-    const procRuns = Math.max(5, Math.floor(RUNS / 3));
-    if (hasCommand('openssl')) {
-      const s = await timeRuns(procRuns, () => runProcess('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost']));
-      say(row('`openssl s_client` (process)', s, bare));
-    }
-    if (hasCommand('curl')) {
-      const s = await timeRuns(procRuns, () => runProcess('curl', ['-sk', '-o', '/dev/null', `https://localhost:${port}/`]));
-      say(row('`curl -k` (process, handshake + request)', s, bare));
-    }
+    const check = await timeRuns(RUNS, () => checkEndpoints([{ host: 'localhost', port }], { timeoutMs: 3000, env: sandboxEnv, homeDir: home }));
+    say(row('`checkEndpoints` (probe + judge + trust and acceptance per client)', check, bare));
+    say();
+
+    // The debug gate: the language server answers `checkLaunch` with checkEndpoints over anchors it holds.
+    say('## The debug gate\'s case: 5 healthy endpoints checked at once');
+    say();
+    const five: RunningServer[] = [];
+    for (let i = 0; i < 5; i++) five.push(await startTlsServer({ cert: leaf.certPem, key: leaf.keyPem }));
+    servers.push(...five);
+    const ports = five.map(s => s.port);
+    const anchors = await loadTrustAnchors({ env: sandboxEnv, homeDir: home });
+    const bare5 = await timeRuns(RUNS, () => bareHandshakes(ports));
+    const gate5 = await timeRuns(RUNS, () => checkEndpoints(ports.map(p => ({ host: 'localhost', port: p })), { timeoutMs: 3000, anchors }));
+    say(`${RUNS} runs each.`);
+    say();
+    say('| what | median | p95 | runs | vs 5 bare handshakes |');
+    say('| --- | ---: | ---: | ---: | ---: |');
+    say(row('5 bare `tls.connect` handshakes at once', bare5));
+    say(row('`checkEndpoints`, 5 endpoints, anchors held (as the server does)', gate5, bare5));
+    say();
+    say(`The gate's check adds **${fmt(gate5.median - bare5.median)} ms** (median) to 5 bare handshakes.`);
+    say();
+
+    say('## Whole processes: one endpoint');
+    say();
+    const procCases: ProcessCase[] = [
+      { name: '`node -e 0` (empty Node process)', cmd: process.execPath, args: ['-e', '0'], env: sandboxEnv },
+      { name: '`devcert-doctor check --port N --json`', cmd: process.execPath, args: [CLI, 'check', '--port', String(port), '--json'], env: sandboxEnv, okCodes: [1] },
+      ...(hasCommand('curl') ? [{ name: '`curl -sk` (handshake + request)', cmd: 'curl', args: ['-sk', '-o', '/dev/null', `https://localhost:${port}/`], env: sandboxEnv }] : []),
+      // s_client exits 1 when the server closes the connection after its reply: still a full handshake.
+      ...(hasCommand('openssl') ? [{ name: '`openssl s_client`', cmd: 'openssl', args: ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost'], env: sandboxEnv, okCodes: [1] }] : []),
+    ];
+    const procs = await compareProcesses(procCases, PROCESS_RUNS);
+    const node0 = procs.get(procCases[0].name)!;
+    say(`${PROCESS_RUNS} interleaved rounds, all in one environment: this machine's system store, an empty sandbox HOME (no NSS database), no NODE_EXTRA_CA_CERTS, SSL_CERT_FILE or SSL_CERT_DIR.`);
+    say();
+    say('| what | median | p95 | runs | vs `node -e 0` |');
+    say('| --- | ---: | ---: | ---: | ---: |');
+    for (const c of procCases) say(row(c.name, procs.get(c.name)!, node0));
     say();
 
     say('## The IIS Express range: 100 ports (44300–44399)');
@@ -112,7 +163,46 @@ async function main(): Promise<void> {
     say('## Certificate generation');
     say();
     // RSA prime search takes a random time: generation needs more runs than the handshakes for a stable median.
-    for (const l of await benchGeneration(tmp.dir, Math.max(5, Math.floor(RUNS / 2)))) say(l);
+    for (const l of await benchGeneration(tmp.dir, PROCESS_RUNS, sandboxEnv)) say(l);
+    say();
+
+    say('## The language server at rest');
+    say();
+    if (process.platform === 'linux') {
+      const ws = path.join(tmp.dir, 'workspace');
+      mkdirSync(path.join(ws, 'Properties'), { recursive: true });
+      writeFileSync(path.join(ws, 'Properties', 'launchSettings.json'), JSON.stringify({
+        profiles: { web: { commandName: 'Project', applicationUrl: `https://localhost:${port}` } },
+      }));
+      const idle = await measureIdleServer(path.join(ROOT, 'dist', 'server.js'), ws, sandboxEnv);
+      say('`dist/server.js` over stdio with a one-endpoint workspace; measured from 10 s after start (it has discovered and probed), nothing changing:');
+      say();
+      say('| what | value |');
+      say('| --- | ---: |');
+      say(`| CPU time in a ${idle.windowMs / 1000} s quiet window | ${idle.cpuMsInWindow} ms |`);
+      say(`| resident memory (RSS) | ${idle.rssMb.toFixed(1)} MB |`);
+    } else {
+      say('(read from /proc: Linux only)');
+    }
+    say();
+
+    say('## Sizes');
+    say();
+    say('| bundle | size | gzip -9 | loaded by |');
+    say('| --- | ---: | ---: | --- |');
+    const loadedBy: Record<string, string> = {
+      'extension.js': 'the extension host, at activation', 'engine.js': 'the extension, on the first repair / export / client certificate',
+      'server.js': 'the language server process', 'cli.js': '`devcert-doctor`', 'forge.js': 'whoever reads a PFX file (node-forge), on first use',
+    };
+    for (const f of readdirSync(path.join(ROOT, 'dist')).filter(f => f.endsWith('.js')).sort()) {
+      const bytes = readFileSync(path.join(ROOT, 'dist', f));
+      say(`| \`dist/${f}\` | ${kib(bytes.length)} | ${kib(gzipSync(bytes, { level: 9 }).length)} | ${loadedBy[f] ?? ''} |`);
+    }
+    // `npm run package` builds, then packs: its VSIX holds these bundles when their sources have not changed since.
+    const vsix = readdirSync(ROOT).filter(f => f.endsWith('.vsix')).map(f => path.join(ROOT, f));
+    say();
+    say(vsix.length ? `VSIX (\`npm run package\`, ${path.basename(vsix[0])}): **${kib(statSync(vsix[0]).size)}**.`
+      : 'VSIX: run `npm run package` to add its size here.');
     say();
     writeFileSync(path.join(__dirname, 'results.md'), lines.join('\n') + '\n');
     console.log(`\nwritten to bench/results.md`);

@@ -1,8 +1,75 @@
-// Bundles the three entry points. `vscode` is provided by the extension host, so it stays external.
+// Bundles the entry points. `vscode` is provided by the extension host, so it stays external.
+//
+// Start-up is paid per byte a process loads, so what only some paths need is a bundle of its own,
+// `require`d on first use (esbuild cannot split CommonJS output into chunks):
+//   dist/forge.js   node-forge, for reading PFX files only (src/core/certs/pfxRead.ts);
+//   dist/engine.js  the extension's repair engine (src/extension/engine/coreEngine.ts, via lazyEngine.ts).
+// The source keeps plain `require('node-forge')` / `require('./coreEngine')`, so tests run it unbundled.
+//
+// And what several bundles need is in one file: dist/core.js holds src/core (every room, behind its
+// door) for the CLI, the language server and the engine, so the package carries it once. The extension
+// bundles the few core helpers it imports (tree-shaken: core's modules are marked free of side effects
+// there) and reaches the rest through a lazy `require` of a door, which loads dist/core.js on first use.
 import { build } from 'esbuild';
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
+
+/** Resolve `from` (an import path, optionally only from importers matching `importer`) to a sibling bundle. */
+const siblingBundle = (name, from, importer) => ({
+  name,
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^${from.replace(/[./]/g, '\\$&')}$`) }, args =>
+      !importer || importer.test(args.importer) ? { path: `./${name}.js`, external: true } : undefined);
+  },
+});
+const forge = siblingBundle('forge', 'node-forge');
+const engine = siblingBundle('engine', './coreEngine', /lazyEngine\.ts$/);
+
+const ROOMS = ['io', 'certs', 'endpoints', 'probe', 'plan', 'trust', 'check', 'bind', 'repair'];
+const coreDir = path.resolve('src/core');
+/** Imports of a core room's door from outside src/core (only `require` calls, with `lazyOnly`) become that room of dist/core.js. */
+const sharedCore = ({ lazyOnly = false } = {}) => ({
+  name: 'core',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`(^|/)core/(${ROOMS.join('|')})$`) }, args => {
+      if (args.importer.startsWith(coreDir + path.sep) || (lazyOnly && args.kind !== 'require-call')) return undefined;
+      return { path: path.basename(args.path), namespace: 'core-room' };
+    });
+    b.onResolve({ filter: /^\.\/core\.js$/ }, () => ({ path: './core.js', external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'core-room' }, args => ({ contents: `module.exports = require("./core.js").${args.path};`, loader: 'js' }));
+  },
+});
+
+/** src/core's modules do nothing when imported but define things: unused ones can be left out. */
+const coreWithoutSideEffects = {
+  name: 'core-pure',
+  setup(b) {
+    b.onResolve({ filter: /^\./ }, async args => {
+      if (args.pluginData?.again) return undefined;
+      const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { again: true } });
+      return !r.errors.length && r.path.startsWith(coreDir + path.sep) ? { path: r.path, sideEffects: false } : undefined;
+    });
+  },
+};
+
+/**
+ * `import * as fs from 'node:fs'` bundles as `__toESM(require("node:fs"))`: a copy of every property of
+ * the module, once per importing file — ~100 builtin namespaces and 20 of `vscode` cost 20–40 ms of
+ * start-up. Our sources only read properties of them, so the bundle takes the module itself.
+ */
+const plainBuiltinNamespaces = {
+  name: 'plain-namespaces',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async args => ({
+      contents: (await readFile(args.path, 'utf8')).replace(/^import \* as (\w+) from '(node:[\w/]+|vscode)';$/gm, "const $1 = require('$2');"),
+      loader: 'ts',
+    }));
+  },
+};
+
 const common = {
   define: { __VERSION__: JSON.stringify(version) },
   bundle: true, platform: 'node', target: 'node20', format: 'cjs',
@@ -10,10 +77,23 @@ const common = {
   // jsonc-parser's `main` is a UMD build whose internal requires esbuild cannot follow (the bundle then
   // fails at load with "Cannot find module './impl/format'"); its ESM build bundles cleanly.
   mainFields: ['module', 'main'],
+  plugins: [forge],
 };
-await Promise.all([
-  build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' }),
-  build({ ...common, entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js' }),
-  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
-]);
+const outputs = {
+  'dist/extension.js': { entryPoints: ['src/extension/extension.ts'], plugins: [forge, engine, sharedCore({ lazyOnly: true }), coreWithoutSideEffects] },
+  'dist/engine.js': { entryPoints: ['src/extension/engine/coreEngine.ts'], plugins: [sharedCore()] },
+  'dist/server.js': { entryPoints: ['src/server/server.ts'], plugins: [sharedCore()] },
+  // Node >= 22.1 keeps V8's compiled code of cli.js and core.js between runs (in the OS temp folder);
+  // on Node 20 the call does not exist and nothing happens.
+  'dist/cli.js': { entryPoints: ['src/cli/main.ts'], banner: { js: "#!/usr/bin/env node\n'use strict';require('node:module').enableCompileCache?.();" }, plugins: [sharedCore()] },
+  'dist/core.js': {
+    stdin: { contents: ROOMS.map(r => `export * as ${r} from './src/core/${r}';`).join('\n'), resolveDir: '.', sourcefile: 'core.ts', loader: 'ts' },
+  },
+  'dist/forge.js': { entryPoints: ['scripts/forge-entry.cjs'], plugins: [] },
+};
+await Promise.all(Object.entries(outputs).map(([outfile, o]) =>
+  build({ ...common, ...o, plugins: [plainBuiltinNamespaces, ...(o.plugins ?? common.plugins)], outfile })));
 chmodSync('dist/cli.js', 0o755);
+if (process.argv.includes('--sizes')) {
+  for (const f of Object.keys(outputs)) console.log(`${f.padEnd(18)} ${(statSync(f).size / 1024).toFixed(1)} KiB`);
+}

@@ -5,7 +5,6 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as readline from 'node:readline';
 import { UsageError } from './args';
 import { executePlan, Ledger, LockBusyError, renderPlan, type RepairPlan } from '../core/plan';
 import { configDir, displayLines, displayText, placeholderHome, type Platform } from '../core/io';
@@ -64,6 +63,8 @@ export function foreignPlatformNote(platform: Platform): string {
 
 async function confirm(question: string): Promise<boolean> {
   if (!process.stdin.isTTY) return false;
+  // Loaded here, when a prompt is shown: a command that never asks does not pay for readline.
+  const readline = require('node:readline') as typeof import('node:readline');
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
   const answer = await new Promise<string>(res => rl.question(question, res));
   rl.close();

@@ -23,7 +23,7 @@ export function activate(context: vscode.ExtensionContext): DevCertDoctorApi {
   const clientCerts = new ClientCertificates(context.secrets, log);
   const server = new LanguageServerHost(context, store, clientCerts, log);
   const checker = new Checker(server, store, log);
-  const s: Services = { context, engine: createEngine(), store, checker, notifier, clientCerts, log };
+  const s: Services = { context, engine: createEngine(line => log.info(line)), store, checker, notifier, clientCerts, log };
   const statusBar = new StatusBar(store);
   const view = new CertificateView(store);
   const gate = new DebugGate(s);

@@ -1,7 +1,10 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
+import { buildPath } from '../../src/core/certs/chain';
+import { inspectCertificate, pemToDer } from '../../src/core/certs/parse';
 import { loadTrustAnchors, parseCertutilList } from '../../src/core/trust/anchors';
 import { makeCert, type CertFiles } from '../helpers/openssl';
 import { makeTempDir } from '../helpers/sandbox';
@@ -19,17 +22,26 @@ describe('trust anchors per consumer (sandboxed)', function () {
   });
   after(() => tmp.cleanup());
 
-  it('system = SSL_CERT_FILE + every file in SSL_CERT_DIR (hash links read once); roots are anchors, intermediates the pool', async () => {
+  it('system = SSL_CERT_FILE + SSL_CERT_DIR read as OpenSSL does (by subject hash); roots are anchors, intermediates the pool', async () => {
     const bundle = path.join(tmp.dir, 'bundle.pem');
     writeFileSync(bundle, root.certPem + int.certPem);
     const dir = path.join(tmp.dir, 'certdir');
     mkdirSync(dir);
     writeFileSync(path.join(dir, 'other.pem'), other.certPem);
-    symlinkSync(path.join(dir, 'other.pem'), path.join(dir, 'abcdef12.0'));
+    const hash = execFileSync('openssl', ['x509', '-noout', '-subject_hash', '-in', other.cert], { encoding: 'utf8' }).trim();
+    symlinkSync(path.join(dir, 'other.pem'), path.join(dir, `${hash}.0`));
+    // Filed under a wrong hash, OpenSSL never opens it: neither do we.
+    const stray = makeCert(tmp.dir, 'stray', { ca: true, cn: 'Stray Root', days: 365 });
+    writeFileSync(path.join(dir, '00000000.0'), stray.certPem);
     const a = await loadTrustAnchors({ env: { SSL_CERT_FILE: bundle, SSL_CERT_DIR: dir }, homeDir: home(), platform: 'linux' });
-    assert.deepEqual(a.system.certificates.map(c => c.summary.subject).sort(), ['CN=Anchor Root', 'CN=Dir Root']);
+    assert.equal(a.system.size, 1, 'only the bundle is read up front; the directory is asked per issuer name');
+    const issuedByDirRoot = inspectCertificate(pemToDer(makeCert(tmp.dir, 'dirleaf', { issuer: other, days: 30 }).certPem)[0]);
+    assert.equal(buildPath(issuedByDirRoot, [], a.system).trusted, true, 'found under its subject hash');
+    const issuedByStray = inspectCertificate(pemToDer(makeCert(tmp.dir, 'strayleaf', { issuer: stray, days: 30 }).certPem)[0]);
+    assert.equal(buildPath(issuedByStray, [], a.system).trusted, false, 'not under its own hash: not found, as with OpenSSL');
+    assert.deepEqual(a.system.certificates.map(c => c.summary.subject).sort(), ['CN=Anchor Root', 'CN=Dir Root', 'CN=Stray Root']);
     assert.deepEqual(a.system.intermediates.map(c => c.summary.subject), ['CN=Anchor Int']);
-    assert.deepEqual(a.knownIntermediates.map(c => c.summary.subject), ['CN=Anchor Int']);
+    assert.deepEqual(a.knownIntermediates.list().map(c => c.summary.subject), ['CN=Anchor Int']);
     assert.deepEqual(a.sources.system, [bundle, dir]);
     assert.equal(a.nss, undefined, 'no NSS database in the sandbox HOME');
   });

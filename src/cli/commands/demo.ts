@@ -6,7 +6,7 @@
  * again; a real headless Chromium when installed; then untrust, and everything removed.
  */
 import * as fs from 'node:fs';
-import * as https from 'node:https';
+import type * as https from 'node:https';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -97,7 +97,8 @@ export const demoCommand: CliCommand = {
       say(`   ${leaf.trustAnchor.subject}\n   leaf SHA-1 ${leaf.sha1}, made in ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(0)} ms (CA included)`);
 
       step(2, 'Start a sample HTTPS server');
-      server = https.createServer({ cert: leaf.certPem + (leaf.issuerPem ?? ''), key: leaf.keyPem }, (_req, res) => {
+      // Loaded here: every other command starts without the HTTP stack.
+      server = (require('node:https') as typeof https).createServer({ cert: leaf.certPem + (leaf.issuerPem ?? ''), key: leaf.keyPem }, (_req, res) => {
         res.writeHead(200, { 'content-type': 'text/html' });
         res.end(`<!doctype html><html><body><h1 id="${PAGE_MARKER}">${PAGE_MARKER}</h1></body></html>`);
       });

@@ -6,49 +6,56 @@
  * an anchor when an anchor with the same subject and the same public key is in the set (a re-issued
  * root with the same key is the same anchor).
  */
-import type { ParsedCertificate } from './parse';
+import { CertificateIndex, type CertificateSource } from './certificateIndex';
+import type { ParsedCertificate, PeekedCertificate } from './parse';
 
 const MAX_DEPTH = 8;
 
 const nameKey = (c: ParsedCertificate, which: 'subject' | 'issuer') => c.summary[which].toLowerCase();
 
-/** A set of trusted certificates, indexed for issuer lookup. */
-export class AnchorSet {
-  private readonly bySubject = new Map<string, ParsedCertificate[]>();
-  readonly size: number;
+/** Known CA certificates path building may take an issuer from: a list, or an index parsed on demand. */
+export type CertificatePool = readonly ParsedCertificate[] | CertificateIndex;
 
+/** The pool's certificates that may have issued `cert` (by name; issuedBy decides). */
+function poolCandidates(pool: CertificatePool, cert: ParsedCertificate): readonly ParsedCertificate[] {
+  return pool instanceof CertificateIndex ? pool.withSubject(nameKey(cert, 'issuer'), cert.issuerDer) : pool;
+}
+
+/** A set of trusted certificates, indexed for issuer lookup; only the certificates a lookup names are parsed. */
+export class AnchorSet {
+  private readonly anchors: CertificateIndex;
   /**
-   * @param certificates trust anchors
-   * @param intermediates CA certificates the consumer holds but does not trust on their own: OpenSSL,
-   *   NSS and Windows all use them to complete a chain a server sent without its intermediate.
+   * CA certificates the consumer holds but does not trust on their own: OpenSSL, NSS and Windows all
+   * use them to complete a chain a server sent without its intermediate.
    */
+  readonly pool: CertificateIndex;
+
+  /** @param sources hashed directories: their self-signed certificates are anchors, the others the pool. */
   constructor(
-    readonly certificates: readonly ParsedCertificate[], readonly label = 'anchors',
-    readonly intermediates: readonly ParsedCertificate[] = [],
+    certificates: readonly (ParsedCertificate | PeekedCertificate)[], readonly label = 'anchors',
+    intermediates: readonly (ParsedCertificate | PeekedCertificate)[] = [], sources: readonly CertificateSource[] = [],
   ) {
-    const seen = new Set<string>();
-    for (const c of certificates) {
-      if (seen.has(c.summary.sha256)) continue;
-      seen.add(c.summary.sha256);
-      const k = nameKey(c, 'subject');
-      const list = this.bySubject.get(k);
-      if (list) list.push(c); else this.bySubject.set(k, [c]);
-    }
-    this.size = seen.size;
+    this.anchors = new CertificateIndex(certificates, sources, c => c.selfSigned);
+    this.pool = new CertificateIndex(intermediates, sources, c => !c.selfSigned);
   }
 
+  /** Anchors known without a lookup by name (a hashed directory's join when a chain names them). */
+  get size(): number { return this.anchors.size; }
 
-  /** Certificates whose subject is `name` (lower-cased one-line form). */
-  withSubject(name: string): ParsedCertificate[] { return this.bySubject.get(name) ?? []; }
+  /** Every anchor, parsed (for listing and tests; path building never needs all of them). */
+  get certificates(): ParsedCertificate[] { return this.anchors.list(); }
+
+  /** Every intermediate of the pool, parsed (for listing and tests). */
+  get intermediates(): ParsedCertificate[] { return this.pool.list(); }
 
   /** Is `cert` itself in the set (same subject and key)? */
   contains(cert: ParsedCertificate): boolean {
-    return this.withSubject(nameKey(cert, 'subject')).some(a => a.spki.equals(cert.spki));
+    return this.anchors.withSubject(nameKey(cert, 'subject'), cert.subjectDer).some(a => a.spki.equals(cert.spki));
   }
 
   /** Anchors that issued `cert`. */
   issuersOf(cert: ParsedCertificate): ParsedCertificate[] {
-    return this.withSubject(nameKey(cert, 'issuer')).filter(a => issuedBy(cert, a));
+    return this.anchors.withSubject(nameKey(cert, 'issuer'), cert.issuerDer).filter(a => issuedBy(cert, a));
   }
 }
 
@@ -82,7 +89,7 @@ export interface PathResult {
  */
 export function buildPath(
   leaf: ParsedCertificate, sent: readonly ParsedCertificate[], anchors: AnchorSet,
-  pool: readonly ParsedCertificate[] = [],
+  pool: CertificatePool = [],
 ): PathResult {
   let best: PathResult | undefined;
   const visit = (path: ParsedCertificate[], fromPool: ParsedCertificate[]): PathResult | undefined => {
@@ -101,7 +108,7 @@ export function buildPath(
     const inPath = (c: ParsedCertificate) => path.some(p => p.summary.sha256 === c.summary.sha256);
     const candidates: [ParsedCertificate, boolean][] = [
       ...sent.filter(c => !inPath(c) && issuedBy(cert, c)).map(c => [c, false] as [ParsedCertificate, boolean]),
-      ...pool.filter(c => !inPath(c) && !sent.some(s => s.summary.sha256 === c.summary.sha256) && issuedBy(cert, c))
+      ...poolCandidates(pool, cert).filter(c => !inPath(c) && !sent.some(s => s.summary.sha256 === c.summary.sha256) && issuedBy(cert, c))
         .map(c => [c, true] as [ParsedCertificate, boolean]),
     ];
     for (const [next, isPool] of candidates) {
@@ -126,7 +133,7 @@ export type IncompleteChainEvidence =
 
 /** The server's chain failed against `anchors` with 'issuer-not-found': is it because an intermediate was not sent? */
 export function findIncompleteChain(
-  failed: PathResult, sent: readonly ParsedCertificate[], anchors: AnchorSet, pool: readonly ParsedCertificate[],
+  failed: PathResult, sent: readonly ParsedCertificate[], anchors: AnchorSet, pool: CertificatePool,
 ): IncompleteChainEvidence | undefined {
   if (failed.trusted || failed.end !== 'issuer-not-found') return undefined;
   const last = failed.path[failed.path.length - 1];

@@ -3,14 +3,15 @@
  * nginx, NSS), DER `.cer` (Windows Import-Certificate) and PKCS#12 `.pfx` (Kestrel, IIS Express,
  * Windows). One reader detects the format from the bytes, so a `.crt` holding DER or PEM both work.
  *
- * PKCS#12 output is assembled here with node-forge's ASN.1 encoder because forge's own writer only
- * takes RSA keys of its own type; the private key is encrypted by Node (PKCS#8 PBES2, AES-256-CBC,
- * PBKDF2-SHA256) and the MAC is HMAC-SHA256 — the modern profile OpenSSL 3 and Windows 10 1709+ read.
+ * PKCS#12 output is assembled here with der.ts: the private key is encrypted by Node (PKCS#8 PBES2,
+ * AES-256-CBC, PBKDF2-SHA256) and the MAC is HMAC-SHA256 — the modern profile OpenSSL 3 and Windows 10
+ * 1709+ read. Reading a PFX (any profile, legacy ciphers included) needs node-forge: pfxRead.ts, loaded
+ * only when a PFX is read.
  */
 import * as crypto from 'node:crypto';
-import forge from 'node-forge';
 import type { CertificateRef } from './types';
 import { thumbprint, toPem } from './encoding';
+import { children, context, derNull, integer, octets, oid, readTlv, seq, set, bmp, Tag } from './der';
 import { describeFsError, readBoundedFileSync } from '../io';
 
 /**
@@ -68,9 +69,6 @@ export interface CertificateBundle {
   friendlyName?: string;
   format: 'pem' | 'der' | 'pfx';
 }
-
-const bin = (b: Buffer) => b.toString('binary');
-const fromBin = (s: string) => Buffer.from(s, 'binary');
 
 /** Checks DER bytes really are a certificate (Node's parser), with a message naming the source. */
 function assertCertificate(der: Buffer, source: string, what = 'certificate'): Buffer {
@@ -131,40 +129,22 @@ export function parseDer(der: Buffer, source: string): CertificateBundle {
   return { certDer: assertCertificate(der, source), chainDer: [], format: 'der' };
 }
 
+/**
+ * A PFX's certificate, chain and key. pfxRead.ts (node-forge) decrypts it — every PKCS#12 profile, the
+ * legacy 3DES and RC2 ones included; it is required here, on first use, so checks and generation never
+ * load it.
+ */
 export function parsePfx(data: Buffer, password: string, source: string): CertificateBundle {
-  let p12: forge.pkcs12.Pkcs12Pfx;
-  try {
-    const asn = forge.asn1.fromDer(bin(data));
-    p12 = forge.pkcs12.pkcs12FromAsn1(asn, false, password);
-  } catch (err) {
-    const msg = (err as Error).message;
-    if (/password|Invalid password|decrypt/i.test(msg)) throw new CertificateFormatError(`wrong password for ${source}`, 'wrong-password');
+  const { decodePfx, PfxOpenError } = require('./pfxRead') as typeof import('./pfxRead');
+  let p12: import('./pfxRead').DecodedPfx;
+  try { p12 = decodePfx(data, password); } catch (err) {
+    if (!(err instanceof PfxOpenError)) throw err;
+    if (err.wrongPassword) throw new CertificateFormatError(`wrong password for ${source}`, 'wrong-password');
     // node-forge's own words ("Only 8, 16, 24, or 32 bits supported: 896") describe its parser, not the file.
     throw new CertificateFormatError(`${source} is not a readable PFX/PKCS#12 file (it is damaged, or not a PFX)`, 'corrupt');
   }
-  const certs: { der: Buffer; keyId?: string; name?: string }[] = [];
-  let key: crypto.KeyObject | undefined;
-  let keyId: string | undefined;
-  let friendlyName: string | undefined;
-  for (const content of p12.safeContents) {
-    for (const bag of content.safeBags) {
-      const attrs = bag.attributes as Record<string, string[] | undefined>;
-      if (bag.type === forge.pki.oids.certBag && bag.cert) {
-        const der = fromBin(forge.asn1.toDer(forge.pki.certificateToAsn1(bag.cert)).getBytes());
-        certs.push({ der, keyId: attrs.localKeyId?.[0], name: attrs.friendlyName?.[0] });
-      } else if (bag.type === forge.pki.oids.certBag && (bag as unknown as { asn1?: forge.asn1.Asn1 }).asn1) {
-        // forge leaves certificates it cannot model (ECDSA keys) as ASN.1: take their bytes as they are.
-        const der = fromBin(forge.asn1.toDer((bag as unknown as { asn1: forge.asn1.Asn1 }).asn1).getBytes());
-        certs.push({ der, keyId: attrs.localKeyId?.[0], name: attrs.friendlyName?.[0] });
-      } else if (bag.type === forge.pki.oids.pkcs8ShroudedKeyBag || bag.type === forge.pki.oids.keyBag) {
-        // forge decrypted the key bag; its PrivateKeyInfo is handed to Node, which knows every key type.
-        const info = bag.key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key)) : (bag as unknown as { asn1: forge.asn1.Asn1 }).asn1;
-        key = crypto.createPrivateKey({ key: fromBin(forge.asn1.toDer(info).getBytes()), format: 'der', type: 'pkcs8' });
-        keyId = attrs.localKeyId?.[0];
-        friendlyName ??= attrs.friendlyName?.[0];
-      }
-    }
-  }
+  const { certs, keyId } = p12;
+  const key = p12.keyDer ? crypto.createPrivateKey({ key: p12.keyDer, format: 'der', type: 'pkcs8' }) : undefined;
   if (certs.length === 0) throw new CertificateFormatError(`${source} holds no certificate`, 'no-certificate');
   for (const c of certs) assertCertificate(c.der, source);
   // The certificate that goes with the key: by localKeyId, else by public key, else the first.
@@ -177,7 +157,7 @@ export function parsePfx(data: Buffer, password: string, source: string): Certif
   const main = certs[mainIdx];
   return {
     certDer: main.der, chainDer: certs.filter((_, i) => i !== mainIdx).map(c => c.der), key,
-    friendlyName: main.name ?? friendlyName, format: 'pfx',
+    friendlyName: main.name ?? p12.friendlyName, format: 'pfx',
   };
 }
 
@@ -206,40 +186,41 @@ export function readCertificateFile(file: string, opts: { password?: string; key
 /** A PFX starts SEQUENCE { INTEGER 3, SEQUENCE { OID pkcs7-data ... } }. */
 function looksLikePfx(data: Buffer): boolean {
   try {
-    const asn = forge.asn1.fromDer(bin(data), false);
-    const v = asn.value as forge.asn1.Asn1[];
-    return Array.isArray(v) && v.length >= 2 && v[0].type === forge.asn1.Type.INTEGER && forge.asn1.derToInteger(v[0].value as string) === 3;
+    const [version, content] = children(data, readTlv(data, 0));
+    return content !== undefined && data[version.start] === Tag.INTEGER && version.end - version.valueStart === 1 && data[version.valueStart] === 3;
   } catch { return false; }
 }
 
 // --- writing ---------------------------------------------------------------------------------------
 
-const asn1 = forge.asn1;
-const U = asn1.Class.UNIVERSAL;
-const T = asn1.Type;
-const CTX = asn1.Class.CONTEXT_SPECIFIC;
-const oid = (o: string) => asn1.create(U, T.OID, false, asn1.oidToDer(o).getBytes());
-const seq = (v: forge.asn1.Asn1[]) => asn1.create(U, T.SEQUENCE, true, v);
-const set = (v: forge.asn1.Asn1[]) => asn1.create(U, T.SET, true, v);
-const octets = (s: string) => asn1.create(U, T.OCTETSTRING, false, s);
 const P12 = {
   data: '1.2.840.113549.1.7.1', certBag: '1.2.840.113549.1.12.10.1.3', shroudedKeyBag: '1.2.840.113549.1.12.10.1.2',
   x509Certificate: '1.2.840.113549.1.9.22.1', friendlyName: '1.2.840.113549.1.9.20', localKeyId: '1.2.840.113549.1.9.21',
   sha256: '2.16.840.1.101.3.4.2.1',
 };
 
-function bagAttributes(friendlyName: string | undefined, localKeyId: string | undefined): forge.asn1.Asn1 {
-  const attrs: forge.asn1.Asn1[] = [];
-  if (friendlyName) {
-    // forge encodes a BMPSTRING's JavaScript string as UTF-16BE itself.
-    attrs.push(seq([oid(P12.friendlyName), set([asn1.create(U, T.BMPSTRING, false, friendlyName)])]));
-  }
+function bagAttributes(friendlyName: string | undefined, localKeyId: Buffer | undefined): Buffer {
+  const attrs: Buffer[] = [];
+  if (friendlyName) attrs.push(seq([oid(P12.friendlyName), set([bmp(friendlyName)])]));
   if (localKeyId) attrs.push(seq([oid(P12.localKeyId), set([octets(localKeyId)])]));
   return set(attrs);
 }
 
-const dataContentInfo = (inner: forge.asn1.Asn1) =>
-  seq([oid(P12.data), asn1.create(CTX, 0, true, [octets(asn1.toDer(inner).getBytes())])]);
+const dataContentInfo = (inner: Buffer) => seq([oid(P12.data), context(0, octets(inner), true)]);
+
+/**
+ * RFC 7292 B.2's key derivation for the MAC key (ID 3), SHA-256, one 32-byte block: H^iterations(D || S
+ * || P), where D is the ID repeated over a hash block, S the salt and P the password as UTF-16BE with a
+ * trailing zero, each repeated to a whole number of blocks.
+ */
+export function pkcs12MacKey(password: string, salt: Buffer, iterations: number): Buffer {
+  const v = 64; // SHA-256 block size
+  const pass = Buffer.from(password + '\0', 'utf16le').swap16();
+  const fill = (b: Buffer) => { const out = Buffer.alloc(v * Math.ceil(b.length / v)); for (let i = 0; i < out.length; i++) out[i] = b[i % b.length]; return out; };
+  let digest = Buffer.concat([Buffer.alloc(v, 3), fill(salt), fill(pass)]);
+  for (let i = 0; i < iterations; i++) digest = crypto.createHash('sha256').update(digest).digest();
+  return digest;
+}
 
 export interface PfxInput {
   certDer: Buffer;
@@ -251,38 +232,26 @@ export interface PfxInput {
 
 export function toPfx(input: PfxInput): Buffer {
   // localKeyId ties the key to its certificate; the SHA-1 of the certificate is the customary value.
-  const localKeyId = bin(crypto.createHash('sha1').update(input.certDer).digest());
+  const localKeyId = crypto.createHash('sha1').update(input.certDer).digest();
   const certBag = (der: Buffer, main: boolean) => seq([
     oid(P12.certBag),
-    asn1.create(CTX, 0, true, [seq([oid(P12.x509Certificate), asn1.create(CTX, 0, true, [octets(bin(der))])])]),
+    context(0, seq([oid(P12.x509Certificate), context(0, octets(der), true)]), true),
     bagAttributes(main ? input.friendlyName : undefined, main ? localKeyId : undefined),
   ]);
   const encryptedKey = input.key.export({ type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: input.password });
-  const keyBag = seq([
-    oid(P12.shroudedKeyBag),
-    asn1.create(CTX, 0, true, [asn1.fromDer(bin(encryptedKey))]),
-    bagAttributes(input.friendlyName, localKeyId),
-  ]);
+  const keyBag = seq([oid(P12.shroudedKeyBag), context(0, encryptedKey, true), bagAttributes(input.friendlyName, localKeyId)]);
   const authSafe = seq([
     dataContentInfo(seq([certBag(input.certDer, true), ...(input.chainDer ?? []).map(d => certBag(d, false))])),
     dataContentInfo(seq([keyBag])),
   ]);
-  const authSafeDer = asn1.toDer(authSafe).getBytes();
   const salt = crypto.randomBytes(16);
   const iterations = 2048;
-  const md = forge.md.sha256.create();
-  const macKey = forge.pkcs12.generateKey(input.password, forge.util.createBuffer(bin(salt)), 3, iterations, 32, md);
-  const mac = crypto.createHmac('sha256', fromBin(macKey.getBytes())).update(fromBin(authSafeDer)).digest();
-  const pfx = seq([
-    asn1.create(U, T.INTEGER, false, asn1.integerToDer(3).getBytes()),
-    seq([oid(P12.data), asn1.create(CTX, 0, true, [octets(authSafeDer)])]),
-    seq([
-      seq([seq([oid(P12.sha256), asn1.create(U, T.NULL, false, '')]), octets(bin(mac))]),
-      octets(bin(salt)),
-      asn1.create(U, T.INTEGER, false, asn1.integerToDer(iterations).getBytes()),
-    ]),
+  const mac = crypto.createHmac('sha256', pkcs12MacKey(input.password, salt, iterations)).update(authSafe).digest();
+  return seq([
+    integer(3),
+    seq([oid(P12.data), context(0, octets(authSafe), true)]),
+    seq([seq([seq([oid(P12.sha256), derNull()]), octets(mac)]), octets(salt), integer(iterations)]),
   ]);
-  return fromBin(asn1.toDer(pfx).getBytes());
 }
 
 /** What trust stores need to know about a certificate. */

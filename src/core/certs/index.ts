@@ -3,7 +3,10 @@
  * profiles, client certificates), build a path to an anchor. Imports only `io`; knows no store, no probe.
  */
 export { AnchorSet, buildPath, findIncompleteChain } from './chain';
-export type { PathResult } from './chain';
+export type { CertificatePool, PathResult } from './chain';
+export { CertificateIndex } from './certificateIndex';
+export type { CertificateSource } from './certificateIndex';
+export { opensslNameHash } from './nameHash';
 export { OutputPathError, createClientCertificateFiles, generatePfxPassword } from './clientCertificateFiles';
 export type { ClientCertSigner, CreatedClientCertificate } from './clientCertificateFiles';
 export { thumbprint, toPem } from './encoding';
@@ -16,8 +19,8 @@ export type { KeyAlgorithm } from './keys';
 export { createLocalCa, loadLocalCa, permittedNamesOf } from './localCa';
 export { CA_NAMES_ENV, LOOPBACK_PERMITTED_NAMES, namesOutside } from './nameConstraints';
 export type { LocalCa } from './localCa';
-export { CertParseError, certificatesIn, formatName, inspectCertificate, isWeakSignatureAlgorithm, pemToDer } from './parse';
-export type { ParsedCertificate } from './parse';
+export { CertParseError, certificatesIn, formatName, inspectCertificate, isWeakSignatureAlgorithm, peekCertificate, pemToDer } from './parse';
+export type { ParsedCertificate, PeekedCertificate } from './parse';
 export { ASPNETCORE_DEV_CERT_SANS, CERT_PROFILES, IIS_EXPRESS_FRIENDLY_NAME } from './profiles';
 export type { CertProfileId } from './profiles';
 export type { CertificateRef, CertificateSummary } from './types';

@@ -8,43 +8,10 @@ import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { CertificateSummary } from './types';
 import { thumbprint } from './encoding';
+import { CertParseError, children, readTlv, valueOf as value, wholeOf as whole, type Tlv } from './der';
 
-// ---------------------------------------------------------------------------------------------
-// Minimal DER reader: tag/length/value with bounds checks; anything malformed throws CertParseError.
-
-export class CertParseError extends Error {}
-
-interface Tlv { tag: number; constructed: boolean; cls: number; start: number; valueStart: number; end: number }
-
-function readTlv(buf: Buffer, offset: number, limit = buf.length): Tlv {
-  if (offset + 2 > limit) throw new CertParseError('truncated DER');
-  const first = buf[offset];
-  if ((first & 0x1f) === 0x1f) throw new CertParseError('multi-byte DER tags are not used in certificates');
-  let len = buf[offset + 1];
-  let p = offset + 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 4 || p + n > limit) throw new CertParseError('bad DER length');
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + buf[p + i];
-    p += n;
-  }
-  if (p + len > limit) throw new CertParseError('DER value runs past its container');
-  return { tag: first & 0x1f, constructed: (first & 0x20) !== 0, cls: first >> 6, start: offset, valueStart: p, end: p + len };
-}
-
-function children(buf: Buffer, parent: Tlv): Tlv[] {
-  const out: Tlv[] = [];
-  for (let p = parent.valueStart; p < parent.end;) {
-    const t = readTlv(buf, p, parent.end);
-    out.push(t);
-    p = t.end;
-  }
-  return out;
-}
-
-const value = (buf: Buffer, t: Tlv): Buffer => buf.subarray(t.valueStart, t.end);
-const whole = (buf: Buffer, t: Tlv): Buffer => buf.subarray(t.start, t.end);
+// The DER reader lives in der.ts; CertParseError is re-exported because callers know it from here.
+export { CertParseError };
 
 function decodeOid(bytes: Buffer): string {
   if (bytes.length === 0) throw new CertParseError('empty OID');
@@ -212,6 +179,84 @@ function permittedSubtrees(octets: Buffer): string[] {
 // ---------------------------------------------------------------------------------------------
 // The certificate
 
+/** The TBSCertificate fields this file reads, located without decoding them. */
+function tbsFields(der: Buffer) {
+  const cert = readTlv(der, 0);
+  const [tbs, sigAlg] = children(der, cert);
+  if (!tbs || !sigAlg) throw new CertParseError('not a certificate');
+  const fields = children(der, tbs);
+  let i = 0;
+  if (fields[i]?.cls === 2 && fields[i].tag === 0) i++; // [0] version
+  i += 2; // serialNumber, signature (repeated inside tbs)
+  const [issuerT, validityT, subjectT, spkiT] = fields.slice(i, i + 4);
+  if (!spkiT) throw new CertParseError('not a certificate');
+  return { sigAlg, issuerT, validityT, subjectT, spkiT, extensionsT: fields.slice(i + 4).find(f => f.cls === 2 && f.tag === 3) };
+}
+
+// The two extensions' OIDs (2.5.29.14, 2.5.29.35) as DER contents: compared as bytes, not decoded,
+// because every certificate of a store bundle goes through here.
+const SKI_OID = Buffer.from([0x55, 0x1d, 0x0e]);
+const AKI_OID = Buffer.from([0x55, 0x1d, 0x23]);
+
+/** The subject and authority key identifiers, when the certificate has them. */
+function keyIdentifiers(der: Buffer, extensionsT: Tlv | undefined): { subjectKeyId?: Buffer; authorityKeyId?: Buffer } {
+  const out: { subjectKeyId?: Buffer; authorityKeyId?: Buffer } = {};
+  if (!extensionsT) return out;
+  for (const ext of children(der, children(der, extensionsT)[0])) {
+    const parts = children(der, ext);
+    const oid = value(der, parts[0]);
+    const isSki = oid.equals(SKI_OID);
+    if (!isSki && !oid.equals(AKI_OID)) continue;
+    const octets = value(der, parts[parts.length - 1]);
+    if (isSki) out.subjectKeyId = value(octets, readTlv(octets, 0));
+    else {
+      const keyId = children(octets, readTlv(octets, 0)).find(c => c.cls === 2 && c.tag === 0);
+      if (keyId) out.authorityKeyId = value(octets, keyId);
+    }
+  }
+  return out;
+}
+
+/** The store's answer to "self-signed?": same name, and key identifiers that do not say otherwise. */
+function selfSignedByKeyId(subjectDer: Buffer, issuerDer: Buffer, subjectKeyId?: Buffer, authorityKeyId?: Buffer): boolean {
+  return subjectDer.equals(issuerDer) && (!subjectKeyId || !authorityKeyId || subjectKeyId.equals(authorityKeyId));
+}
+
+/**
+ * What a trust store's certificate must show before anyone asks for it: enough to index it by subject,
+ * sort it into anchors and intermediates (self-signed as `key-id` decides it) and recognise its key.
+ * No X509Certificate, no name decoding beyond the subject: a bundle holds hundreds of these and a
+ * check needs one or two (see CertificateIndex).
+ */
+export interface PeekedCertificate {
+  der: Buffer;
+  sha256: string;
+  /** The subject's one-line form, lower-cased: what path building compares names by. */
+  subjectKey: string;
+  selfSigned: boolean;
+  spki: Buffer;
+}
+
+// The system bundle and Node's own roots are mostly the same Mozilla list: each is peeked once.
+const peekMemo = new Map<string, PeekedCertificate>();
+
+/** Throws CertParseError when the DER is not shaped like a certificate. */
+export function peekCertificate(der: Buffer): PeekedCertificate {
+  const sha256 = thumbprint(der, 'sha256');
+  const hit = peekMemo.get(sha256);
+  if (hit) return hit;
+  const { issuerT, subjectT, spkiT, extensionsT } = tbsFields(der);
+  const { subjectKeyId, authorityKeyId } = keyIdentifiers(der, extensionsT);
+  const subjectDer = whole(der, subjectT);
+  const peeked = {
+    der, sha256, subjectKey: formatName(subjectDer).toLowerCase(),
+    selfSigned: selfSignedByKeyId(subjectDer, whole(der, issuerT), subjectKeyId, authorityKeyId), spki: whole(der, spkiT),
+  };
+  if (peekMemo.size >= MEMO_LIMIT) peekMemo.clear();
+  peekMemo.set(sha256, peeked);
+  return peeked;
+}
+
 /** A parsed certificate: Node's object for crypto plus the fields the probe and the UI read. */
 export interface ParsedCertificate {
   der: Buffer;
@@ -267,23 +312,10 @@ export function inspectCertificate(der: Buffer, options: InspectOptions = {}): P
   try { x509 = new X509Certificate(der); } catch (err) {
     throw new CertParseError(`not a valid X.509 certificate (${(err as Error).message})`);
   }
-  const cert = readTlv(der, 0);
-  const [tbs, sigAlg] = children(der, cert);
-  if (!tbs || !sigAlg) throw new CertParseError('not a certificate');
-  const fields = children(der, tbs);
-  let i = 0;
-  if (fields[i].cls === 2 && fields[i].tag === 0) i++; // [0] version
-  i++; // serialNumber
-  i++; // signature (repeated inside tbs)
-  const issuerT = fields[i++];
-  const validityT = fields[i++];
-  const subjectT = fields[i++];
-  const spkiT = fields[i++];
+  const { sigAlg, issuerT, validityT, subjectT, spkiT, extensionsT } = tbsFields(der);
   const [nbT, naT] = children(der, validityT);
-  const extensionsT = fields.slice(i).find(f => f.cls === 2 && f.tag === 3);
 
-  let subjectKeyId: Buffer | undefined;
-  let authorityKeyId: Buffer | undefined;
+  const { subjectKeyId, authorityKeyId } = keyIdentifiers(der, extensionsT);
   const dnsNames: string[] = [];
   const ipAddresses: string[] = [];
   const eku: string[] = [];
@@ -310,11 +342,6 @@ export function inspectCertificate(der: Buffer, options: InspectOptions = {}): P
           ipAddresses.length = 0;
           malformedExtensions.push('subjectAltName');
         }
-      } else if (oid === '2.5.29.14') {
-        subjectKeyId = value(octets, readTlv(octets, 0));
-      } else if (oid === '2.5.29.35') {
-        const keyId = children(octets, readTlv(octets, 0)).find(c => c.cls === 2 && c.tag === 0);
-        if (keyId) authorityKeyId = value(octets, keyId);
       } else if (oid === '2.5.29.37') {
         for (const k of children(octets, readTlv(octets, 0))) {
           const o = decodeOid(value(octets, k));
@@ -337,9 +364,7 @@ export function inspectCertificate(der: Buffer, options: InspectOptions = {}): P
   const keySize = details.modulusLength ?? curveBits(details.namedCurve) ?? (keyType === 'ed25519' ? 256 : keyType === 'ed448' ? 456 : undefined);
   const subjectDer = whole(der, subjectT);
   const issuerDer = whole(der, issuerT);
-  const selfSigned = verify
-    ? isSelfSigned(x509, subjectDer, issuerDer)
-    : subjectDer.equals(issuerDer) && (!subjectKeyId || !authorityKeyId || subjectKeyId.equals(authorityKeyId));
+  const selfSigned = verify ? isSelfSigned(x509, subjectDer, issuerDer) : selfSignedByKeyId(subjectDer, issuerDer, subjectKeyId, authorityKeyId);
 
   const subjectAttributes = nameAttributes(subjectDer);
   const issuerAttributes = nameAttributes(issuerDer);

@@ -1,17 +1,10 @@
 /**
- * Building and signing an X.509 v3 certificate. node-forge supplies the ASN.1 encoder; the signature
- * comes from Node's native crypto. forge can only sign with RSA keys of its own (and slowly, in
- * JavaScript), so we encode the TBSCertificate ourselves and sign its DER with `crypto.sign`, which
- * covers RSA and ECDSA alike and is what makes generation fast.
+ * Building and signing an X.509 v3 certificate: the TBSCertificate is encoded with der.ts and its DER
+ * signed with `crypto.sign`, which covers RSA and ECDSA alike and is what makes generation fast.
  */
 import * as crypto from 'node:crypto';
 import * as net from 'node:net';
-import forge from 'node-forge';
-
-const asn1 = forge.asn1;
-type Asn1 = forge.asn1.Asn1;
-const U = asn1.Class.UNIVERSAL;
-const T = asn1.Type;
+import { bitString, children, context, derNull, derTrue, integer, octets, oid, readTlv, seq, set, time, utf8, valueOf } from './der';
 
 export const OID = {
   commonName: '2.5.4.3',
@@ -52,18 +45,8 @@ export interface CertificateSpec {
   signingKey: crypto.KeyObject;
 }
 
-const bin = (b: Buffer) => b.toString('binary');
-const fromBin = (s: string) => Buffer.from(s, 'binary');
-const oid = (o: string) => asn1.create(U, T.OID, false, asn1.oidToDer(o).getBytes());
-const seq = (v: Asn1[]) => asn1.create(U, T.SEQUENCE, true, v);
-const octets = (b: Buffer) => asn1.create(U, T.OCTETSTRING, false, bin(b));
-const der = (a: Asn1) => fromBin(asn1.toDer(a).getBytes());
-// Never let forge re-interpret a BIT STRING as nested ASN.1: we re-encode what we parse byte for byte.
-const parse = (b: Buffer) => asn1.fromDer(bin(b), { decodeBitStrings: false } as unknown as boolean);
-
-function name(n: NameAttrs): Asn1 {
-  const rdn = (type: string, value: string) =>
-    asn1.create(U, T.SET, true, [seq([oid(type), asn1.create(U, T.UTF8, false, forge.util.encodeUtf8(value))])]);
+function name(n: NameAttrs): Buffer {
+  const rdn = (type: string, value: string) => set([seq([oid(type), utf8(value)])]);
   return seq([
     ...(n.o ? [rdn(OID.organization, n.o)] : []),
     ...(n.ou ? [rdn(OID.organizationalUnit, n.ou)] : []),
@@ -71,15 +54,8 @@ function name(n: NameAttrs): Asn1 {
   ]);
 }
 
-/** RFC 5280: UTCTime through 2049, GeneralizedTime from 2050. */
-function time(d: Date): Asn1 {
-  return d.getUTCFullYear() < 2050
-    ? asn1.create(U, T.UTCTIME, false, asn1.dateToUtcTime(d))
-    : asn1.create(U, T.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(d));
-}
-
-function signatureAlgorithm(key: crypto.KeyObject): Asn1 {
-  if (key.asymmetricKeyType === 'rsa') return seq([oid(OID.sha256WithRSA), asn1.create(U, T.NULL, false, '')]);
+function signatureAlgorithm(key: crypto.KeyObject): Buffer {
+  if (key.asymmetricKeyType === 'rsa') return seq([oid(OID.sha256WithRSA), derNull()]);
   if (key.asymmetricKeyType === 'ec') return seq([oid(OID.ecdsaWithSHA256)]);
   throw new Error(`cannot sign certificates with a ${key.asymmetricKeyType} key`);
 }
@@ -93,37 +69,25 @@ export function randomSerial(): Buffer {
 }
 
 export function signCertificate(spec: CertificateSpec): Buffer {
-  const spki = parse(spec.publicKey.export({ type: 'spki', format: 'der' }));
-  const sigAlg = signatureAlgorithm(spec.signingKey);
   const tbs = seq([
-    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [asn1.create(U, T.INTEGER, false, asn1.integerToDer(2).getBytes())]),
-    asn1.create(U, T.INTEGER, false, bin(spec.serial)),
-    sigAlg,
+    context(0, integer(2), true),
+    integer(spec.serial),
+    signatureAlgorithm(spec.signingKey),
     name(spec.issuer),
     seq([time(spec.notBefore), time(spec.notAfter)]),
     name(spec.subject),
-    spki,
-    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 3, true, [seq(spec.extensions.map(e => seq([
-      oid(e.oid),
-      ...(e.critical ? [asn1.create(U, T.BOOLEAN, false, String.fromCharCode(0xff))] : []),
-      octets(e.value),
-    ])))]),
+    spec.publicKey.export({ type: 'spki', format: 'der' }),
+    context(3, seq(spec.extensions.map(e => seq([oid(e.oid), ...(e.critical ? [derTrue()] : []), octets(e.value)]))), true),
   ]);
-  const tbsDer = der(tbs);
   // Node signs RSA with PKCS#1 v1.5 and ECDSA with a DER (r, s) signature: both exactly what X.509 wants.
-  const signature = crypto.sign('sha256', tbsDer, spec.signingKey);
-  return der(seq([
-    parse(tbsDer),
-    signatureAlgorithm(spec.signingKey),
-    asn1.create(U, T.BITSTRING, false, String.fromCharCode(0) + bin(signature)),
-  ]));
+  const signature = crypto.sign('sha256', tbs, spec.signingKey);
+  return seq([tbs, signatureAlgorithm(spec.signingKey), bitString(signature)]);
 }
 
 // --- extension values ------------------------------------------------------------------------------
 
 export function basicConstraints(ca: boolean, pathLen?: number): Buffer {
-  return der(seq(ca ? [asn1.create(U, T.BOOLEAN, false, String.fromCharCode(0xff)),
-    ...(pathLen !== undefined ? [asn1.create(U, T.INTEGER, false, asn1.integerToDer(pathLen).getBytes())] : [])] : []));
+  return seq(ca ? [derTrue(), ...(pathLen !== undefined ? [integer(pathLen)] : [])] : []);
 }
 
 /** A BIT STRING of the named bits, trailing zero bits trimmed as DER requires. */
@@ -131,19 +95,17 @@ export function keyUsage(bits: number[]): Buffer {
   const max = Math.max(...bits);
   const bytes = Buffer.alloc(Math.floor(max / 8) + 1);
   for (const b of bits) bytes[Math.floor(b / 8)] |= 0x80 >> (b % 8);
-  const unused = 7 - (max % 8);
-  return der(asn1.create(U, T.BITSTRING, false, String.fromCharCode(unused) + bin(bytes)));
+  return bitString(bytes, 7 - (max % 8));
 }
 
-export function extKeyUsage(oids: string[]): Buffer { return der(seq(oids.map(oid))); }
+export function extKeyUsage(oids: string[]): Buffer { return seq(oids.map(oid)); }
 
 /** DNS names and IP addresses (v4 or v6) as GeneralNames [2] dNSName / [7] iPAddress. */
 export function subjectAltName(names: string[]): Buffer {
-  return der(seq(names.map(n => {
+  return seq(names.map(n => {
     const ipVersion = net.isIP(n);
-    if (ipVersion) return asn1.create(asn1.Class.CONTEXT_SPECIFIC, 7, false, bin(ipBytes(n, ipVersion)));
-    return asn1.create(asn1.Class.CONTEXT_SPECIFIC, 2, false, n);
-  })));
+    return ipVersion ? context(7, ipBytes(n, ipVersion), false) : context(2, Buffer.from(n, 'latin1'), false);
+  }));
 }
 
 /**
@@ -156,15 +118,15 @@ export function nameConstraints(permitted: string[]): Buffer {
   const subtrees = permitted.map(entry => {
     const [address, prefix] = entry.split('/');
     const version = net.isIP(address);
-    if (!version) return seq([asn1.create(asn1.Class.CONTEXT_SPECIFIC, 2, false, entry)]);
+    if (!version) return seq([context(2, Buffer.from(entry, 'latin1'), false)]);
     const bits = prefix === undefined ? (version === 4 ? 32 : 128) : Number(prefix);
     const addr = ipBytes(address, version);
     const mask = Buffer.alloc(addr.length);
     for (let i = 0; i < bits; i++) mask[i >> 3] |= 0x80 >> (i & 7);
     addr.forEach((b, i) => { addr[i] = b & mask[i]; });
-    return seq([asn1.create(asn1.Class.CONTEXT_SPECIFIC, 7, false, bin(Buffer.concat([addr, mask])))]);
+    return seq([context(7, Buffer.concat([addr, mask]), false)]);
   });
-  return der(seq([asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, subtrees)]));
+  return seq([context(0, Buffer.concat(subtrees), true)]);
 }
 
 function ipBytes(ip: string, version: number): Buffer {
@@ -179,16 +141,15 @@ function ipBytes(ip: string, version: number): Buffer {
   return out;
 }
 
-/** RFC 5280 method 1: SHA-1 of the subjectPublicKey BIT STRING's contents. */
+/** RFC 5280 method 1: SHA-1 of the subjectPublicKey BIT STRING's contents (after its unused-bits byte). */
 export function keyIdentifier(publicKey: crypto.KeyObject): Buffer {
-  const spki = parse(publicKey.export({ type: 'spki', format: 'der' }));
-  const bits = (spki.value as Asn1[])[1].value as string;
-  return crypto.createHash('sha1').update(fromBin(bits).subarray(1)).digest();
+  const spki = publicKey.export({ type: 'spki', format: 'der' });
+  const bits = children(spki, readTlv(spki, 0))[1];
+  return crypto.createHash('sha1').update(valueOf(spki, bits).subarray(1)).digest();
 }
 
-export function subjectKeyIdentifier(publicKey: crypto.KeyObject): Buffer { return der(octets(keyIdentifier(publicKey))); }
+export function subjectKeyIdentifier(publicKey: crypto.KeyObject): Buffer { return octets(keyIdentifier(publicKey)); }
 
 export function authorityKeyIdentifier(issuerPublicKey: crypto.KeyObject): Buffer {
-  return der(seq([asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, false, bin(keyIdentifier(issuerPublicKey)))]));
+  return seq([context(0, keyIdentifier(issuerPublicKey), false)]);
 }
-

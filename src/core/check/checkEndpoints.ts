@@ -87,18 +87,22 @@ export async function checkEndpoints(targets: CheckTarget[], options: CheckOptio
     const input = t.clientCertificate ?? options.clientCertificateFor?.(t.host, t.port);
     if (input) clients.set(t, { input, loaded: openClientCertificate(input) });
   }
-  const anchorsReady = options.anchors
-    ? Promise.resolve(options.anchors)
-    : loadTrustAnchors({ env: options.env, homeDir: options.homeDir, platform: options.platform, certutil: options.certutil });
-  // Keep a failed load from being an unhandled rejection while the probes run.
-  anchorsReady.catch(() => undefined);
-
-  const results = await runBounded(unique, options.concurrency ?? DEFAULT_CONCURRENCY, t => probeEndpoint({
+  // The probes start first: their connects are in flight while the trust stores are read (reading them
+  // is synchronous file work), so a one-endpoint check costs little more than its handshake.
+  const probing = runBounded(unique, options.concurrency ?? DEFAULT_CONCURRENCY, t => probeEndpoint({
     host: t.host, port: t.port, servername: t.servername, timeoutMs: options.timeoutMs,
     clientCertificate: clients.get(t)?.input,
     requestPath: t.requestPath ?? options.requestPath,
     forwardClientCertHeader: t.forwardClientCertHeader ?? options.forwardClientCertHeader,
   }));
+  // Keep a failed probe run from being an unhandled rejection while the anchors load.
+  probing.catch(() => undefined);
+  const anchorsReady = options.anchors
+    ? Promise.resolve(options.anchors)
+    : loadTrustAnchors({ env: options.env, homeDir: options.homeDir, platform: options.platform, certutil: options.certutil });
+  // And a failed load while the probes run.
+  anchorsReady.catch(() => undefined);
+  const results = await probing;
   const anchors = await anchorsReady;
   const byKey = new Map<string, CheckedVerdict>();
   unique.forEach((t, i) => {

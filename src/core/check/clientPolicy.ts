@@ -46,14 +46,17 @@ export function readOpensslPolicy(text: string | undefined): { level?: number; m
   };
 }
 
-const configCache = new Map<string, string | undefined>();
-function readConfig(file: string): string | undefined {
-  if (!configCache.has(file)) {
+// Read and parsed once per file: every verdict asks, and the gate judges several endpoints at once.
+const policyCache = new Map<string, ReturnType<typeof readOpensslPolicy>>();
+function opensslPolicyOf(file: string): ReturnType<typeof readOpensslPolicy> {
+  let policy = policyCache.get(file);
+  if (!policy) {
     let text: string | undefined;
     try { text = readFileSync(file, 'utf8'); } catch { text = undefined; }
-    configCache.set(file, text);
+    policy = readOpensslPolicy(text);
+    policyCache.set(file, policy);
   }
-  return configCache.get(file);
+  return policy;
 }
 
 /** Node's `--tls-min-v1.x` / `--tls-max-v1.2` in NODE_OPTIONS; default TLS 1.2. */
@@ -70,7 +73,7 @@ export function clientPolicies(env: NodeJS.ProcessEnv = process.env, platform: N
     system = { minProtocol: TLS12, minRsaBits: 2048, minDhBits: 2048, cnFallback: false, assumed: 'macOS TLS requirements (TLS 1.2+, RSA ≥ 2048, names from subjectAltName only)' };
   } else {
     const file = env.OPENSSL_CONF || '/etc/ssl/openssl.cnf';
-    const read = readOpensslPolicy(readConfig(file));
+    const read = opensslPolicyOf(file);
     // Debian, Ubuntu and Fedora build OpenSSL 3 at level 2 when the config names none.
     const level = read.level ?? 2;
     system = {

@@ -166,7 +166,7 @@ function judgeCertificates(
 ): void {
   const { anchors } = ctx;
   const problems = verdict.problems;
-  const evaluate = (set: AnchorSet) => buildPath(leaf, sent, set, set.intermediates);
+  const evaluate = (set: AnchorSet) => buildPath(leaf, sent, set, set.pool);
   const paths: Partial<Record<Consumer, PathResult>> = { system: evaluate(anchors.system), node: evaluate(anchors.node) };
   // The browsers trust the chain only if every database does; the first that does not speaks for them.
   const nssPaths = (anchors.nss ?? []).map(db => ({ db, path: evaluate(db.set) }));

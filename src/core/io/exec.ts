@@ -2,7 +2,9 @@
  * The one way this project runs a process: an argument array (never a shell string), a timeout,
  * captured output, and a log line for every run. Elevated runs go through `runElevated` (see below).
  */
-import { spawn } from 'node:child_process';
+// Required on the first run, not at load: child_process costs a few milliseconds of start-up, and a
+// check that runs no tool (the CLI's common case) never needs it.
+const childProcess = () => require('node:child_process') as typeof import('node:child_process');
 
 export interface ExecOptions {
   timeoutMs?: number;
@@ -41,7 +43,7 @@ export function run(command: string, args: readonly string[], opts: ExecOptions 
   return new Promise((resolve, reject) => {
     let child;
     try {
-      child = spawn(command, args as string[], {
+      child = childProcess().spawn(command, args as string[], {
         cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true,
       });
     } catch (err) {

@@ -5,11 +5,14 @@
  * Every input comes from the `env` / `homeDir` given, never from process.env deep inside, so tests and
  * the demo point it at sandboxes. Files are cached by path + mtime + size; tool output by a short TTL.
  */
-import { promises as fs, type Stats } from 'node:fs';
+import { promises as fs, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { run } from '../io';
-import { AnchorSet, certificatesIn, CertParseError, inspectCertificate, type ParsedCertificate } from '../certs';
+import {
+  AnchorSet, CertificateIndex, certificatesIn, CertParseError, inspectCertificate, opensslNameHash, peekCertificate,
+  type CertificateSource, type ParsedCertificate, type PeekedCertificate,
+} from '../certs';
 import { sandboxPaths } from './linuxSystem';
 import { findNssDatabases, type NssDatabase } from './nssDatabases';
 import type { TrustContext } from './store';
@@ -34,7 +37,7 @@ export interface ConsumerAnchors {
    */
   nss?: NssAnchors[];
   /** Every non-self-signed CA known locally (system store, NSS): used to spot an omitted intermediate. */
-  knownIntermediates: ParsedCertificate[];
+  knownIntermediates: CertificateIndex;
   /** Is this one of the public roots Node ships (Mozilla's list)? */
   isPublicRoot(cert: ParsedCertificate): boolean;
   /** Where each set came from, for the log and the details view. */
@@ -57,30 +60,47 @@ const LINUX_CERT_DIRS = ['/etc/ssl/certs', '/etc/pki/tls/certs'];
 // ---------------------------------------------------------------------------------------------
 // Reading certificate files, cached
 
-interface FileEntry { key: string; certs: ParsedCertificate[] }
+/**
+ * A store's certificate as read: peeked (indexed by subject, parsed when a chain names it) or, from
+ * the tools that report trust per certificate (NSS), parsed.
+ */
+type StoreCertificate = PeekedCertificate | ParsedCertificate;
+const selfSignedOf = (c: StoreCertificate) => 'summary' in c ? c.summary.selfSigned : c.selfSigned;
+
+interface FileEntry { key: string; certs: PeekedCertificate[] }
 const fileCache = new Map<string, FileEntry>();
 
-function parseAll(data: Buffer, warnings: string[], where: string): ParsedCertificate[] {
-  const out: ParsedCertificate[] = [];
+/** Every certificate in a file's bytes, read with `read`; a block that is not one is a warning. */
+function certificatesOf<T>(data: Buffer, warnings: string[], where: string, read: (der: Buffer) => T): T[] {
+  const out: T[] = [];
   let ders: Buffer[];
   try { ders = certificatesIn(data); } catch { return out; }
   for (const der of ders) {
-    try { out.push(inspectCertificate(der, { selfSigned: 'key-id' })); } catch (err) {
+    try { out.push(read(der)); } catch (err) {
       if (err instanceof CertParseError) warnings.push(`${where}: skipped a certificate that could not be read (${err.message})`);
       else throw err;
     }
   }
   return out;
 }
+/** Peeked only: parsed later, if a chain names one (see CertificateIndex). */
+const peekAll = (data: Buffer, warnings: string[], where: string) => certificatesOf(data, warnings, where, peekCertificate);
+/** Parsed now: NSS listings, whose intermediates are told apart by basicConstraints. */
+const parseAll = (data: Buffer, warnings: string[], where: string) =>
+  certificatesOf(data, warnings, where, der => inspectCertificate(der, { selfSigned: 'key-id' }));
 
-async function readCertFile(file: string, warnings: string[], st?: Stats): Promise<ParsedCertificate[] | undefined> {
+/**
+ * Synchronous on purpose: a store is one bundle and at most a few hundred small files, and the thread
+ * pool's round trips (open, stat, read, close per file) cost more than the reads themselves.
+ */
+function readCertFile(file: string, warnings: string[]): PeekedCertificate[] | undefined {
   try {
-    st ??= await fs.stat(file);
+    const st = statSync(file);
     if (!st.isFile()) return undefined;
     const key = `${st.mtimeMs}:${st.size}`;
     const hit = fileCache.get(file);
     if (hit && hit.key === key) return hit.certs;
-    const certs = parseAll(await fs.readFile(file), warnings, file);
+    const certs = peekAll(readFileSync(file), warnings, file);
     fileCache.set(file, { key, certs });
     return certs;
   } catch (err) {
@@ -90,84 +110,83 @@ async function readCertFile(file: string, warnings: string[], st?: Stats): Promi
   }
 }
 
-interface DirEntry { mtimeMs: number; at: number; certs: ParsedCertificate[] }
-const dirCache = new Map<string, DirEntry>();
+/** OpenSSL's hashed-directory names: `<subject hash>.<n>` (CRLs, `.r<n>`, are not certificates). */
+const HASH_NAME = /^[0-9a-f]{8}\.\d+$/;
+
 /**
- * A directory whose own mtime has not changed still holds the same links (update-ca-certificates and
- * c_rehash replace links, which changes it); files edited in place are caught by a full re-read at
- * most this often. Without it every check would stat a few hundred files in /etc/ssl/certs.
+ * A hashed directory (SSL_CERT_DIR, /etc/ssl/certs) read the way OpenSSL reads it: for an issuer name,
+ * the files `<hash>.0`, `<hash>.1`... until one is missing; nothing else in the folder counts. So a
+ * check opens one or two files, not the few hundred links a distribution keeps there.
  */
-const DIR_REVALIDATE_MS = 10_000;
-
-/** Every certificate file in a directory (hash links included; the same file is read once). */
-async function readCertDir(dir: string, warnings: string[]): Promise<ParsedCertificate[] | undefined> {
-  let dirStat: Stats;
-  try { dirStat = await fs.stat(dir); } catch { return undefined; }
-  const hit = dirCache.get(dir);
-  if (hit && hit.mtimeMs === dirStat.mtimeMs && Date.now() - hit.at < DIR_REVALIDATE_MS) return hit.certs;
-  const certs = await readCertDirFiles(dir, warnings);
-  if (certs) dirCache.set(dir, { mtimeMs: dirStat.mtimeMs, at: Date.now(), certs });
-  return certs;
+function hashedDirectory(dir: string, warnings: string[]): CertificateSource {
+  return {
+    find(nameDer) {
+      const hash = opensslNameHash(nameDer);
+      const out: PeekedCertificate[] = [];
+      for (let n = 0; ; n++) {
+        const got = readCertFile(path.join(dir, `${hash}.${n}`), warnings);
+        if (!got) return out;
+        out.push(...got);
+      }
+    },
+    all() {
+      let names: string[];
+      try { names = readdirSync(dir).filter(n => HASH_NAME.test(n)); } catch { return []; }
+      return names.flatMap(n => readCertFile(path.join(dir, n), warnings) ?? []);
+    },
+  };
 }
 
-async function readCertDirFiles(dir: string, warnings: string[]): Promise<ParsedCertificate[] | undefined> {
-  let names: string[];
-  try { names = await fs.readdir(dir); } catch { return undefined; }
-  const seenInodes = new Set<string>();
-  const lists = await Promise.all(names.map(async name => {
-    const file = path.join(dir, name);
-    let st: Stats;
-    try { st = await fs.stat(file); } catch { return []; }
-    const inode = `${st.dev}:${st.ino}`;
-    if (!st.isFile() || seenInodes.has(inode) || st.size > 5_000_000) return [];
-    seenInodes.add(inode);
-    return (await readCertFile(file, warnings, st)) ?? [];
-  }));
-  return lists.flat();
-}
-
-async function firstExisting(files: string[]): Promise<string | undefined> {
+function firstExisting(files: string[]): string | undefined {
   for (const f of files) {
-    try { if ((await fs.stat(f)).isFile()) return f; } catch { /* next */ }
+    try { if (statSync(f).isFile()) return f; } catch { /* next */ }
   }
   return undefined;
 }
 
 /** Self-signed certificates are anchors; CA certificates that are not are intermediates for path building. */
-function split(certs: ParsedCertificate[]): { anchors: ParsedCertificate[]; intermediates: ParsedCertificate[] } {
-  const anchors: ParsedCertificate[] = [];
-  const intermediates: ParsedCertificate[] = [];
-  for (const c of certs) (c.summary.selfSigned ? anchors : intermediates).push(c);
+function split(certs: StoreCertificate[]): { anchors: StoreCertificate[]; intermediates: StoreCertificate[] } {
+  const anchors: StoreCertificate[] = [];
+  const intermediates: StoreCertificate[] = [];
+  for (const c of certs) (selfSignedOf(c) ? anchors : intermediates).push(c);
   return { anchors, intermediates };
 }
 
 // ---------------------------------------------------------------------------------------------
 // System
 
-interface StoreRead { anchors: ParsedCertificate[]; intermediates: ParsedCertificate[]; sources: string[] }
+interface StoreRead {
+  anchors: StoreCertificate[];
+  intermediates: StoreCertificate[];
+  /** Hashed directories, asked per issuer name (Linux). */
+  directories?: CertificateSource[];
+  sources: string[];
+}
 
 /**
  * Linux: exactly what OpenSSL's default paths read: the file (SSL_CERT_FILE, else the distribution
  * bundle) and the directory (SSL_CERT_DIR, a colon-separated list, else /etc/ssl/certs).
  */
 async function linuxSystem(env: NodeJS.ProcessEnv, warnings: string[]): Promise<StoreRead> {
-  const file = env.SSL_CERT_FILE !== undefined ? env.SSL_CERT_FILE : await firstExisting(LINUX_BUNDLES);
+  const file = env.SSL_CERT_FILE !== undefined ? env.SSL_CERT_FILE : firstExisting(LINUX_BUNDLES);
   const dirs = env.SSL_CERT_DIR !== undefined
     ? env.SSL_CERT_DIR.split(':').filter(Boolean)
     : LINUX_CERT_DIRS.slice(0, 1);
   const sources: string[] = [];
-  const certs: ParsedCertificate[] = [];
+  const certs: PeekedCertificate[] = [];
   if (file) {
-    const got = await readCertFile(file, warnings);
+    const got = readCertFile(file, warnings);
     if (got) { certs.push(...got); sources.push(file); } else if (env.SSL_CERT_FILE !== undefined) {
       warnings.push(`SSL_CERT_FILE names ${file}, which cannot be read: the system store is empty there`);
     }
   }
+  const directories: CertificateSource[] = [];
   for (const dir of dirs) {
-    const got = await readCertDir(dir, warnings);
-    if (got) { certs.push(...got); sources.push(dir); }
+    try { if (!statSync(dir).isDirectory()) continue; } catch { continue; }
+    directories.push(hashedDirectory(dir, warnings));
+    sources.push(dir);
   }
-  return { ...split(certs), sources };
+  return { ...split(certs), directories, sources };
 }
 
 interface ToolEntry { at: number; read: StoreRead }
@@ -191,13 +210,13 @@ async function windowsSystem(env: NodeJS.ProcessEnv, warnings: string[]): Promis
       "  Get-ChildItem \"Cert:\\$s\" | ForEach-Object { \"$s \" + [Convert]::ToBase64String($_.RawData) } }",
     ].join('\n');
     const res = await run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', script], { env, timeoutMs: 20_000 });
-    const anchors: ParsedCertificate[] = [];
-    const intermediates: ParsedCertificate[] = [];
+    const anchors: StoreCertificate[] = [];
+    const intermediates: StoreCertificate[] = [];
     for (const line of res.stdout.split(/\r?\n/)) {
       const m = /^(\S+)\s+([A-Za-z0-9+/=]+)$/.exec(line.trim());
       if (!m) continue;
       try {
-        const c = inspectCertificate(Buffer.from(m[2], 'base64'), { selfSigned: 'key-id' });
+        const c = peekCertificate(Buffer.from(m[2], 'base64'));
         (m[1].endsWith('Root') ? anchors : intermediates).push(c);
       } catch { /* not a certificate we can read */ }
     }
@@ -217,11 +236,11 @@ async function darwinSystem(env: NodeJS.ProcessEnv, homeDir: string, warnings: s
     path.join(homeDir, 'Library/Keychains/login.keychain-db'),
   ];
   return cachedTool(`darwin:${homeDir}`, async () => {
-    const certs: ParsedCertificate[] = [];
+    const certs: PeekedCertificate[] = [];
     for (const kc of keychains) {
       try {
         const res = await run('security', ['find-certificate', '-a', '-p', kc], { env, timeoutMs: 20_000 });
-        certs.push(...parseAll(Buffer.from(res.stdout), warnings, kc));
+        certs.push(...peekAll(Buffer.from(res.stdout), warnings, kc));
       } catch (err) { warnings.push(`${kc}: ${(err as Error).message}`); }
     }
     return { ...split(certs), sources: keychains };
@@ -239,7 +258,7 @@ async function systemStore(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, ho
   if (platform === 'win32' || platform === 'darwin') {
     const fromNode = nodeSystemCertificates();
     if (fromNode) {
-      return { ...split(parseAll(Buffer.from(fromNode.join('\n')), warnings, 'system store')), sources: ['tls.getCACertificates("system")'] };
+      return { ...split(peekAll(Buffer.from(fromNode.join('\n')), warnings, 'system store')), sources: ['tls.getCACertificates("system")'] };
     }
     return platform === 'win32' ? windowsSystem(env, warnings) : darwinSystem(env, homeDir, warnings);
   }
@@ -249,11 +268,11 @@ async function systemStore(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, ho
 // ---------------------------------------------------------------------------------------------
 // Node
 
-let bundled: ParsedCertificate[] | undefined;
+let bundled: PeekedCertificate[] | undefined;
 let bundledSpki: Set<string> | undefined;
-function bundledRoots(): ParsedCertificate[] {
+function bundledRoots(): PeekedCertificate[] {
   if (!bundled) {
-    bundled = parseAll(Buffer.from(tls.rootCertificates.join('\n')), [], 'tls.rootCertificates');
+    bundled = peekAll(Buffer.from(tls.rootCertificates.join('\n')), [], 'tls.rootCertificates');
     bundledSpki = new Set(bundled.map(c => c.spki.toString('base64')));
   }
   return bundled;
@@ -262,11 +281,11 @@ function bundledRoots(): ParsedCertificate[] {
 async function nodeStore(env: NodeJS.ProcessEnv, system: StoreRead, warnings: string[]): Promise<StoreRead> {
   // `--use-openssl-ca` makes Node read the OpenSSL store instead of its bundle.
   if (/(^|\s)--use-openssl-ca(\s|$)/.test(env.NODE_OPTIONS ?? '')) return { ...system, sources: ['--use-openssl-ca', ...system.sources] };
-  const certs = [...bundledRoots()];
+  const certs: StoreCertificate[] = [...bundledRoots()];
   const sources = ['tls.rootCertificates'];
   const extra = env.NODE_EXTRA_CA_CERTS;
   if (extra) {
-    const got = await readCertFile(extra, warnings);
+    const got = readCertFile(extra, warnings);
     if (got) { certs.push(...got); sources.push(extra); } else {
       warnings.push(`NODE_EXTRA_CA_CERTS names ${extra}, which cannot be read: Node ignores it`);
     }
@@ -363,20 +382,15 @@ export async function loadTrustAnchors(ctx: AnchorContext = {}): Promise<Consume
   bundledRoots();
   const publicSpki = bundledSpki!;
   return {
-    system: new AnchorSet(system.anchors, 'system', system.intermediates),
-    node: new AnchorSet(node.anchors, 'node', node.intermediates),
+    system: new AnchorSet(system.anchors, 'system', system.intermediates, system.directories),
+    node: new AnchorSet(node.anchors, 'node', node.intermediates, node.directories),
     // Browsers also trust the public roots built into them; Node's bundle is the same Mozilla list.
     ...(nss.length ? {
       nss: nss.map(db => ({ dir: db.dir, label: db.label, set: new AnchorSet([...db.anchors, ...bundledRoots()], 'nss', db.intermediates) })),
     } : {}),
-    knownIntermediates: dedupe([...system.intermediates, ...nss.flatMap(db => db.intermediates)]),
+    knownIntermediates: new CertificateIndex([...system.intermediates, ...nss.flatMap(db => db.intermediates)], system.directories, c => !c.selfSigned),
     isPublicRoot: c => publicSpki.has(c.spki.toString('base64')),
     sources: { system: system.sources, node: node.sources, ...(nss.length ? { nss: nss.map(db => db.dir) } : {}) },
     warnings,
   };
-}
-
-function dedupe(certs: ParsedCertificate[]): ParsedCertificate[] {
-  const seen = new Set<string>();
-  return certs.filter(c => !seen.has(c.summary.sha256) && (seen.add(c.summary.sha256), true));
 }

@@ -1,12 +1,15 @@
 /** Binds the Engine shape to src/core's repair rooms. Loaded on first use only (see lazyEngine.ts). */
 import { createClientCertificateFiles } from '../../core/certs';
 import { endpointUrl, fetchServedChain, type EndpointVerdict } from '../../core/check';
+import { setExecLogger } from '../../core/io';
 import { executePlan, renderPlan } from '../../core/plan';
 import { alternativeStrategies, planClean, planRepair } from '../../core/repair';
 import type { Engine, RepairRequest } from './types';
 import { extensionTrustContext, sandboxDir } from './trustContext';
 
-export function createCoreEngine(): Engine {
+/** @param execLog the Output channel's line writer: this bundle's process runner logs there. */
+export function createCoreEngine(execLog: (line: string) => void): Engine {
+  setExecLogger(execLog);
   return {
     servedChain: async (endpoint, timeoutMs) => {
       // A wildcard or bracketed host is what the user wrote; the socket needs an address or a name.

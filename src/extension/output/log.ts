@@ -3,15 +3,12 @@
  * user who asks "what did it do?" finds the answer in "DevCert Doctor" under Output.
  */
 import * as vscode from 'vscode';
-import { setExecLogger } from '../../core/io';
 
 export type Log = vscode.LogOutputChannel;
 
 export function createLog(): Log {
-  const log = vscode.window.createOutputChannel('DevCert Doctor', { log: true });
-  // Processes run by the engine (openssl, certutil, netsh, sudo...) are logged with their exact arguments.
-  setExecLogger(line => log.info(line));
-  return log;
+  // Processes the engine runs (openssl, certutil, netsh, sudo...) are logged here too: see createEngine.
+  return vscode.window.createOutputChannel('DevCert Doctor', { log: true });
 }
 
 /** Logs a failure with its stack at debug level, and returns a one-line message fit for a notification. */
