@@ -9,9 +9,11 @@ import { displayText, formatCommand } from '../../core/io';
 import type { RepairPlan, WithheldTrust } from '../../core/plan';
 import type { RepairStrategy } from '../../core/repair';
 import type { RepairRequest } from '../engine';
-import { describeError, withRemoteCaveat } from '../output';
+import { describeError, remoteCaveat, withRemoteCaveat } from '../output';
+import { planSummary, showPlanDocument } from './planDocument';
 import type { Services } from '../services';
 import { requireWorkspaceTrust } from '../settings';
+import { presentFix } from '../status';
 import { realProblems } from '../verdicts';
 
 export type RepairOutcome = 'repaired' | 'still-problems' | 'done' | 'nothing-to-do' | 'cancelled' | 'copied' | 'failed' | 'restricted';
@@ -35,7 +37,14 @@ export async function runRepair(s: Services, request: RepairRequest, title?: str
       if (!plan) return 'failed';
     }
   }
-  return confirmAndRun(s, plan, request.verdicts, title);
+  return confirmAndRun(s, plan, request.verdicts, title ?? actionTitle(request));
+}
+
+/** The modal says the action asked for ("Trust the certificate: https://localhost:7043"), not "Repair …". */
+function actionTitle(request: RepairRequest): string | undefined {
+  if (request.fixes?.length !== 1) return undefined;
+  const label = presentFix(request.fixes[0]).label;
+  return request.verdicts.length === 1 ? `${label}: ${request.verdicts[0].url}` : label;
 }
 
 async function planOrSay(s: Services, request: RepairRequest): Promise<RepairPlan | undefined> {
@@ -98,13 +107,12 @@ export async function confirmAndRun(s: Services, plan: RepairPlan, verdicts: End
   s.log.info(`plan text:\n${text}`);
   const run = vscode.l10n.t('Run');
   const copy = vscode.l10n.t('Copy commands');
-  const elevated = plan.steps.some(st => st.elevated);
-  const message = title ?? plan.title;
-  const detail = withRemoteCaveat([
-    text,
-    elevated ? vscode.l10n.t('Steps marked as elevated will ask for administrator rights.') : '',
-  ].filter(Boolean).join('\n\n'));
-  const answer = await s.notifier.show('warning', message, { modal: true, detail }, run, copy);
+  // The full plan scrolls in its own tab; the modal summarises. "Copy commands" comes first: Enter (the
+  // first button) never runs a plan the user may not have read.
+  await showPlanDocument(s, plan, text, [remoteCaveat() ?? '']);
+  const summary = planSummary(plan);
+  const answer = await s.notifier.show('warning', `${title ?? plan.title} — ${summary.counts}`,
+    { modal: true, detail: summary.detail }, copy, run);
   if (answer === copy) {
     await vscode.env.clipboard.writeText(commandsText(plan));
     void s.notifier.show('info', vscode.l10n.t('The commands of "{0}" are on the clipboard.', plan.title));

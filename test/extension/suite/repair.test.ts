@@ -46,8 +46,19 @@ describe('repair (sandboxed trust stores)', () => {
     assert.strictEqual(outcome, 'cancelled');
     const modal = a.notifications().find(n => n.modal)!;
     assert.ok(modal, 'a modal was shown');
-    assert.deepStrictEqual(modal.items, ['Run', 'Copy commands']);
-    assert.ok(/Plan: /.test(modal.detail ?? '') && /update-ca-certificates/.test(modal.detail ?? ''), modal.detail);
+    // Enter presses the first button: it must never be Run.
+    assert.deepStrictEqual(modal.items, ['Copy commands', 'Run']);
+    assert.ok(/^Trust the certificate: https:\/\/localhost:\d+ — \d+ steps, (none needs|\d+ needs?) administrator rights$/.test(modal.message), modal.message);
+    // The sandbox elevates nothing; which steps would is planOutline's (unit-tested). The full plan is a document beside.
+    assert.ok(/Nothing runs until you choose Run/.test(modal.detail ?? ''), modal.detail);
+    assert.ok(!/update-ca-certificates/.test(modal.detail ?? ''), 'the commands are in the plan document, not the modal');
+    const planDoc = vscode.workspace.textDocuments.find(d => d.uri.scheme === 'devcert-plan');
+    assert.ok(planDoc, 'the plan is open as a document');
+    assert.ok(vscode.window.visibleTextEditors.some(e => e.document.uri.toString() === planDoc.uri.toString()), `visible beside the editor: ${vscode.window.visibleTextEditors.map(e => e.document.uri.toString()).join(', ')}`);
+    const planText = planDoc.getText();
+    assert.ok(/^Plan: /.test(planText) && /update-ca-certificates/.test(planText), planText);
+    const stepCount = Number(/(\d+) steps/.exec(modal.message)![1]);
+    assert.strictEqual((planText.match(/^ {2}\d+\. /gm) ?? []).length, stepCount, 'the document holds every step the modal counts');
     assert.strictEqual(fs.readFileSync(sandboxStores().systemBundle, 'utf8'), before, 'nothing changed');
   });
 
