@@ -182,10 +182,19 @@ export class Workspace {
     // A launch right after the window opened must see what the folder declares: wait for its discovery.
     if (state) await this.discovered(state);
     const launchJson = state?.path !== undefined ? path.join(state.path, '.vscode', 'launch.json') : undefined;
-    const own = endpointsFromLaunchConfiguration(configuration, { file: launchJson });
+    const folderEndpoints = state?.endpoints() ?? [];
+    // Only what this launch uses: its url/env/args/serverReadyAction, and the launchSettings profile it
+    // names. The folder's other endpoints stay in the status bar. A configuration that names none (a
+    // plain `dotnet run`) may serve any of the folder's: then those are its endpoints.
+    const profile = typeof configuration.launchSettingsProfile === 'string' ? configuration.launchSettingsProfile : undefined;
+    const own = mergeEndpoints([
+      ...endpointsFromLaunchConfiguration(configuration, { file: launchJson }),
+      ...(profile ? folderEndpoints.filter(e => e.sources.some(src => src.kind === 'launchSettings.json' && src.detail === profile)) : []),
+    ]);
+    // The folder's declaration of the same listener adds what it knows (the certificate it will serve).
     const ownKeys = new Set(own.map(listenerKey));
-    const endpoints = mergeEndpoints([...own, ...(state?.endpoints() ?? [])]).filter(e => e.loopback)
-      .sort((a, b) => Number(ownKeys.has(listenerKey(b))) - Number(ownKeys.has(listenerKey(a))));
+    const endpoints = (own.length ? mergeEndpoints([...own, ...folderEndpoints.filter(e => ownKeys.has(listenerKey(e)))]) : folderEndpoints)
+      .filter(e => e.loopback);
     const verdicts = await this.probeEndpoints(endpoints, maxAgeMs, folderUri);
     const down = endpoints.filter((e, i) => e.certificates.length > 0 && verdicts[i].problems.some(p => p.code === 'not-listening'));
     const declared = await Promise.all(down.map(e => judgeDeclaredCertificate(e, this.settings).catch(() => undefined)));
