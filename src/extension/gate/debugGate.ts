@@ -7,13 +7,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import { orderedFixes, type EndpointVerdict, type FixId, type ProblemCode } from '../../core/check';
+import { orderedFixes, problemHeadline, type EndpointVerdict, type FixId, type ProblemCode } from '../../core/check';
 import { displayText } from '../../core/io';
 import { applyFix, runRepair } from '../commands';
-import { withRemoteCaveat } from '../output';
 import type { Services } from '../services';
 import { readSettings, type PreLaunchMode } from '../settings';
-import { SHOW_ENDPOINTS, presentFix, primaryFixes } from '../status';
+import { SHOW_ENDPOINTS, presentFix, primaryFixes, problemWords } from '../status';
 import { GATE_CACHE_MS, isListening, realProblems } from '../verdicts';
 import { PortWatcher, SessionWatchers } from './portWatcher';
 
@@ -154,7 +153,7 @@ export class DebugGate implements vscode.DebugConfigurationProvider, vscode.Disp
     const anyway = vscode.l10n.t('Launch anyway');
     const answer = await this.sharedDecision('block', problems, () => this.s.notifier.show('warning',
       vscode.l10n.t('"{0}" will use HTTPS endpoints with certificate problems.', config.name),
-      { modal: true, detail: withRemoteCaveat(describeProblems(problems, badDeclared)) }, fix, anyway));
+      { modal: true, detail: describeProblems(problems, badDeclared) }, fix, anyway));
     if (answer === anyway) { this.recordLaunch(config.name, settings.preLaunch, problems); return launch('launched-anyway'); }
     if (answer !== fix) return finish('cancelled', undefined);
     const repaired = await runRepair(this.s, { verdicts: problems });
@@ -176,8 +175,8 @@ export class DebugGate implements vscode.DebugConfigurationProvider, vscode.Disp
     const message = problems.length === 1
       ? vscode.l10n.t('Launching "{0}": {1}', name, describeProblems(problems, declared))
       : vscode.l10n.t('Launching "{0}": {1} HTTPS endpoints have certificate problems: {2}', name, problems.length,
-        problems.map(v => `${v.url} (${realProblems(v).map(p => p.code).join(', ')})`).join('; '));
-    void this.sharedDecision('warn', problems, () => this.s.notifier.show('warning', withRemoteCaveat(message), {}, ...labels, details))
+        problems.map(v => `${v.url} (${problemWords(realProblems(v).map(p => p.code)).join(', ')})`).join('; '));
+    void this.sharedDecision('warn', problems, () => this.s.notifier.show('warning', message, {}, ...labels, details))
       .then(async answer => {
         if (!answer || this.decisionConsumed) return;
         this.decisionConsumed = true;
@@ -265,7 +264,7 @@ function fixOffers(problems: EndpointVerdict[]): Array<{ fix: FixId; target: End
 function describeProblems(problems: EndpointVerdict[], declared: EndpointVerdict[]): string {
   return problems.map(v => {
     const prefix = declared.includes(v) ? vscode.l10n.t('(not started yet; the certificate it is configured to serve) ') : '';
-    return displayText(`${v.url}: ${prefix}${realProblems(v).map(p => p.message).join(' ')}`);
+    return displayText(`${v.url} — ${prefix}${realProblems(v).map(p => problemHeadline(p)).join(' ')}`);
   }).join('\n');
 }
 

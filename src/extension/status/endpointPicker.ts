@@ -1,6 +1,6 @@
 /** Quick picks over the endpoints the store knows: the status bar's menu, and "which endpoint?" prompts. */
 import * as vscode from 'vscode';
-import { orderedFixes, type EndpointVerdict, type FixId } from '../../core/check';
+import { orderedFixes, problemHeadline, type EndpointVerdict, type FixId } from '../../core/check';
 import { displayText } from '../../core/io';
 import { presentFix } from './fixes';
 import { verdictState } from './tooltip';
@@ -27,11 +27,11 @@ export async function showEndpointsMenu(store: VerdictStore): Promise<void> {
   const items: ActionItem[] = [];
   for (const v of store.all()) {
     items.push({ label: v.url, kind: vscode.QuickPickItemKind.Separator });
-    const first = realProblems(v)[0];
+    const problems = realProblems(v);
     items.push({
       label: `${icon(v)} ${v.url}`,
       description: verdictState(v),
-      detail: first ? displayText(first.message) : v.certificate ? vscode.l10n.t('{0}, valid until {1}', displayText(v.certificate.subject), v.certificate.notAfter.slice(0, 10)) : undefined,
+      detail: problems.length ? displayText(problems.map(p => problemHeadline(p)).join(' ')) : v.certificate ? vscode.l10n.t('{0}, valid until {1}', displayText(v.certificate.subject), v.certificate.notAfter.slice(0, 10)) : undefined,
       action: { kind: 'details', url: v.url },
     });
     for (const fix of orderedFixes(realProblems(v))) {
