@@ -141,7 +141,7 @@ async function bind(s: Services, args?: { url?: string; port?: number }): Promis
 async function untrust(s: Services): Promise<RepairOutcome | undefined> {
   if (!(await requireWorkspaceTrust(s.notifier))) return 'restricted';
   const plan = await s.engine.planUntrust(toolsOf());
-  return confirmAndRun(s, plan, s.store.all().filter(isListening));
+  return confirmAndRun(s, plan, s.store.all().filter(isListening), vscode.l10n.t('Remove what DevCert Doctor added'), { removal: true });
 }
 
 async function showCertificate(s: Services, view: CertificateView, url?: string): Promise<string | undefined> {

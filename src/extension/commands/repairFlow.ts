@@ -5,16 +5,15 @@
  */
 import * as vscode from 'vscode';
 import type { EndpointVerdict } from '../../core/check';
-import { displayText, formatCommand } from '../../core/io';
 import type { RepairPlan, WithheldTrust } from '../../core/plan';
 import type { RepairStrategy } from '../../core/repair';
 import type { RepairRequest } from '../engine';
-import { describeError, remoteCaveat, withRemoteCaveat } from '../output';
+import { describeError, remoteCaveat } from '../output';
+import { reportAfterPlan } from './afterPlan';
 import { planSummary, showPlanDocument } from './planDocument';
 import type { Services } from '../services';
 import { requireWorkspaceTrust } from '../settings';
 import { presentFix } from '../status';
-import { realProblems } from '../verdicts';
 
 export type RepairOutcome = 'repaired' | 'still-problems' | 'done' | 'nothing-to-do' | 'cancelled' | 'copied' | 'failed' | 'restricted';
 
@@ -97,7 +96,7 @@ async function pickStrategy(s: Services, request: RepairRequest): Promise<Repair
 }
 
 /** Shows `plan` and runs it when the user says Run. Shared with "Remove certificates added by DevCert Doctor". */
-export async function confirmAndRun(s: Services, plan: RepairPlan, verdicts: EndpointVerdict[], title?: string): Promise<RepairOutcome> {
+export async function confirmAndRun(s: Services, plan: RepairPlan, verdicts: EndpointVerdict[], title?: string, options: { removal?: boolean } = {}): Promise<RepairOutcome> {
   s.log.info(`plan "${plan.title}": ${plan.steps.length} step(s)`);
   if (plan.steps.length === 0) {
     void s.notifier.show('info', [vscode.l10n.t('Nothing to change: {0}', plan.title), ...plan.notes].join(' '));
@@ -114,7 +113,7 @@ export async function confirmAndRun(s: Services, plan: RepairPlan, verdicts: End
   const answer = await s.notifier.show('warning', `${title ?? plan.title} — ${summary.counts}`,
     { modal: true, detail: summary.detail }, copy, run);
   if (answer === copy) {
-    await vscode.env.clipboard.writeText(commandsText(plan));
+    await vscode.env.clipboard.writeText(s.engine.planScript(plan));
     void s.notifier.show('info', vscode.l10n.t('The commands of "{0}" are on the clipboard.', plan.title));
     return 'copied';
   }
@@ -144,58 +143,15 @@ export async function confirmAndRun(s: Services, plan: RepairPlan, verdicts: End
       .then(a => { if (a === showLog) s.log.show(); });
     return 'failed';
   }
+  if (options.removal) {
+    // Removing what the tool added makes endpoints untrusted on purpose: the views follow, no "problems remain".
+    if (verdicts.length) await s.checker.probe(verdicts.map(v => v.url), { maxAgeMs: 0, reloadTrust: true }).catch(err => s.log.warn(`probe after removal: ${(err as Error).message}`));
+    void s.notifier.show('info', vscode.l10n.t('Removed what DevCert Doctor had added ({0}).', planSummary(plan).counts.split(',')[0]));
+    return 'done';
+  }
   if (verdicts.length === 0) {
     void s.notifier.show('info', vscode.l10n.t('Done: {0}', plan.title));
     return 'done';
   }
-  return reportAfterRepair(s, verdicts);
-}
-
-/**
- * Probes the repaired endpoints again (fresh handshakes, trust stores read again) and says what is true
- * now. The server renders every view from that answer at once; the rest of the workspace is re-checked
- * right after, since one trusted CA or one edited config can change other endpoints' verdicts too.
- */
-async function reportAfterRepair(s: Services, before: EndpointVerdict[]): Promise<RepairOutcome> {
-  const after = await s.checker.probe(before.map(v => v.url), { maxAgeMs: 0, reloadTrust: true });
-  void s.checker.checkWorkspace('after a repair').catch(err => s.log.warn(`check after a repair: ${(err as Error).message}`));
-  const remaining = after.filter(v => realProblems(v).length > 0);
-  if (remaining.length === 0) {
-    const listening = after.filter(v => !v.problems.some(p => p.code === 'not-listening'));
-    void s.notifier.show('info', listening.length
-      ? withRemoteCaveat(vscode.l10n.t('Repaired: {0} now serve(s) a trusted certificate.', listening.map(v => v.url).join(', ')))
-      : vscode.l10n.t('Repaired. The endpoints will be checked again when their servers start.'));
-    return 'repaired';
-  }
-  const lines = remaining.map(v => `${v.url}: ${realProblems(v).map(p => p.message).join(' ')}`);
-  void s.notifier.show('warning', vscode.l10n.t('The plan ran, but problems remain: {0}', lines.join(' ')));
-  return 'still-problems';
-}
-
-/**
- * The plan as a script someone can paste into a terminal (elevated steps prefixed the platform's way).
- * Each line is escaped on its own: a line break in a title or a path would otherwise turn the rest of
- * a `#` comment into a command that runs when pasted.
- */
-export function commandsText(plan: RepairPlan): string {
-  const lines = [`# ${plan.title}`];
-  for (const step of plan.steps) {
-    lines.push(`# ${step.title}${step.elevated && plan.platform === 'win32' ? ' (run as Administrator)' : ''}`);
-    const a = step.action;
-    if (a.type === 'command') {
-      const cmd = formatCommand(a.command, a.args);
-      lines.push(step.elevated && plan.platform !== 'win32' ? `sudo ${cmd}` : cmd);
-    } else if (a.type === 'write-file') {
-      lines.push(`# writes ${a.path}`);
-    } else if (a.type === 'remove-file') {
-      lines.push(plan.platform === 'win32' ? `del "${a.path}"` : formatCommand('rm', ['-f', a.path]));
-    } else if (a.type === 'forget') {
-      lines.push('# (the ledger only: nothing to run)');
-    } else if (a.type === 'bundle') {
-      lines.push(`# ${a.add ? 'adds the certificate to' : 'removes the certificate from'} ${a.path}`);
-    } else {
-      lines.push(...a.instructions.split('\n').map(l => `# ${l}`));
-    }
-  }
-  return lines.map(displayText).join('\n') + '\n';
+  return reportAfterPlan(s, plan, verdicts, outcome.manual ?? []);
 }
