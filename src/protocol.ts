@@ -155,6 +155,13 @@ export interface CheckLaunchResult {
  */
 export const CheckLaunchRequest = request<CheckLaunchParams, CheckLaunchResult>('devcertDoctor/checkLaunch');
 
+export interface LookAgainParams { reason: string }
+/**
+ * Client → server: something outside the files changed what is served (a debug session started or
+ * stopped). Listening endpoints get fresh handshakes; silent ones are looked at from the shortest pause.
+ */
+export const LookAgainNotification = notification<LookAgainParams>('devcertDoctor/lookAgain');
+
 // ---------------------------------------------------------------------------------------------
 // Requests (server → client)
 
