@@ -84,6 +84,7 @@ export class DebugGate implements vscode.DebugConfigurationProvider, vscode.Disp
   }
 
   lastOutcome(): GateOutcome | undefined { return this.last; }
+  private ranOnce = false;
 
   async resolveDebugConfigurationWithSubstitutedVariables(folder: vscode.WorkspaceFolder | undefined,
     config: vscode.DebugConfiguration, token?: vscode.CancellationToken): Promise<vscode.DebugConfiguration | undefined> {
@@ -96,6 +97,8 @@ export class DebugGate implements vscode.DebugConfigurationProvider, vscode.Disp
     const finish = (action: GateAction, result: vscode.DebugConfiguration | undefined) => {
       outcome.action = action;
       this.last = outcome;
+      // The walkthrough's "gate" step completes on this context key (there is no "onDebug" completion event).
+      if (!this.ranOnce) { this.ranOnce = true; void vscode.commands.executeCommand('setContext', 'devcertDoctor.gateRan', true); }
       this.s.log.info(`gate "${config.name}" (${config.type}): ${action}, ${outcome.endpoints.length} endpoint(s), ${outcome.gateMs.toFixed(0)} ms`);
       return result;
     };
