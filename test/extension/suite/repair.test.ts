@@ -52,9 +52,10 @@ describe('repair (sandboxed trust stores)', () => {
     // The sandbox elevates nothing; which steps would is planOutline's (unit-tested). The full plan is a document beside.
     assert.ok(/Nothing runs until you choose Run/.test(modal.detail ?? ''), modal.detail);
     assert.ok(!/update-ca-certificates/.test(modal.detail ?? ''), 'the commands are in the plan document, not the modal');
-    const planDoc = vscode.workspace.textDocuments.find(d => d.uri.scheme === 'devcert-plan');
-    assert.ok(planDoc, 'the plan is open as a document');
-    assert.ok(vscode.window.visibleTextEditors.some(e => e.document.uri.toString() === planDoc.uri.toString()), `visible beside the editor: ${vscode.window.visibleTextEditors.map(e => e.document.uri.toString()).join(', ')}`);
+    // The plan of this repair is open beside the editor (earlier tests' plans may be open too).
+    const planEditor = vscode.window.visibleTextEditors.find(e => e.document.uri.scheme === 'devcert-plan' && e.document.getText().includes(srv.url));
+    assert.ok(planEditor, `the plan is visible beside the editor: ${vscode.window.visibleTextEditors.map(e => e.document.uri.toString()).join(', ')}`);
+    const planDoc = planEditor.document;
     const planText = planDoc.getText();
     assert.ok(/^Plan: /.test(planText) && /update-ca-certificates/.test(planText), planText);
     const stepCount = Number(/(\d+) steps/.exec(modal.message)![1]);
