@@ -5,10 +5,11 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { problemHeadline, type EndpointVerdict } from '../../core/check';
+import type { EndpointVerdict } from '../../core/check';
 import { displayText } from '../../core/io';
 import type { RepairPlan } from '../../core/plan';
 import type { Services } from '../services';
+import { problemSentence } from '../status';
 import { isListening, realProblems } from '../verdicts';
 
 /** How often, and how long, a still-failing endpoint is looked at again after a plan. */
@@ -44,7 +45,7 @@ export async function reportAfterPlan(s: Services, plan: RepairPlan, before: End
   const first = realProblems(remaining[0])[0];
   const message = manual.length
     ? vscode.l10n.t('Done, except what only you can do: {0} — {1} turns green by itself when it serves the new certificate.', firstLine(manual[0]), urls.join(', '))
-    : vscode.l10n.t('The plan ran, but {0} still fails: {1}', urls.join(', '), problemHeadline(first));
+    : vscode.l10n.t('The plan ran, but {0} still fails: {1}', urls.join(', '), problemSentence(first));
   const open = filesToOpen(plan).slice(0, 1).map(f => ({ file: f, label: vscode.l10n.t('Open {0}', path.basename(f)) }));
   const again = vscode.l10n.t('Check again');
   watchUntilHealthy(s, urls);

@@ -7,9 +7,10 @@
  */
 import * as vscode from 'vscode';
 import type { CertificateSummary } from '../../core/certs';
-import { problemHeadline, type EndpointVerdict } from '../../core/check';
+import type { EndpointVerdict } from '../../core/check';
 import { markdownText } from '../../core/io';
 import { remoteCaveat } from '../output';
+import { problemSentence } from '../status';
 import { isListening, type VerdictStore } from '../verdicts';
 
 export const CERTIFICATE_SCHEME = 'devcert-doctor';
@@ -99,7 +100,7 @@ export function renderCertificateMarkdown(url: string, v: EndpointVerdict | unde
   out.push(`## ${vscode.l10n.t('Verdict')}`, '');
   if (v.problems.length === 0) out.push(vscode.l10n.t('No problems: the certificate is trusted for this name.'));
   // The short sentence, then the long explanation (each client's error): said here and in the hover only.
-  for (const p of v.problems) out.push(`- **${markdownText(problemHeadline(p))}** ${markdownText(p.message)}`);
+  for (const p of v.problems) out.push(`- **${markdownText(problemSentence(p))}** ${markdownText(p.message)}`);
   out.push('');
   if (v.accepts && isListening(v)) {
     const cell = (x: boolean | undefined) => x === undefined ? vscode.l10n.t('not checked') : x ? `**${vscode.l10n.t('accepts')}**` : `**${vscode.l10n.t('refuses')}**`;
@@ -116,7 +117,7 @@ export function renderCertificateMarkdown(url: string, v: EndpointVerdict | unde
     `| ${vscode.l10n.t('Consumer')} | ${vscode.l10n.t('Trusts it')} |`, '|---|---|',
     `| ${vscode.l10n.t('System store (OpenSSL, curl, .NET on Linux)')} | ${trustCell(v.trust.system)} |`,
     `| ${vscode.l10n.t('Node.js (bundled roots + NODE_EXTRA_CA_CERTS)')} | ${trustCell(v.trust.node)} |`,
-    `| ${vscode.l10n.t('Browsers (NSS database)')} | ${trustCell(v.trust.nss)} |`, '');
+    `| ${vscode.l10n.t('Browsers (NSS database)')} | ${trustCell(caveat ? undefined : v.trust.nss)} |`, '');
 
   out.push(`## ${vscode.l10n.t('Leaf certificate')}`, '', ...certificateTable(v.certificate), '');
   out.push(`## ${vscode.l10n.t('Chain as sent by the server')}`, '');

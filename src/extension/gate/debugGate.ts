@@ -7,12 +7,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import { orderedFixes, problemHeadline, type EndpointVerdict, type FixId, type ProblemCode } from '../../core/check';
+import { orderedFixes, type EndpointVerdict, type FixId, type ProblemCode } from '../../core/check';
 import { displayText } from '../../core/io';
 import { applyFix, runRepair } from '../commands';
 import type { Services } from '../services';
 import { readSettings, type PreLaunchMode } from '../settings';
-import { SHOW_ENDPOINTS, presentFix, primaryFixes, problemWords } from '../status';
+import { SHOW_ENDPOINTS, presentFix, primaryFixes, problemSentence, problemWords } from '../status';
 import { GATE_CACHE_MS, isListening, realProblems } from '../verdicts';
 import { PortWatcher, SessionWatchers } from './portWatcher';
 
@@ -267,7 +267,7 @@ function fixOffers(problems: EndpointVerdict[]): Array<{ fix: FixId; target: End
 function describeProblems(problems: EndpointVerdict[], declared: EndpointVerdict[]): string {
   return problems.map(v => {
     const prefix = declared.includes(v) ? vscode.l10n.t('(not started yet; the certificate it is configured to serve) ') : '';
-    return displayText(`${v.url} — ${prefix}${realProblems(v).map(p => problemHeadline(p)).join(' ')}`);
+    return displayText(`${v.url} — ${prefix}${realProblems(v).map(problemSentence).join(' ')}`);
   }).join('\n');
 }
 

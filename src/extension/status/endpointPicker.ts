@@ -1,8 +1,9 @@
 /** Quick picks over the endpoints the store knows: the status bar's menu, and "which endpoint?" prompts. */
 import * as vscode from 'vscode';
-import { orderedFixes, problemHeadline, type EndpointVerdict, type FixId } from '../../core/check';
+import { orderedFixes, type EndpointVerdict, type FixId } from '../../core/check';
 import { displayText } from '../../core/io';
 import { presentFix } from './fixes';
+import { problemSentence } from './stateWords';
 import { verdictState } from './tooltip';
 import { isListening, realProblems, type VerdictStore } from '../verdicts';
 
@@ -31,7 +32,7 @@ export async function showEndpointsMenu(store: VerdictStore): Promise<void> {
     items.push({
       label: `${icon(v)} ${v.url}`,
       description: verdictState(v),
-      detail: problems.length ? displayText(problems.map(p => problemHeadline(p)).join(' ')) : v.certificate ? vscode.l10n.t('{0}, valid until {1}', displayText(v.certificate.subject), v.certificate.notAfter.slice(0, 10)) : undefined,
+      detail: problems.length ? displayText(problems.map(problemSentence).join(' ')) : v.certificate ? vscode.l10n.t('{0}, valid until {1}', displayText(v.certificate.subject), v.certificate.notAfter.slice(0, 10)) : undefined,
       action: { kind: 'details', url: v.url },
     });
     for (const fix of orderedFixes(realProblems(v))) {

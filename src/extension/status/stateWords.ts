@@ -1,6 +1,6 @@
 /** The state of an endpoint in one or two words, for the status bar and the tooltip's State column. */
 import * as vscode from 'vscode';
-import type { ProblemCode } from '../../core/check';
+import { problemHeadline, type Problem, type ProblemCode } from '../../core/check';
 
 export function problemWord(code: ProblemCode): string {
   switch (code) {
@@ -23,4 +23,12 @@ export function problemWord(code: ProblemCode): string {
 /** The distinct words of one endpoint's problems ("untrusted" once for self-signed + untrusted-by-node). */
 export function problemWords(codes: ProblemCode[]): string[] {
   return [...new Set(codes.map(problemWord))];
+}
+
+/**
+ * Core's one short sentence per problem, as this window may say it: in a remote window the browser that
+ * opens the page is on another machine, whose trust store was not checked, so it is not named.
+ */
+export function problemSentence(p: Problem): string {
+  return problemHeadline(vscode.env.remoteName ? { ...p, affects: p.affects?.filter(c => c !== 'browsers') } : p);
 }

@@ -24,7 +24,7 @@ describe('commands', () => {
     assert.ok(v, `verdict for ${srv.url}`);
     assert.deepStrictEqual(v.problems, []);
     assert.strictEqual(v.trust.system, true);
-    assert.ok(a.notifications().some(n => n.kind === 'info' && /serve trusted certificates/.test(n.message)));
+    assert.ok(a.notifications().some(n => n.kind === 'info' && /serves? (a )?trusted certificates?\./.test(n.message)));
   });
 
   it('"Show certificate details" opens a readable view of the certificate', async () => {
