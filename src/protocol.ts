@@ -251,4 +251,9 @@ export const DISCOVERY_GLOBS: readonly string[] = [
   '**/angular.json',
   '**/vite.config.{js,mjs,cjs,ts,mts,cts}',
   '**/webpack*.{js,mjs,cjs,ts}',
+  '**/vue.config.{js,mjs,cjs,ts}',
+  '**/package.json',
+  '**/nuxt.config.{js,mjs,cjs,ts,mts}',
+  '**/astro.config.{js,mjs,cjs,ts,mts}',
+  '**/svelte.config.{js,mjs,cjs,ts}',
 ];

@@ -97,7 +97,7 @@ describe('repair in a sandbox', function () {
     assert.match(win.stdout, /Plan: Trust .* \(win32\)/);
     assert.match(win.stdout, /powershell/i);
     const mac = cli(['trust', c.cert, '--allow-ca', '--dry-run', '--platform', 'darwin'], env);
-    assert.match(mac.stdout, /security add-trusted-cert -r trustRoot -k/);
+    assert.match(mac.stdout, /security add-trusted-cert -r trustRoot -p ssl -p basic -k/);
     const linux = cli(['trust', c.cert, '--allow-ca', '--dry-run', '--platform', 'linux', '--store', 'linux-system'], env);
     assert.match(linux.stdout, /\[ELEVATED\]|update-ca/);
     assert.equal(fs.existsSync(path.join(tmp.dir, 'config')), false);

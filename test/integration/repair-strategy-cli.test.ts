@@ -51,22 +51,22 @@ describe('CLI: repair --strategy (dry runs from real probes)', function () {
     throw new Error('no free port in 44300–44399');
   }
 
-  it('iisexpress on win32: setupSslUrl for the probed port, elevated, one prompt — instead of this tool\'s certificate and netsh binding', async () => {
+  it('iisexpress on win32: IisExpressAdminCmd setupSslUrl -CertHash binds a certificate made in the plan and trusted in the same run', async () => {
     const s = await serveOnIisExpressPort(misnamed);
     const r = await runCli(['repair', '--dry-run', '--platform', 'win32', '--strategy', 'iisexpress', '--port', String(s.port)], env);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, new RegExp(`https://localhost:${s.port}: .*name-mismatch`));
-    const lines = r.stdout.split('\n');
-    assert.ok(lines.includes(`  1.   Let IIS Express create its development certificate and bind it to https://localhost:${s.port}/   [ELEVATED]`), r.stdout);
-    assert.ok(lines.includes(`       run:    "${EXE}" setupSslUrl -url:https://localhost:${s.port}/ -UseSelfSigned`), r.stdout);
-    assert.ok(lines.includes(`       undo:   run "${EXE}" deleteSslUrl -url:https://localhost:${s.port}/`), r.stdout);
-    assert.ok(lines.includes('Step 1 needs administrator rights: it runs in one script after one prompt.'), r.stdout);
-    assert.doesNotMatch(r.stdout, /netsh http add sslcert|Import-PfxCertificate/);
+    // PowerShell syntax: & before the quoted program, the -url: argument quoted.
+    assert.match(r.stdout, new RegExp(`run: +& '${EXE.replace(/[\\().]/g, '\\$&')}' setupSslUrl '-url:https://localhost:${s.port}/' '-CertHash:[0-9A-F]{40}'`));
+    assert.match(r.stdout, new RegExp(`undo: +run & '${EXE.replace(/[\\().]/g, '\\$&')}' deleteSslUrl '-url:https://localhost:${s.port}/'`));
+    assert.match(r.stdout, /X509Store\(''Root'', ''CurrentUser''\)/, 'the new certificate is trusted in the same plan');
+    assert.match(r.stdout, /need administrator rights: they run together in one script after one prompt\./);
+    assert.doesNotMatch(r.stdout, /UseSelfSigned|netsh http add sslcert/);
 
     // The default strategy for the same endpoint: this tool's certificate into LocalMachine\My, bound with netsh.
     const d = await runCli(['repair', '--dry-run', '--platform', 'win32', '--port', String(s.port)], env);
     assert.equal(d.code, 0, d.stdout + d.stderr);
-    assert.match(d.stdout, new RegExp(`run: +netsh http add sslcert ipport=0\\.0\\.0\\.0:${s.port} certhash=[0-9A-F]{40} appid=\\{214124cd-d05b-4309-9af9-9caa44b2b74a\\}`));
+    assert.match(d.stdout, new RegExp(`run: +netsh http add sslcert ipport=0\\.0\\.0\\.0:${s.port} certhash=[0-9A-F]{40} 'appid=\\{214124cd-d05b-4309-9af9-9caa44b2b74a\\}'`));
     assert.doesNotMatch(d.stdout, /setupSslUrl/);
   });
 

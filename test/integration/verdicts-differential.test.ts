@@ -71,7 +71,7 @@ req.setTimeout(10000, () => { console.log('timeout'); process.exit(1); });`;
 const SITUATION_IDS = [
   'trusted', 'self-signed', 'expired', 'not-yet-valid', 'san-for-another-name', 'missing-intermediate', 'intermediate-sent',
   'reversed-chain-order', 'tls1.0-only', 'tls1.1-only', 'dhe-only-2048', 'dh-1024', 'rsa-1024-leaf', 'rsa-512-leaf',
-  'cn-only-no-san', 'sha1-leaf', 'unknown-root-same-org', 'client-cert-optional-403', 'client-cert-required', '1000-sans',
+  'cn-only-no-san', 'sha1-leaf', 'sha1-intermediate', 'no-common-cipher', 'unknown-root-same-org', 'client-cert-optional-403', 'client-cert-required', '1000-sans',
   '10000-sans', 'malformed-san',
 ];
 
@@ -117,6 +117,7 @@ describe('verdicts against the real clients (differential)', function () {
     const sameOrg = makeCert(dir, 'same-org', { ca: true, org: 'DevCert Test Org', cn: 'DevCert Other Root', days: 365 });
     const good = makeCert(dir, 'good', { issuer: root });
     const viaInt = makeCert(dir, 'via-int', { issuer: int });
+    const sha1Int = makeCert(dir, 'sha1-int', { ca: true, cn: 'DevCert Test SHA-1 Intermediate', issuer: root, days: 365, digest: 'sha1' });
     const int2 = makeCert(dir, 'int2', { ca: true, org: 'DevCert Test Org', cn: 'DevCert Test Issuing', issuer: int, days: 365 });
     const viaInt2 = makeCert(dir, 'via-int2', { issuer: int2 });
     const leaf1024 = makeCert(dir, 'rsa1024', { issuer: root, keyBits: 1024 });
@@ -158,6 +159,8 @@ describe('verdicts against the real clients (differential)', function () {
       { id: 'rsa-512-leaf', start: nodeServer({ ...pair(makeCert(dir, 'rsa512', { issuer: root, keyBits: 512 })), ciphers: 'DEFAULT@SECLEVEL=0' }), codes: ['reset'] },
       { id: 'cn-only-no-san', start: nodeServer(pair(makeCert(dir, 'cn-only', { issuer: root, san: '' }))), codes: ['name-mismatch'] },
       { id: 'sha1-leaf', start: nodeServer({ ...pair(makeCert(dir, 'sha1', { issuer: root, digest: 'sha1' })), ciphers: 'DEFAULT@SECLEVEL=0' }), codes: ['weak-signature'] },
+      { id: 'sha1-intermediate', start: nodeServer({ ...pair(makeCert(dir, 'via-sha1-int', { issuer: sha1Int }), [sha1Int]), ciphers: 'DEFAULT@SECLEVEL=0' }), codes: ['weak-signature'] },
+      { id: 'no-common-cipher', start: www(good, '-tls1_2', '-cipher', 'NULL-SHA256:@SECLEVEL=0'), codes: ['weak-key-exchange'] },
       { id: 'unknown-root-same-org', start: nodeServer(pair(makeCert(dir, 'same-org-leaf', { issuer: sameOrg }))), codes: ['unknown-issuer'] },
       {
         id: 'client-cert-optional-403',

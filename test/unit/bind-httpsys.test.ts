@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ExecResult } from '../../src/core/io/exec';
-import { httpSysUndoStep, interpretIisExpressAdminCmd, planHttpSysBindings, planIisExpressRegenerate, readHttpSysBinding, readHttpSysBindings } from '../../src/core/bind/httpSys';
+import { httpSysUndoStep, interpretIisExpressAdminCmd, planHttpSysBindings, planIisExpressSetupSslUrl, readHttpSysBinding, readHttpSysBindings } from '../../src/core/bind/httpSys';
 import { findBinding, parseNetshShowSslcert } from '../../src/core/bind/netshParse';
 import { BindInputError, IIS_EXPRESS_APP_ID, validateAppId, validatePort, validateThumbprint } from '../../src/core/bind/validate';
 import type { Runner } from '../../src/core/bind/types';
@@ -174,25 +174,28 @@ describe('planHttpSysBindings', () => {
   });
 });
 
-describe('planIisExpressRegenerate', () => {
-  it('runs setupSslUrl per port (deleting an existing binding first) with deleteSslUrl as undo', async () => {
+const HASH = '55E7A6D89F0C9B5CFBF65A89891B888AF8AA7D58';
+
+describe('planIisExpressSetupSslUrl', () => {
+  it('runs setupSslUrl -CertHash per port (deleting an existing binding first) with deleteSslUrl as undo', async () => {
     const runner = fakeRunner({ 'netsh http show sslcert': { stdout: fixture('netsh-show-sslcert-all-en-crlf.txt') } });
-    const plan = await planIisExpressRegenerate({ ports: [44300, 44305] }, { runner });
+    const plan = await planIisExpressSetupSslUrl({ ports: [44300, 44305], thumbprint: HASH }, { runner });
     const exe = 'C:\\Program Files\\IIS Express\\IisExpressAdminCmd.exe';
     assert.deepEqual(plan.steps.map(s => s.action.type === 'command' ? [s.action.command, ...s.action.args] : null), [
       ['netsh', 'http', 'delete', 'sslcert', 'ipport=0.0.0.0:44300'],
-      [exe, 'setupSslUrl', '-url:https://localhost:44300/', '-UseSelfSigned'],
-      [exe, 'setupSslUrl', '-url:https://localhost:44305/', '-UseSelfSigned'],
+      [exe, 'setupSslUrl', '-url:https://localhost:44300/', `-CertHash:${HASH}`],
+      [exe, 'setupSslUrl', '-url:https://localhost:44305/', `-CertHash:${HASH}`],
     ]);
     assert.deepEqual(plan.steps[1].undo, { type: 'command', command: exe, args: ['deleteSslUrl', '-url:https://localhost:44300/'] });
     assert.equal(plan.steps[1].record?.target, 'httpsys:0.0.0.0:44300');
+    assert.equal(plan.steps[1].record?.thumbprint, HASH);
     assert.ok(plan.steps.every(s => s.elevated));
     assert.match(plan.notes.join('\n'), /Program Files \(x86\)/);
   });
 
   it('uses the configured IisExpressAdminCmd path', async () => {
     const runner = fakeRunner({ 'netsh http show sslcert': { stdout: fixture('netsh-show-sslcert-empty-en-crlf.txt') } });
-    const plan = await planIisExpressRegenerate({ ports: [44350] }, { runner, tools: { iisExpressAdminCmd: 'D:\\IIS Express\\IisExpressAdminCmd.exe' } });
+    const plan = await planIisExpressSetupSslUrl({ ports: [44350], thumbprint: HASH }, { runner, tools: { iisExpressAdminCmd: 'D:\\IIS Express\\IisExpressAdminCmd.exe' } });
     assert.equal(plan.steps.length, 1);
     assert.equal((plan.steps[0].action as { command: string }).command, 'D:\\IIS Express\\IisExpressAdminCmd.exe');
     assert.doesNotMatch(plan.notes.join('\n'), /Program Files \(x86\)/);

@@ -39,8 +39,10 @@ describe('IIS Express repair plan for Windows, composed and rendered', () => {
     const dir = 'C:\\Users\\dev\\AppData\\Roaming\\devcert-doctor\\trusted';
     for (const line of [
       `run:    netsh http delete sslcert ipport=0.0.0.0:44300`,
-      `run:    netsh http add sslcert ipport=0.0.0.0:44300 certhash=${t} appid={214124cd-d05b-4309-9af9-9caa44b2b74a}`,
-      `undo:   run netsh http add sslcert ipport=0.0.0.0:44300 certhash=7A1E5C2B9F3D4E6A8B0C1D2E3F4A5B6C7D8E9F01 appid={214124cd-d05b-4309-9af9-9caa44b2b74a}`,
+      // PowerShell syntax: the braces quoted (bare, `{…}` is a script block in PowerShell).
+      `run:    netsh http add sslcert ipport=0.0.0.0:44300 certhash=${t} 'appid={214124cd-d05b-4309-9af9-9caa44b2b74a}'`,
+      `undo:   run netsh http add sslcert ipport=0.0.0.0:44300 certhash=7A1E5C2B9F3D4E6A8B0C1D2E3F4A5B6C7D8E9F01 'appid={214124cd-d05b-4309-9af9-9caa44b2b74a}'`,
+      "Commands are shown in PowerShell syntax (VS Code's default terminal on Windows).",
       `write:  ${dir}\\iisexpress-${t.slice(0, 8)}.pfx.pass  (${SECRET.length} bytes, mode 0600)`,
     ]) {
       assert.ok(text.includes(line), `missing line: ${line}\n---\n${text}`);

@@ -85,7 +85,8 @@ describe('endpoints: discovery over fixture workspaces', () => {
     const a = await discoverEndpoints(FIXTURES);
     const b = await discoverEndpoints(FIXTURES);
     assert.deepEqual(a, b);
-    assert.deepEqual(a.endpoints.map((e) => e.port), [3443, 4200, 4443, 5443, 7080, 7081, 7443, 44312, 44313, 44351]);
+    // frontend/ is issue 13's corpus (vue.config, package.json scripts, nuxt, astro, svelte, Office add-ins).
+    assert.deepEqual(a.endpoints.map((e) => e.port), [3000, 3001, 3006, 3007, 3030, 3443, 4173, 4200, 4201, 4443, 5443, 7080, 7081, 7443, 8000, 8080, 8081, 8443, 8444, 9443, 9444, 44312, 44313, 44351]);
   });
 
   describe('in a temporary tree', () => {

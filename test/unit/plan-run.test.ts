@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { buildPosixScript, buildPowerShellScript, parsePosixResults, runElevated, SUDO_PROMPT_CANCELLED, type ElevationRunner } from '../../src/core/io/exec';
+import { buildPosixScript, buildPowerShellScript, explainExecutionPolicy, formatPowerShellCommand, parsePosixResults, parsePowerShellPolicy, runElevated, windowsElevatedCommandLine, SUDO_PROMPT_CANCELLED, type ElevationRunner } from '../../src/core/io/exec';
 import { Ledger } from '../../src/core/plan/ledger';
 import { executePlan } from '../../src/core/plan/run';
 import { renderPlan } from '../../src/core/plan/render';
@@ -54,6 +55,15 @@ describe('plan execution', () => {
     assert.match(text, /undo: +run certutil -D -n 'it'\\''s mine'/);
     assert.match(text, /changes: adds it/);
     assert.match(text, /Step 2 needs administrator rights: it runs in one script after one prompt/);
+  });
+
+  it('a command that waits for a person is never killed by the plan timeout; any other one is', async () => {
+    const sleeper = (waitsForUser: boolean): PlanStep => ({ id: `sleep-${waitsForUser}`, title: 'answers a dialog', elevated: false, changes: 'nothing',
+      action: { type: 'command', command: 'sleep', args: ['1'], ...(waitsForUser ? { waitsForUser: true } : {}) } });
+    const waited = await executePlan(plan([sleeper(true)]), { ledger, elevate: false, timeoutMs: 100 });
+    assert.equal(waited.ok, true, JSON.stringify(waited));
+    const killed = await executePlan(plan([sleeper(false)]), { ledger, elevate: false, timeoutMs: 100 });
+    assert.equal(killed.ok, false);
   });
 
   it('runs steps in order, records ledger entries, and a second run of the same plan changes nothing', async () => {
@@ -234,9 +244,95 @@ describe('elevated script text', () => {
     } finally { tmp.cleanup(); }
   });
 
-  it('PowerShell: single-quoted literals with quotes doubled, exit codes checked', () => {
-    const script = buildPowerShellScript([{ id: 'bind', ops: [{ kind: 'exec', command: 'netsh', args: ['http', 'add', 'sslcert', "ipport=0.0.0.0:44300", "x'y"], okExitCodes: [1] }] }], 'C:\\Temp\\r');
-    assert.match(script, /& 'netsh' 'http' 'add' 'sslcert' 'ipport=0\.0\.0\.0:44300' 'x''y'/);
-    assert.match(script, /if \(@\(0,1\) -notcontains \$LASTEXITCODE\)/);
+  it('PowerShell: single-quoted literals, native commands judged by $LASTEXITCODE alone (no Stop + stderr trap)', () => {
+    const script = buildPowerShellScript([{ id: 'bind', ops: [{ kind: 'exec', command: 'netsh', args: ['http', 'add', 'sslcert', "ipport=0.0.0.0:44300", "x'y"], okExitCodes: [1] }] }]);
+    assert.match(script, /\$o = & 'netsh' 'http' 'add' 'sslcert' 'ipport=0\.0\.0\.0:44300' 'x''y' 2>&1 \| ForEach-Object \{ "\$_" \}; \$c = \$LASTEXITCODE; /);
+    assert.match(script, /if \(@\(0,1\) -notcontains \$c\) \{ \$rc = \$c \}/);
+    // 5.1 turns a native command's stderr into a terminating error under a global 'Stop': none here.
+    assert.doesNotMatch(script, /^\$ErrorActionPreference = 'Stop'/m);
+    assert.match(script, /^\$ErrorActionPreference = 'Continue'$/m);
+    // No redirection to files (1>> / 2>> write UTF-16 under 5.1); results go to stdout as ASCII lines.
+    assert.doesNotMatch(script, /[12]>>/);
+    assert.match(script, /Write-DcdResult 0 \$rc \$out\.ToString\(\)/);
+    assert.ok(script.split('\r\n').length > 5, 'CRLF lines');
+    assert.match(script, /\r\nif \(\$failed\) \{ exit 1 \} else \{ exit 0 \}\r\n$/, 'exit only on the last line');
+  });
+
+  it('PowerShell: a powershell.exe -Command step runs inline with Stop in its own scope', () => {
+    const script = buildPowerShellScript([{ id: 'pfx', ops: [{ kind: 'exec', command: 'powershell.exe', args: ['-NoProfile', '-NonInteractive', '-Command', "Import-PfxCertificate -FilePath 'C:\\x.pfx'"] }] }]);
+    assert.ok(script.includes(`$o = & { $ErrorActionPreference = 'Stop'; Import-PfxCertificate -FilePath 'C:\\x.pfx' } 2>&1`));
+    assert.doesNotMatch(script, /& 'powershell\.exe'/);
+  });
+
+  const decodeEncoded = (line: string) => {
+    const m = /^powershell\.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand ([A-Za-z0-9+/=]+)$/.exec(line);
+    assert.ok(m, line);
+    return Buffer.from(m![1], 'base64').toString('utf16le');
+  };
+  const resultLine = (i: number, rc: number, text: string) => `DEVCERT-DOCTOR-RESULT ${i} ${rc} ${Buffer.from(text, 'utf8').toString('base64')}`;
+
+  it('Windows: a small script travels whole as -EncodedCommand (UTF-16LE), no file anywhere', async () => {
+    const units = [{ id: 'bind', ops: [{ kind: 'exec' as const, command: 'netsh', args: ['http', 'show', 'sslcert'] }] }];
+    const before = fs.readdirSync(os.tmpdir()).filter(f => f.startsWith('devcert-doctor-elevated-')).length;
+    let seen = '';
+    const result = await runElevated(units, { platform: 'win32', runner: async line => {
+      seen = decodeEncoded(line);
+      assert.equal(fs.readdirSync(os.tmpdir()).filter(f => f.startsWith('devcert-doctor-elevated-')).length, before, 'no working folder');
+      // What the script prints under a German Windows: the output is UTF-8 inside base64, never re-decoded.
+      return { stdout: `DEVCERT-DOCTOR-POLICY Undefined Undefined\r\n${resultLine(0, 0, 'Zertifikathash : ab…')}\r\n`, stderr: '' };
+    } });
+    assert.equal(seen, buildPowerShellScript(units));
+    assert.deepEqual(result.results, [{ id: 'bind', code: 0, stdout: 'Zertifikathash : ab…', stderr: '' }]);
+  });
+
+  it('Windows: a large script is a UTF-8-with-BOM file read once by a loader that checks its SHA-256 (any path shape)', async () => {
+    const big = Buffer.alloc(6000, 1).toString('base64');
+    const units = [{ id: 'pfx', ops: [{ kind: 'write' as const, to: 'C:\\Users\\JOHNDO~1\\AppData\\Roaming\\devcert-doctor\\trusted\\x.pfx', contents: big }] }];
+    const script = buildPowerShellScript(units);
+    const shortName = "C:\\Users\\JOHNDO~1\\AppData\\Local\\Temp\\Jürgen's\\steps.ps1";
+    const { commandLine, fileBytes } = windowsElevatedCommandLine(script, () => shortName);
+    assert.ok(commandLine.length <= 8000);
+    const loader = decodeEncoded(commandLine);
+    assert.ok(loader.startsWith("$b = [IO.File]::ReadAllBytes('C:\\Users\\JOHNDO~1\\AppData\\Local\\Temp\\Jürgen''s\\steps.ps1'); "), loader);
+    assert.deepEqual([...fileBytes!.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'BOM: 5.1 reads a BOM-less file in the ANSI code page');
+    assert.equal(fileBytes!.subarray(3).toString('utf8'), script);
+    const hash = createHash('sha256').update(fileBytes!).digest('hex').toUpperCase();
+    assert.ok(loader.includes(`if ($h -ne '${hash}') { 'DEVCERT-DOCTOR-RESULT-TAMPERED'; exit 3 }`));
+    assert.ok(loader.endsWith('& ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString($b, 3, $b.Length - 3)))'), 'no -File: no .ps1 execution policy');
+    assert.doesNotMatch(loader, /-File/);
+
+    // Through runElevated: the file exists while the prompt runs, is private, and is gone afterwards.
+    let file = '';
+    const result = await runElevated(units, { platform: 'win32', runner: async line => {
+      file = /ReadAllBytes\('([^']+)'\)/.exec(decodeEncoded(line))![1];
+      assert.deepEqual([...fs.readFileSync(file).subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+      return { stdout: resultLine(0, 0, ''), stderr: '' };
+    } });
+    assert.equal(result.failed, undefined);
+    assert.equal(fs.existsSync(path.dirname(file)), false, 'the folder is removed');
+    await assert.rejects(runElevated(units, { platform: 'win32', runner: async () => ({ stdout: 'DEVCERT-DOCTOR-RESULT-TAMPERED\r\n', stderr: '' }) }), /changed on disk/);
+  });
+
+  it('Windows: a step that fails under a Group Policy AllSigned/Restricted policy says so', async () => {
+    assert.deepEqual(parsePowerShellPolicy('DEVCERT-DOCTOR-POLICY AllSigned Undefined\r\n'), { machine: 'AllSigned', user: 'Undefined' });
+    assert.equal(explainExecutionPolicy({ machine: 'Undefined', user: 'Undefined' }), undefined);
+    assert.equal(explainExecutionPolicy({ machine: 'RemoteSigned', user: 'Undefined' }), undefined);
+    const units = [{ id: 'a', ops: [{ kind: 'exec' as const, command: 'netsh', args: [] }] }, { id: 'b', ops: [{ kind: 'exec' as const, command: 'netsh', args: [] }] }];
+    const failure = Object.assign(new Error('Command failed'), { stdout: `DEVCERT-DOCTOR-POLICY Undefined Restricted\r\n${resultLine(0, 0, 'ok')}\r\n${resultLine(1, 1, 'Import-Module: cannot be loaded')}\r\n` });
+    const result = await runElevated(units, { platform: 'win32', runner: async () => { throw failure; } });
+    assert.deepEqual(result.results.map(r => [r.id, r.code]), [['a', 0], ['b', 1]]);
+    assert.match(result.failed!.stderr, /Group Policy sets the PowerShell execution policy to Restricted on this computer \(UserPolicy\); "-ExecutionPolicy Bypass" cannot override it/);
+    await assert.rejects(runElevated(units, { platform: 'win32', runner: async () => { throw new Error(SUDO_PROMPT_CANCELLED); } }), /cancelled/);
+  });
+
+  it('commands shown for pasting are PowerShell: braces and $ quoted, & before a quoted program, env as $env:', () => {
+    assert.equal(formatPowerShellCommand('netsh', ['http', 'add', 'sslcert', 'ipport=0.0.0.0:44300', 'certhash=AB12', 'appid={214124cd-d05b-4309-9af9-9caa44b2b74a}']),
+      "netsh http add sslcert ipport=0.0.0.0:44300 certhash=AB12 'appid={214124cd-d05b-4309-9af9-9caa44b2b74a}'");
+    assert.equal(formatPowerShellCommand('C:\\Program Files\\IIS Express\\IisExpressAdminCmd.exe', ['setupSslUrl', '-url:https://localhost:44300/', '-CertHash:AB12']),
+      "& 'C:\\Program Files\\IIS Express\\IisExpressAdminCmd.exe' setupSslUrl '-url:https://localhost:44300/' '-CertHash:AB12'");
+    // The outer shell expands nothing: the script is one single-quoted literal, its quotes doubled.
+    assert.equal(formatPowerShellCommand('powershell.exe', ['-NoProfile', '-Command', "$ErrorActionPreference = 'Stop'; Remove-Item -Path 'Cert:\\CurrentUser\\Root\\AB'"]),
+      "powershell.exe -NoProfile -Command '$ErrorActionPreference = ''Stop''; Remove-Item -Path ''Cert:\\CurrentUser\\Root\\AB'''");
+    assert.equal(formatPowerShellCommand('dotnet', ['dev-certs', 'https'], { HOME: "C:\\Users\\o'brien" }), "$env:HOME = 'C:\\Users\\o''brien'; dotnet dev-certs https");
   });
 });

@@ -62,7 +62,7 @@ describe('planScript (Copy commands, repair --dry-run --script)', () => {
     const script = planScript(p);
     assert.match(script, /Run it in PowerShell opened as Administrator/);
     assert.match(script, /\[IO\.File\]::WriteAllBytes\('C:\\Users\\me\\proj\\it''s\.json', \[Convert\]::FromBase64String\('/);
-    assert.match(script, /^& 'sh' '-c' 'exit 4'$/m);
+    assert.match(script, /^sh -c 'exit 4'$/m);
     assert.match(script, /^if \(@\(0, 4\) -notcontains \$LASTEXITCODE\)/m);
     assert.doesNotMatch(script, /sudo/);
   });

@@ -71,26 +71,25 @@ const winCtx: TrustContext = {
 };
 
 describe('planRepair strategies: who makes the new certificate', () => {
-  describe("'iisexpress': let IIS Express regenerate (Windows)", () => {
-    it('unbind what was there, then setupSslUrl per port — exact argument arrays, all elevated, one prompt, nothing generated here', async () => {
+  describe("'iisexpress': IIS Express binds the new certificate (Windows)", () => {
+    it('a certificate made here, bound by hash: unbind what was there, then setupSslUrl -CertHash per port — exact argument arrays, one prompt', async () => {
       const verdicts = await verdictsFor(path.join(FIXTURES, 'endpoints', 'iisexpress'), [problem('reset', ['bind', 'regenerate'])]);
       const plan = await planRepair(verdicts, { ctx: winCtx, runner: runnerWith(), stores: [], strategy: 'iisexpress' });
-
-      assert.deepEqual(plan.steps.map(s => s.id), ['unbind-44312', 'iisexpress-ssl-44312', 'iisexpress-ssl-44313']);
+      const hash = plan.steps.find(s => s.id === 'install-windows-my')!.record!.thumbprint!;
+      assert.deepEqual(plan.steps.map(s => s.id), ['windows-my-pfx', 'windows-my-pfx-password', 'install-windows-my', 'unbind-44312',
+        'iisexpress-ssl-44312', 'iisexpress-ssl-44313', 'restart-44312']);
       assert.deepEqual(argv(plan, 'unbind-44312'), ['netsh', 'http', 'delete', 'sslcert', 'ipport=0.0.0.0:44312']);
-      assert.deepEqual(argv(plan, 'iisexpress-ssl-44312'), [EXE, 'setupSslUrl', '-url:https://localhost:44312/', '-UseSelfSigned']);
-      assert.deepEqual(argv(plan, 'iisexpress-ssl-44313'), [EXE, 'setupSslUrl', '-url:https://localhost:44313/', '-UseSelfSigned']);
+      assert.deepEqual(argv(plan, 'iisexpress-ssl-44312'), [EXE, 'setupSslUrl', '-url:https://localhost:44312/', `-CertHash:${hash}`]);
+      assert.deepEqual(argv(plan, 'iisexpress-ssl-44313'), [EXE, 'setupSslUrl', '-url:https://localhost:44313/', `-CertHash:${hash}`]);
       const ssl = plan.steps.find(s => s.id === 'iisexpress-ssl-44312')!;
       assert.deepEqual(ssl.undo, { type: 'command', command: EXE, args: ['deleteSslUrl', '-url:https://localhost:44312/'] });
       // The binding that was there is recorded, so clean puts it back.
       assert.deepEqual(JSON.parse(ssl.record!.previous!), { certHash: OLD_HASH, appId: APP_ID });
-      assert.ok(plan.steps.every(s => s.elevated));
+      assert.equal(ssl.record!.thumbprint, hash);
 
       const text = renderPlan(plan);
-      assert.ok(text.includes(`run:    "${EXE}" setupSslUrl -url:https://localhost:44313/ -UseSelfSigned`), text);
-      assert.match(text, /Steps 1–3 need administrator rights: they run together in one script after one prompt\./);
-      assert.ok(!plan.steps.some(s => s.id === 'install-windows-my' || s.action.type === 'write-file'), 'no certificate of ours');
-      assert.ok(plan.notes.some(n => /Run the repair again/.test(n) && /CurrentUser\\Root/.test(n)));
+      assert.match(text, /Steps 3–6 need administrator rights: they run together in one script after one prompt\./);
+      assert.ok(!text.includes('UseSelfSigned'), 'never -UseSelfSigned: it reuses the certificate there, expired or not');
     });
 
     it('uses the configured IisExpressAdminCmd (devcertDoctor.iisExpressPath → ctx.tools)', async () => {
@@ -98,7 +97,8 @@ describe('planRepair strategies: who makes the new certificate', () => {
       const plan = await planRepair([bare(44350, [], null)], {
         ctx: { ...winCtx, tools: { iisExpressAdminCmd: exe } }, runner: runnerWith(), stores: [], strategy: 'iisexpress', fixes: ['bind'],
       });
-      assert.deepEqual(argv(plan, 'iisexpress-ssl-44350'), [exe, 'setupSslUrl', '-url:https://localhost:44350/', '-UseSelfSigned']);
+      const hash = plan.steps.find(s => s.id === 'install-windows-my')!.record!.thumbprint!;
+      assert.deepEqual(argv(plan, 'iisexpress-ssl-44350'), [exe, 'setupSslUrl', '-url:https://localhost:44350/', `-CertHash:${hash}`]);
       assert.ok(!plan.notes.some(n => /older installs/.test(n)));
     });
 

@@ -104,7 +104,7 @@ describe('darwin-keychain add/remove plans', () => {
     const steps = await createDarwinKeychainStore(runner).add(LOCALHOST, ctx);
     assert.deepEqual(steps.map(s => s.id), ['darwin-trust-file', 'trust-darwin-keychain']);
     assert.deepEqual(steps[0].action, { type: 'write-file', path: FILE, contents: LOCALHOST.pem, encoding: 'utf8', mode: 0o644, ifMatch: '' });
-    assert.deepEqual(argv(steps[1].action), ['security', 'add-trusted-cert', '-r', 'trustRoot', '-k', KEYCHAIN, FILE]);
+    assert.deepEqual(argv(steps[1].action), ['security', 'add-trusted-cert', '-r', 'trustRoot', '-p', 'ssl', '-p', 'basic', '-k', KEYCHAIN, FILE]);
     assert.equal(steps[1].elevated, false);
     assert.match(steps[1].title, /login password/);
     assert.deepEqual(argv(steps[1].undo), ['security', 'delete-certificate', '-Z', LOCALHOST.sha1, '-t', KEYCHAIN]);
@@ -137,7 +137,7 @@ describe('darwin-keychain add/remove plans', () => {
       ['delete-darwin-keychain', ['security', 'delete-certificate', '-Z', LOCALHOST.sha1, KEYCHAIN]],
       ['darwin-trust-file-cleanup', { type: 'remove-file', path: FILE }],
     ]);
-    assert.deepEqual(argv(steps[1].undo), ['security', 'add-trusted-cert', '-r', 'trustRoot', '-k', KEYCHAIN, FILE]);
+    assert.deepEqual(argv(steps[1].undo), ['security', 'add-trusted-cert', '-r', 'trustRoot', '-p', 'ssl', '-p', 'basic', '-k', KEYCHAIN, FILE]);
     assert.deepEqual(argv(steps[2].undo), ['security', 'add-certificates', '-k', KEYCHAIN, FILE]);
   });
 

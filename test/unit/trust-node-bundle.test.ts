@@ -12,7 +12,7 @@ import { Ledger } from '../../src/core/plan/ledger';
 import { executePlan } from '../../src/core/plan/run';
 import type { RepairPlan } from '../../src/core/plan/types';
 import { planClean } from '../../src/core/repair/clean';
-import { nodeStore } from '../../src/core/trust/node';
+import { nodeEnvInstructions, nodeStore } from '../../src/core/trust/node';
 import type { TrustContext } from '../../src/core/trust/store';
 import { makeCert } from '../helpers/openssl';
 import { makeTempDir } from '../helpers/sandbox';
@@ -62,5 +62,16 @@ describe('Node bundle: written at run time from the ledger and what it holds', (
     assert.ok(text.includes(body(a.pem)), 'the earlier addition stays');
     assert.ok(!text.includes(body(b.pem)), 'the rolled-back one is gone');
     assert.deepEqual(ledger.entries().filter(e => e.target.startsWith('node:')).map(e => e.thumbprint), [a.sha1]);
+  });
+});
+
+describe('NODE_EXTRA_CA_CERTS instructions on Windows', () => {
+  it('setx gets the path with single backslashes (a JSON string would store them doubled)', () => {
+    const text = nodeEnvInstructions('C:\\Users\\Jürgen\\AppData\\Roaming\\devcert-doctor\\node-extra-ca-certs.pem',
+      { platform: 'win32', homeDir: 'C:\\Users\\Jürgen', env: {} });
+    assert.ok(text.includes('setx NODE_EXTRA_CA_CERTS "C:\\Users\\Jürgen\\AppData\\Roaming\\devcert-doctor\\node-extra-ca-certs.pem"'), text);
+    assert.ok(!text.split('\n').find(l => l.includes('setx'))!.includes('\\\\'));
+    // A path PowerShell would expand inside double quotes is a literal.
+    assert.match(nodeEnvInstructions('C:\\Users\\$dev\\b.pem', { platform: 'win32', homeDir: 'C:\\Users\\$dev', env: {} }), /setx NODE_EXTRA_CA_CERTS 'C:\\Users\\\$dev\\b\.pem'/);
   });
 });

@@ -75,7 +75,7 @@ describe('windows-root (CurrentUser\\Root)', () => {
     assert.deepEqual([a.command, ...a.args], ['powershell.exe', '-NoProfile', '-NonInteractive', '-Command',
       "[Console]::OutputEncoding = [System.Text.Encoding]::UTF8; Get-ChildItem -Path 'Cert:\\CurrentUser\\Root'"
       + ` | Where-Object Thumbprint -eq '${LOCALHOST.sha1}'`
-      + ' | Select-Object Thumbprint,Subject,NotAfter,FriendlyName,HasPrivateKey | ConvertTo-Json -Compress']);
+      + " | Select-Object Thumbprint,Subject,NotAfter,FriendlyName,HasPrivateKey,@{n='RawData';e={[Convert]::ToBase64String($_.RawData)}} | ConvertTo-Json -Compress"]);
   });
 
   it('escapes quotes, including typographic ones PowerShell also treats as quotes', () => {
@@ -97,6 +97,7 @@ describe('windows-root (CurrentUser\\Root)', () => {
     const steps = await store.add(asIisExpressCertificate(LOCALHOST), ctx);
     const cer = `C:\\Users\\dev\\AppData\\Roaming\\devcert-doctor\\trusted\\localhost-${LOCALHOST.sha1.slice(0, 8)}.cer`;
     assert.deepEqual(steps.map(s => s.id), ['windows-root-file', 'trust-windows-root']);
+    assert.deepEqual(steps.map(s => s.beforeElevated), [true, true], 'the dialog comes before any administrator prompt');
     const write = steps[0].action;
     assert.equal(write.type, 'write-file');
     if (write.type === 'write-file') {
@@ -105,8 +106,9 @@ describe('windows-root (CurrentUser\\Root)', () => {
       assert.ok(Buffer.from(write.contents, 'base64').equals(new X509Certificate(LOCALHOST.pem).raw), 'DER bytes of the certificate');
     }
     assert.deepEqual(argv(steps[1]), ['powershell.exe', '-NoProfile', '-NonInteractive', '-Command',
-      `$ErrorActionPreference = 'Stop'; Import-Certificate -FilePath '${cer}' -CertStoreLocation 'Cert:\\CurrentUser\\Root' | Out-Null; `
-      + `(Get-Item -LiteralPath 'Cert:\\CurrentUser\\Root\\${LOCALHOST.sha1}').FriendlyName = 'IIS Express Development Certificate'`]);
+      `$ErrorActionPreference = 'Stop'; $c = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2(,[IO.File]::ReadAllBytes('${cer}')); `
+      + "$c.FriendlyName = 'IIS Express Development Certificate'; $s = New-Object System.Security.Cryptography.X509Certificates.X509Store('Root', 'CurrentUser'); "
+      + "$s.Open('ReadWrite'); try { $s.Add($c) } finally { $s.Close() }"]);
     assert.equal(steps[1].elevated, false);
     assert.match(steps[1].title, /security warning/);
     assert.match(steps[1].changes, /dialog/);
@@ -125,7 +127,7 @@ describe('windows-root (CurrentUser\\Root)', () => {
     const steps = await trusted.remove(LOCALHOST, ctx);
     assert.deepEqual(steps.map(s => s.id), ['windows-root-file', 'untrust-windows-root', 'windows-root-file-cleanup']);
     assert.equal((steps[1].action as CommandAction).args[3], `$ErrorActionPreference = 'Stop'; Remove-Item -Path 'Cert:\\CurrentUser\\Root\\${LOCALHOST.sha1}'`);
-    assert.match((steps[1].undo as CommandAction).args[3], /Import-Certificate -FilePath '.*\.cer'/);
+    assert.match((steps[1].undo as CommandAction).args[3], /ReadAllBytes\('.*\.cer'\)\); \$s = New-Object System\.Security\.Cryptography\.X509Certificates\.X509Store\('Root', 'CurrentUser'\)/);
     assert.deepEqual(await createWindowsRootStore(runnerReturning('').runner).remove(LOCALHOST, ctx), []);
   });
 
@@ -154,8 +156,9 @@ describe('windows-my (LocalMachine\\My)', () => {
     assert.deepEqual(steps.slice(0, 2).map(s => s.action.type === 'write-file' && [s.action.path, s.action.mode]), [[base, 0o600], [`${base}.pass`, 0o600]]);
     assert.deepEqual(argv(steps[2]), ['powershell.exe', '-NoProfile', '-NonInteractive', '-Command',
       `$ErrorActionPreference = 'Stop'; $p = Get-Content -LiteralPath '${base}.pass' -Raw | ConvertTo-SecureString -AsPlainText -Force; `
-      + `Import-PfxCertificate -FilePath '${base}' -CertStoreLocation 'Cert:\\LocalMachine\\My' -Password $p | Out-Null; `
-      + `(Get-Item -LiteralPath 'Cert:\\LocalMachine\\My\\${LOCALHOST.sha1}').FriendlyName = 'IIS Express Development Certificate'; `
+      + `$c = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2('${base}', $p, 'MachineKeySet,PersistKeySet'); `
+      + "$c.FriendlyName = 'IIS Express Development Certificate'; $s = New-Object System.Security.Cryptography.X509Certificates.X509Store('My', 'LocalMachine'); "
+      + "$s.Open('ReadWrite'); try { $s.Add($c) } finally { $s.Close() }; "
       + `Remove-Item -LiteralPath '${base}', '${base}.pass' -Force`]);
     const everything = JSON.stringify(steps.filter(s => s.action.type === 'command'));
     assert.ok(!everything.includes("s3cr'et") && !everything.includes("s3cr''et"), 'the password is in no command');

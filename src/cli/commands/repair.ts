@@ -25,7 +25,7 @@ anything runs.
   --strategy S          who makes a new certificate where one is needed:
                           devcert-doctor    this tool generates it and binds it (default)
                           iisexpress        IIS Express endpoints on Windows: IisExpressAdminCmd.exe
-                                            setupSslUrl -url:https://localhost:PORT/ -UseSelfSigned
+                                            setupSslUrl -url:https://localhost:PORT/ -CertHash:SHA1
                           dotnet-dev-certs  endpoints on the ASP.NET Core development certificate:
                                             dotnet dev-certs https --clean, then --trust (needs dotnet;
                                             not checked when rendering another --platform)

@@ -3,8 +3,9 @@
  * stable place in the workspace (`.devcert/localhost.pem` + `localhost-key.pem`, the key 0600), and then:
  *   - Create React App: `.env` gains HTTPS=true, SSL_CRT_FILE, SSL_KEY_FILE (paths relative to the
  *     project, which is how CRA resolves them), every other line kept;
- *   - vite / webpack-dev-server / Angular: the exact snippet to paste (a manual step): their configs are
- *     code, and rewriting someone's code is not a repair.
+ *   - vite / webpack-dev-server / Angular / Vue CLI / Nuxt / Astro: the exact snippet to paste (a manual
+ *     step): their configs are code, and rewriting someone's code is not a repair;
+ *   - Next.js (`next dev --experimental-https`): the `--experimental-https-key/-cert` flags for its script.
  */
 import * as path from 'node:path';
 import { type PlanStep, readExisting, writeFileStep } from '../plan';
@@ -74,7 +75,7 @@ export async function planCraDevServer(request: CraRequest, _ctx?: BindContext):
   return { steps, notes: gitignoreNote(request.projectDir) };
 }
 
-export type DevServerKind = 'vite' | 'webpack' | 'angular';
+export type DevServerKind = 'vite' | 'webpack' | 'angular' | 'vue' | 'next' | 'nuxt' | 'astro';
 
 export interface SnippetRequest extends PemPair {
   kind: DevServerKind;
@@ -122,6 +123,51 @@ export function devServerSnippet(kind: DevServerKind, certPath: string, keyPath:
         '  },',
         '};',
       ].join('\n');
+    case 'vue':
+      return [
+        'In vue.config.js (Vue CLI 5), serve HTTPS with this certificate:',
+        '',
+        "const fs = require('node:fs');",
+        "const { defineConfig } = require('@vue/cli-service');",
+        '',
+        'module.exports = defineConfig({',
+        '  devServer: {',
+        '    server: {',
+        "      type: 'https',",
+        `      options: { key: fs.readFileSync(${key}), cert: fs.readFileSync(${cert}) },`,
+        '    },',
+        '  },',
+        '});',
+      ].join('\n');
+    case 'next':
+      return [
+        'In package.json, add the certificate to the script that runs `next dev --experimental-https`:',
+        '',
+        `next dev --experimental-https --experimental-https-key ${shellWord(key)} --experimental-https-cert ${shellWord(cert)}`,
+      ].join('\n');
+    case 'nuxt':
+      return [
+        'In nuxt.config (Nuxt 3), serve HTTPS with this certificate:',
+        '',
+        'export default defineNuxtConfig({',
+        '  devServer: {',
+        `    https: { key: ${key}, cert: ${cert} },`,
+        '  },',
+        '});',
+      ].join('\n');
+    case 'astro':
+      return [
+        'In astro.config.mjs, serve HTTPS with this certificate:',
+        '',
+        "import fs from 'node:fs';",
+        "import { defineConfig } from 'astro/config';",
+        '',
+        'export default defineConfig({',
+        '  vite: {',
+        `    server: { https: { key: fs.readFileSync(${key}), cert: fs.readFileSync(${cert}) } },`,
+        '  },',
+        '});',
+      ].join('\n');
     case 'angular':
       return [
         'In angular.json, under projects.<name>.architect.serve.options:',
@@ -131,6 +177,12 @@ export function devServerSnippet(kind: DevServerKind, certPath: string, keyPath:
         `"sslCert": ${cert}`,
       ].join('\n');
   }
+}
+
+/** A JSON-quoted path as one shell word inside a package.json script (single quotes do not work in cmd.exe). */
+function shellWord(jsonQuoted: string): string {
+  const plain = JSON.parse(jsonQuoted) as string;
+  return /^[\w./-]+$/.test(plain) ? plain : `\\${jsonQuoted.slice(0, -1)}\\"`;
 }
 
 export async function planDevServerSnippet(request: SnippetRequest, _ctx?: BindContext): Promise<BindPlan> {
@@ -155,6 +207,6 @@ export const craDevServerTarget: BindTarget<CraRequest> = {
 
 export const devServerSnippetTarget: BindTarget<SnippetRequest> = {
   id: 'dev-server-snippet',
-  label: 'vite / webpack-dev-server / Angular dev server (snippet to paste)',
+  label: 'vite / webpack-dev-server / Angular / Vue CLI / Next.js / Nuxt / Astro dev server (snippet to paste)',
   plan: (request, ctx) => planDevServerSnippet(request, ctx),
 };

@@ -3,8 +3,9 @@
  * on `0.0.0.0:PORT`. Two ways to repair, both elevated (http.sys configuration is machine-wide):
  *   - rebind: `netsh http delete sslcert` then `netsh http add sslcert ... certhash= appid=`, with the
  *     binding that was there recorded so it can be put back;
- *   - regenerate: `IisExpressAdminCmd.exe setupSslUrl -url:https://localhost:PORT/ -UseSelfSigned`, which
- *     lets IIS Express make (or reuse) its own "IIS Express Development Certificate" and bind it.
+ *   - through IIS Express (`--strategy iisexpress`): `IisExpressAdminCmd.exe setupSslUrl
+ *     -url:https://localhost:PORT/ -CertHash:<SHA-1>` with a certificate the plan made (never
+ *     -UseSelfSigned, which reuses the certificate there even when it has expired).
  * The certificate must already be in LocalMachine\My with its private key (see trust/windows.ts):
  * http.sys looks the hash up there and fails the handshake otherwise.
  */
@@ -172,20 +173,18 @@ export async function planHttpSysBindings(request: HttpSysBindRequest, ctx: Pick
   return { steps, notes };
 }
 
-export interface IisExpressRegenerateRequest {
-  ports: readonly number[] | 'iisexpress-range';
-}
-
 export function iisExpressAdminCmdPath(ctx: Pick<BindContext, 'tools'>): string {
   return ctx.tools?.iisExpressAdminCmd || DEFAULT_IIS_EXPRESS_ADMIN_CMD;
 }
 
 /**
- * "Let IIS Express regenerate": setupSslUrl creates the IIS Express Development Certificate in
- * LocalMachine\My when it is missing and binds it. It refuses a port that is already bound, so an
- * existing binding is deleted first (recorded, like the rebind path). Its undo is deleteSslUrl.
+ * `--strategy iisexpress` with a certificate made in the same plan (already in LocalMachine\\My with its
+ * key, and trusted in CurrentUser\\Root before the elevated steps): IisExpressAdminCmd binds it by hash,
+ * `setupSslUrl -url:https://localhost:PORT/ -CertHash:<SHA-1>`. Unlike -UseSelfSigned it never reuses the
+ * certificate already there (expired or not), and the plan knows what it binds, so one run trusts it.
  */
-export async function planIisExpressRegenerate(request: IisExpressRegenerateRequest, ctx: Pick<BindContext, 'runner' | 'tools'> = {}): Promise<BindPlan> {
+export async function planIisExpressSetupSslUrl(request: { ports: readonly number[]; thumbprint: string }, ctx: Pick<BindContext, 'runner' | 'tools'> = {}): Promise<BindPlan> {
+  const thumbprint = validateThumbprint(request.thumbprint);
   const ports = resolvePorts(request.ports);
   const exe = iisExpressAdminCmdPath(ctx);
   const current = await readHttpSysBindings(ctx.runner ?? run);
@@ -197,21 +196,15 @@ export async function planIisExpressRegenerate(request: IisExpressRegenerateRequ
     if (previous) steps.push(deleteExistingStep(ipport, port, previous));
     steps.push({
       id: `iisexpress-ssl-${port}`,
-      title: `Let IIS Express create its development certificate and bind it to https://localhost:${port}/`,
-      action: { type: 'command', command: exe, args: ['setupSslUrl', url, '-UseSelfSigned'] },
+      title: `Let IIS Express bind certificate ${thumbprint} to https://localhost:${port}/`,
+      action: { type: 'command', command: exe, args: ['setupSslUrl', url, `-CertHash:${thumbprint}`] },
       elevated: true,
-      changes: `http.sys SSL binding ${ipport}; LocalMachine\\My gains "IIS Express Development Certificate" if it was missing`,
+      changes: `http.sys SSL binding ${ipport} → certhash=${thumbprint} (through IisExpressAdminCmd)`,
       undo: { type: 'command', command: exe, args: ['deleteSslUrl', url] },
-      record: {
-        kind: 'binding',
-        target: httpSysTarget(ipport),
-        ...(previous ? { previous: JSON.stringify(previous) } : {}),
-      },
+      record: { kind: 'binding', target: httpSysTarget(ipport), thumbprint, ...(previous ? { previous: JSON.stringify(previous) } : {}) },
     });
   }
   const notes = portNotes(ports);
-  notes.push('IIS Express puts its certificate in LocalMachine\\My only; trust it in CurrentUser\\Root as well, '
-    + 'or browsers and server-to-server calls keep rejecting it.');
   if (!ctx.tools?.iisExpressAdminCmd) {
     notes.push(`Using ${DEFAULT_IIS_EXPRESS_ADMIN_CMD}; older installs have it under "C:\\Program Files (x86)\\IIS Express" `
       + '(the machine setting devcertDoctor.iisExpressPath names another place).');
@@ -233,10 +226,4 @@ export const httpSysBindTarget: BindTarget<HttpSysBindRequest> = {
   id: 'httpsys',
   label: 'http.sys SSL bindings (netsh http sslcert)',
   plan: (request, ctx) => planHttpSysBindings(request, ctx),
-};
-
-export const iisExpressRegenerateTarget: BindTarget<IisExpressRegenerateRequest> = {
-  id: 'iisexpress-regenerate',
-  label: 'Let IIS Express regenerate its certificate (IisExpressAdminCmd setupSslUrl)',
-  plan: (request, ctx) => planIisExpressRegenerate(request, ctx),
 };

@@ -9,9 +9,9 @@ export {
 } from './validate';
 export { findBinding, parseNetshShowSslcert, type NetshSslBinding } from './netshParse';
 export {
-  DEFAULT_IIS_EXPRESS_ADMIN_CMD, httpSysBindTarget, httpSysUndoStep, iisExpressRegenerateTarget, interpretIisExpressAdminCmd,
-  planHttpSysBindings, planIisExpressRegenerate, readHttpSysBinding, readHttpSysBindings,
-  type HttpSysBindRequest, type IisExpressRegenerateRequest, type PreviousHttpSysBinding,
+  DEFAULT_IIS_EXPRESS_ADMIN_CMD, httpSysBindTarget, httpSysUndoStep, interpretIisExpressAdminCmd,
+  planHttpSysBindings, planIisExpressSetupSslUrl, readHttpSysBinding, readHttpSysBindings,
+  type HttpSysBindRequest, type PreviousHttpSysBinding,
 } from './httpSys';
 export {
   KestrelConfigError, PASSWORD_SECRET_KEY, checkDevCerts, dotnetAvailable, editKestrelDefaultCertificate,

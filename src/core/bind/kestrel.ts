@@ -332,7 +332,7 @@ export async function planKestrelDevCerts(ctx: BindContext, options: { checkAvai
   const steps: PlanStep[] = [{
     id: 'dev-certs-clean',
     title: `Remove the existing ASP.NET Core development certificates${prompt}`,
-    action: { type: 'command', command: exe, args: ['dev-certs', 'https', '--clean'] },
+    action: { type: 'command', command: exe, args: ['dev-certs', 'https', '--clean'], waitsForUser: true },
     elevated: false,
     // No undo: --clean deletes them; the next step makes a new one.
     changes: 'every ASP.NET Core HTTPS development certificate of this user is deleted (and untrusted)',
@@ -342,7 +342,7 @@ export async function planKestrelDevCerts(ctx: BindContext, options: { checkAvai
     // On Linux --trust exits 4 ("trusted by some clients but not by others") whenever SSL_CERT_DIR does not
     // yet list ~/.aspnet/dev-certs/trust — the usual case: the certificate is made and trusted where dotnet
     // can, and the note below says the rest (seen with SDK 10.0.401 in a sandbox HOME).
-    action: { type: 'command', command: exe, args: ['dev-certs', 'https', '--trust'], ...(ctx.platform === 'linux' ? { okExitCodes: [4] } : {}) },
+    action: { type: 'command', command: exe, args: ['dev-certs', 'https', '--trust'], waitsForUser: true, ...(ctx.platform === 'linux' ? { okExitCodes: [4] } : {}) },
     elevated: false,
     changes: 'a new ASP.NET Core development certificate in the user store, trusted',
     undo: devCertsCleanAction(exe),

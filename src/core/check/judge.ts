@@ -4,7 +4,8 @@
  * chain to that consumer's anchors; `trusted` in the verdict is the system's answer.
  */
 import { type AnchorSet, buildPath, findIncompleteChain, inspectCertificate, isWeakSignatureAlgorithm, type ParsedCertificate, type PathResult } from '../certs';
-import type { ConsumerAnchors } from '../trust';
+import * as os from 'node:os';
+import { dotnetTrustFolderLine, type ConsumerAnchors } from '../trust';
 import { diagnoseClientCertificate } from './clientCertificateFindings';
 import type { HandshakeResult, LoadedClientCertificate, TransportFailure } from '../probe';
 import { clientCertificateMessages, clientNames, consumerList, phrases, problemMessages as P, type Consumer } from './messages';
@@ -143,6 +144,11 @@ function judgeConnection(verdict: EndpointVerdict, r: HandshakeResult, policies:
     const { refusing } = split(c => version < policies[c].minProtocol);
     if (refusing.length) verdict.problems.push({ ...P.legacyProtocol(r.protocol!, clientNames(refusing, platform)), affects: refusing });
   }
+  // Suites no client enables by default: no encryption, no authentication, RC4, export grade.
+  if (r.cipher && /(^|[-_])(NULL|ADH|AECDH|RC4|EXP)([-_]|$)/.test(r.cipher)) {
+    verdict.problems.push({ ...P.weakKeyExchange(`only cipher suites no client enables (${r.cipher})`, clientNames(clients, platform), ''), affects: [...clients] });
+    return;
+  }
   const dhe = /(^|_)DHE_|^DHE-|^EDH-/.test(r.cipher ?? '') || r.keyExchange?.type === 'DH';
   if (dhe && version !== undefined && version < 0x0304) {
     const bits = r.keyExchange?.bits;
@@ -182,8 +188,13 @@ function judgeCertificates(
   const unreadableLeaf = (leaf.malformedExtensions?.length ?? 0) > 0;
   if (unreadableLeaf) { /* malformed-certificate below */ } else if (!system.trusted) {
     const evidence = findIncompleteChain(system, sent, anchors.system, anchors.knownIntermediates);
+    // dotnet dev-certs trusted it for OpenSSL already; only SSL_CERT_DIR is missing (Linux).
+    const dotnetLine = platform === 'linux' && leaf.summary.isAspNetCoreDevCert
+      ? dotnetTrustFolderLine(leaf.summary.sha1, ctx.env ?? process.env, (ctx.env ?? process.env).HOME ?? os.homedir()) : undefined;
+    if (dotnetLine) verdict.sslCertDirFix = dotnetLine;
     if (leaf.summary.selfSigned) {
-      push(P.selfSigned(leaf.summary.subject, failing, trustedBy), untrusting);
+      const p = P.selfSigned(leaf.summary.subject, failing, trustedBy);
+      push(dotnetLine ? { ...p, message: `${p.message} ${P.dotnetTrustFolder(dotnetLine)}` } : p, untrusting);
     } else if (evidence) {
       const missing = evidence.kind === 'pool' ? evidence.missing.map(c => c.summary.subject).join(', ') : evidence.missingIssuer;
       const why = evidence.kind === 'gap' ? phrases.incompleteGap(evidence.trustedFrom.summary.subject)

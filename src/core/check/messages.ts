@@ -52,6 +52,11 @@ const day = (iso: string) => iso.slice(0, 10);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export const problemMessages = {
+  /** Said after `self-signed` when dotnet dev-certs already trusted it for OpenSSL in its folder. */
+  dotnetTrustFolder(line: string): string {
+    return `dotnet dev-certs has already trusted it for OpenSSL in ~/.aspnet/dev-certs/trust, which OpenSSL (curl, .NET) reads only when SSL_CERT_DIR names it: run  ${line}  in the shell that starts them.`;
+  },
+
   selfSigned(subject: string, failing: string, trustedBy: string): Problem {
     return problem('self-signed', 'error',
       `The certificate (${subject}) is self-signed and not trusted by ${failing}: ${AUTHORITY_INVALID}; Node clients fail with DEPTH_ZERO_SELF_SIGNED_CERT.`

@@ -12,7 +12,7 @@
  */
 import { readCertificateFile } from '../certs';
 import { checkEndpoints, type CheckTarget } from './checkEndpoints';
-import type { DeclaredEndpoint } from '../endpoints';
+import { defaultServername, type DeclaredEndpoint } from '../endpoints';
 import { type ClientCertificateInput, ClientCertificateUnusableError, type HandshakeResult } from '../probe';
 import { judge } from './judge';
 import type { EndpointVerdict } from './types';
@@ -85,7 +85,7 @@ export async function judgeDeclaredCertificate(endpoint: DeclaredEndpoint, setti
   try { bundle = readCertificateFile(declared.path, { password: '', keyFile: declared.keyPath }); } catch { return undefined; }
   const first = endpoint.sources.find(s => s.file);
   const served: HandshakeResult = {
-    host: endpoint.connectHost ?? endpoint.host, port: endpoint.port, servername: 'localhost',
+    host: endpoint.connectHost ?? endpoint.host, port: endpoint.port, servername: defaultServername(endpoint.host),
     chain: [bundle.certDer, ...bundle.chainDer], handshakeMs: 0,
   };
   return judge(served, {

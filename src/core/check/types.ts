@@ -41,6 +41,11 @@ export interface EndpointVerdict {
   notes?: string[];
   /** The low-level transport failure, when there was one (errno, TLS alert). */
   failure?: TransportFailure;
+  /**
+   * Linux: the ASP.NET Core dev cert is in dotnet's trust folder but SSL_CERT_DIR does not name it — the
+   * line that fixes the system's clients, as dotnet prints it.
+   */
+  sslCertDirFix?: string;
 }
 
 export type ClientCertificateFindingCode =

@@ -21,22 +21,28 @@ import type { DeclaredCertificate, DeclaredEndpoint, SourceKind } from './types'
 import { LineIndex } from './text';
 import { parsePort } from './url';
 import { declarations, findProp, matching, readObject, tokenize, type Property, type Token } from './jsScan';
+import { NPM_CONFIG_PREFIX, packageConfigPort } from './npmConfig';
 
 type Flavor = 'vite' | 'webpack';
-interface Scan { tokens: Token[]; decls: Map<string, { from: number; to: number }>; dir: string; c: Collector }
+/** One config file being read: its tokens, its `const` declarations, its folder and where endpoints go. */
+export interface Scan { tokens: Token[]; decls: Map<string, { from: number; to: number }>; dir: string; c: Collector }
+
+/** Tokenizes a JS/TS config file once for one of the readers built on this scan (vue, nuxt, astro...). */
+export function scanConfig(file: string, kind: SourceKind, text: string): Scan {
+  const c = new Collector(file, kind, text, new LineIndex(text));
+  const tokens = tokenize(text);
+  return { tokens, decls: declarations(tokens), dir: path.dirname(file), c };
+}
 
 /** Reads a vite or webpack config; which one is decided by the file name (vite.config.* → vite). */
 export function parseViteOrWebpackConfig(file: string, text: string): ParseOutput {
   const flavor: Flavor = /^vite\./i.test(path.basename(file)) ? 'vite' : 'webpack';
-  const kind: SourceKind = flavor === 'vite' ? 'vite.config' : 'webpack.config';
-  const c = new Collector(file, kind, text, new LineIndex(text));
-  const tokens = tokenize(text);
-  const scan: Scan = { tokens, decls: declarations(tokens), dir: path.dirname(file), c };
-  if (flavor === 'vite') readVite(scan); else readWebpack(scan);
-  return c.out;
+  const scan = scanConfig(file, flavor === 'vite' ? 'vite.config' : 'webpack.config', text);
+  if (flavor === 'vite') readVite(scan); else readDevServers(scan, 'devServer', 8080);
+  return scan.c.out;
 }
 
-function isKeyAt(tokens: Token[], i: number, names: string[]): boolean {
+export function isKeyAt(tokens: Token[], i: number, names: string[]): boolean {
   const tk = tokens[i];
   return (tk.t === 'id' || tk.t === 'str') && names.includes(tk.v)
     && tokens[i + 1]?.t === 'p' && tokens[i + 1].v === ':'
@@ -44,7 +50,7 @@ function isKeyAt(tokens: Token[], i: number, names: string[]): boolean {
 }
 
 /** The `{` that encloses token `i`, or -1. */
-function enclosingBrace(tokens: Token[], i: number): number {
+export function enclosingBrace(tokens: Token[], i: number): number {
   let depth = 0;
   for (let j = i - 1; j >= 0; j--) {
     const tk = tokens[j];
@@ -59,7 +65,7 @@ function enclosingBrace(tokens: Token[], i: number): number {
 }
 
 /** The object literal a property's value is, directly or through one `const` (index of its `{`). */
-function objectOf(scan: Scan, from: number, to: number): number | undefined {
+export function objectOf(scan: Scan, from: number, to: number): number | undefined {
   const tk = scan.tokens[from];
   if (!tk) return undefined;
   if (tk.t === 'p' && tk.v === '{' && matching(scan.tokens, from) === to - 1) return from;
@@ -94,25 +100,35 @@ function httpsValue(scan: Scan, p: Property): HttpsVerdict {
   return { on: true };
 }
 
-interface Listener { https: HttpsVerdict; httpsAnchor?: [number, number]; port?: number; portAnchor?: [number, number]; host?: string; portIsAuto?: boolean }
+export interface Listener {
+  https: HttpsVerdict; httpsAnchor?: [number, number]; port?: number; portAnchor?: [number, number]; host?: string;
+  /** `'auto'`, or an expression with no literal to fall back on (`process.env.PORT`, `${...}`): no fixed port. */
+  portUnknown?: boolean;
+}
 
-function readPort(scan: Scan, props: Property[], l: Listener): void {
+export function readPort(scan: Scan, props: Property[], l: Listener): void {
   const p = findProp(props, 'port');
   if (!p) return;
   const r = resolved(scan, p);
   const toks = scan.tokens.slice(r.from, r.to);
-  if (toks.length === 1 && toks[0].t === 'str' && toks[0].v === 'auto') { l.portIsAuto = true; return; }
+  if (toks.length === 1 && toks[0].t === 'str' && toks[0].v === 'auto') { l.portUnknown = true; return; }
+  // Office add-ins: `process.env.npm_package_config_dev_server_port || 3000` is package.json's
+  // `config.dev_server_port` when it sets one (npm passes it in), else the literal.
+  const npmConfig = toks.find((t) => t.t === 'id' && t.v.startsWith(NPM_CONFIG_PREFIX));
+  const fromPackage = npmConfig ? packageConfigPort(scan.dir, npmConfig.v.slice(NPM_CONFIG_PREFIX.length)) : undefined;
+  if (fromPackage !== undefined) { l.port = fromPackage; l.portAnchor = [npmConfig!.s, npmConfig!.e]; return; }
   // A literal, or the one number literal in an expression such as `+process.env.PORT || 3000`.
   const literals = toks.filter((t) => t.t === 'num' || (t.t === 'str' && /^\d+$/.test(t.v)));
-  if (literals.length !== 1) return;
-  const port = parsePort(literals[0].v);
-  if (port === undefined) return;
+  const port = literals.length === 1 ? parsePort(literals[0].v) : undefined;
+  // `process.env.PORT` alone, `${...}`: the port is decided elsewhere; guessing the default would name
+  // a port nothing listens on.
+  if (port === undefined) { l.portUnknown = true; return; }
   l.port = port;
   const t = literals[0];
   l.portAnchor = t.t === 'str' ? [t.s + 1, t.e - 1] : [t.s, t.e];
 }
 
-function readHost(scan: Scan, props: Property[], l: Listener): void {
+export function readHost(scan: Scan, props: Property[], l: Listener): void {
   const p = findProp(props, 'host');
   if (!p) return;
   const r = resolved(scan, p);
@@ -122,15 +138,15 @@ function readHost(scan: Scan, props: Property[], l: Listener): void {
   else if (tk.v === 'true') l.host = '0.0.0.0'; // vite: `host: true` listens on every interface
 }
 
-function span(scan: Scan, from: number, to: number): [number, number] {
+export function span(scan: Scan, from: number, to: number): [number, number] {
   const a = scan.tokens[from];
   const b = scan.tokens[Math.max(from, to - 1)];
   if (from === to - 1 && (a.t === 'str' || a.t === 'tpl')) return [a.s + 1, a.e - 1];
   return [a.s, b.e];
 }
 
-function emit(scan: Scan, l: Listener, defaultPort: number, detail: string, fallbackAnchor: [number, number]): void {
-  if (!l.https.on || l.portIsAuto) return;
+export function emit(scan: Scan, l: Listener, defaultPort: number, detail: string, fallbackAnchor: [number, number]): void {
+  if (!l.https.on || l.portUnknown) return;
   const port = l.port ?? defaultPort;
   const [s, e] = l.portAnchor ?? l.httpsAnchor ?? fallbackAnchor;
   const endpoint = scan.c.port(port, s, e, detail, l.host ?? 'localhost');
@@ -139,9 +155,15 @@ function emit(scan: Scan, l: Listener, defaultPort: number, detail: string, fall
 
 // ---- vite ----
 
-function readVite(scan: Scan): void {
+/**
+ * The Vite `server` / `preview` blocks of a config object: the file's own (vite.config), or the object
+ * under `under` (Astro's `vite: {...}`, old SvelteKit's `kit.vite`). `portFrom` is a listener whose
+ * port and host win over Vite's (Astro's own `server` block).
+ */
+export function readVite(scan: Scan, options: { under?: string; defaultPort?: number; detail?: string; portFrom?: Listener } = {}): void {
   const { tokens } = scan;
   const plugin = sslPlugin(scan);
+  const defaultPort = options.defaultPort ?? 5173;
   let server: Listener | undefined;
   let serverAnchor: [number, number] | undefined;
   const previews: Array<{ props: Property[]; anchor: [number, number] }> = [];
@@ -149,7 +171,7 @@ function readVite(scan: Scan): void {
     if (!isKeyAt(tokens, i, ['server', 'preview'])) continue;
     // Only on the config object: `test.server` (vitest) and the like are something else.
     const owner = enclosingBrace(tokens, i);
-    if (owner < 0 || (tokens[owner - 1]?.t === 'p' && tokens[owner - 1].v === ':')) continue;
+    if (owner < 0 || !ownedBy(scan, owner, options.under)) continue;
     const prop = readObject(tokens, owner).find((p) => p.keyToken === tokens[i]);
     if (!prop) continue;
     const obj = objectOf(scan, prop.from, prop.to);
@@ -163,7 +185,10 @@ function readVite(scan: Scan): void {
   if (!server && plugin) server = { https: { on: false } };
   if (server) {
     if (!server.https.on && plugin) server.https = { on: true };
-    emit(scan, server, 5173, 'server', server.httpsAnchor ? server.httpsAnchor : plugin ? plugin.anchor : serverAnchor!);
+    const own = options.portFrom;
+    if (own?.port !== undefined || own?.portUnknown) { server.port = own.port; server.portAnchor = own.portAnchor; server.portUnknown = own.portUnknown; }
+    if (own?.host !== undefined) server.host = own.host;
+    emit(scan, server, defaultPort, options.detail ?? 'server', server.httpsAnchor ? server.httpsAnchor : plugin ? plugin.anchor : serverAnchor!);
   }
   for (const p of previews) {
     const l = listenerOf(scan, p.props);
@@ -173,7 +198,18 @@ function readVite(scan: Scan): void {
   }
 }
 
-function listenerOf(scan: Scan, props: Property[]): Listener {
+/**
+ * Whether the object at `owner` is the config object itself (`under` undefined: not a property's
+ * value) or the value of the property `under` (`vite: {...}`).
+ */
+function ownedBy(scan: Scan, owner: number, under: string | undefined): boolean {
+  const { tokens } = scan;
+  const isValue = tokens[owner - 1]?.t === 'p' && tokens[owner - 1].v === ':';
+  if (under === undefined) return !isValue;
+  return isValue && isKeyAt(tokens, owner - 2, [under]);
+}
+
+export function listenerOf(scan: Scan, props: Property[]): Listener {
   const l: Listener = { https: { on: false } };
   const https = findProp(props, 'https');
   if (https) {
@@ -205,12 +241,16 @@ function sslPlugin(scan: Scan): { anchor: [number, number] } | undefined {
 
 // ---- webpack ----
 
-function readWebpack(scan: Scan): void {
+/**
+ * Every webpack-dev-server style block named `key` (`devServer` in webpack and Vue CLI configs; Nuxt's
+ * `devServer` and Nuxt 2's `server` take the same `https` / `port` / `host`).
+ */
+export function readDevServers(scan: Scan, key: string, defaultPort: number, onlyTopLevel = false): void {
   const { tokens } = scan;
   for (let i = 1; i < tokens.length; i++) {
-    if (!isKeyAt(tokens, i, ['devServer'])) continue;
+    if (!isKeyAt(tokens, i, [key])) continue;
     const owner = enclosingBrace(tokens, i);
-    if (owner < 0) continue;
+    if (owner < 0 || (onlyTopLevel && !ownedBy(scan, owner, undefined))) continue;
     const prop = readObject(tokens, owner).find((p) => p.keyToken === tokens[i]);
     if (!prop) continue;
     const obj = objectOf(scan, prop.from, prop.to);
@@ -238,7 +278,7 @@ function readWebpack(scan: Scan): void {
     }
     const http2 = findProp(props, 'http2');
     if (!l.https.on && http2 && tokens[http2.from]?.v === 'true') { l.https = { on: true }; l.httpsAnchor = span(scan, http2.from, http2.to); }
-    emit(scan, l, 8080, 'devServer', [tokens[i].s, tokens[i].e]);
+    emit(scan, l, defaultPort, key, [tokens[i].s, tokens[i].e]);
   }
 }
 

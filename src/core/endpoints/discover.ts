@@ -13,6 +13,10 @@ import { parseDotEnv, parseDotEnvSet } from './dotenv';
 import { parseLaunchJson } from './launchJson';
 import { parseLaunchSettings } from './launchSettings';
 import { mergeEndpoints } from './merge';
+import { parseNuxtConfig } from './nuxtConfig';
+import { parsePackageJson } from './packageJson';
+import { parseAstroOrSvelteConfig } from './viteHostConfig';
+import { parseVueConfig } from './vueConfig';
 import type { DeclaredCertificate, DiscoveryResult, DiscoveryWarning } from './types';
 import { classifyFile, findConfigFiles, limiter, type FileFormat, type FoundFile } from './walk';
 
@@ -40,6 +44,11 @@ const PARSERS: Partial<Record<FileFormat, (file: string, text: string) => ParseO
   'angular.json': parseAngularJson,
   'vite.config': parseViteOrWebpackConfig,
   'webpack.config': parseViteOrWebpackConfig,
+  'vue.config': parseVueConfig,
+  'package.json': parsePackageJson,
+  'nuxt.config': parseNuxtConfig,
+  'astro.config': parseAstroOrSvelteConfig,
+  'svelte.config': parseAstroOrSvelteConfig,
 };
 
 /** The parser the language server should use for a document, or undefined when discovery does not read it. */

@@ -11,11 +11,16 @@ export function isWildcardHost(host: string): boolean {
   return WILDCARD_HOSTS.has(host.toLowerCase());
 }
 
+/** `app.dev.localhost`: loopback by RFC 6761, yet a name of its own for SNI and the certificate check. */
+export function isLocalhostSubdomain(host: string): boolean {
+  return /^[^.[\]:]+(\.[^.[\]:]+)*\.localhost\.?$/i.test(host);
+}
+
 /** localhost (and *.localhost, which resolves to loopback by RFC 6761), 127.0.0.0/8, ::1, and the wildcards. */
 export function isLoopbackHost(host: string): boolean {
   const h = host.toLowerCase();
   if (LOOPBACK_NAMES.has(h) || WILDCARD_HOSTS.has(h)) return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /\.localhost\.?$/.test(h);
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || isLocalhostSubdomain(h);
 }
 
 /** SNI and the name checked against the certificate: `localhost` for loopback addresses and wildcards. */

@@ -14,6 +14,10 @@
  *   .env, .env.local, .env.development, .env.development.local   dotenv.ts (one folder's files together)
  *   angular.json                        angularJson.ts
  *   vite.config.*, webpack*.{js,ts,cjs,mjs}   devServerConfig.ts (text scan, never evaluated)
+ *   vue.config.*                        vueConfig.ts (its devServer block, read as webpack's)
+ *   nuxt.config.*                       nuxtConfig.ts
+ *   astro.config.*, svelte.config.*     viteHostConfig.ts (their Vite `server` blocks)
+ *   package.json                        packageJson.ts (scripts that turn HTTPS on; Office add-in config)
  * Each parser's header says what it reads and what it ignores on purpose.
  *
  * Containment: files are read only through containedRead.ts (regular files whose real path is inside
@@ -33,6 +37,10 @@ export { parseDotEnv, parseDotEnvSet, readDotEnv } from './dotenv';
 export type { DotEnvFile } from './dotenv';
 export { parseAngularJson } from './angularJson';
 export { parseViteOrWebpackConfig } from './devServerConfig';
+export { parseVueConfig } from './vueConfig';
+export { parseNuxtConfig } from './nuxtConfig';
+export { parseAstroOrSvelteConfig } from './viteHostConfig';
+export { parsePackageJson } from './packageJson';
 export { mergeEndpoints } from './merge';
 export {
   normalizeEndpointUrl, parseEndpointUrl, parseUrlList, parsePort, endpointFor, endpointKey,

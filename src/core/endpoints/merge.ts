@@ -9,7 +9,8 @@ import { endpointFor, endpointKey } from './url';
 // The order sources are listed in: the file people edit to launch first, then the server's own config.
 const KIND_ORDER: SourceKind[] = [
   'command-line', 'setting', 'launch.json', 'launchSettings.json', 'applicationhost.config',
-  'appsettings.json', 'dotenv', 'angular.json', 'vite.config', 'webpack.config',
+  'appsettings.json', 'dotenv', 'package.json', 'angular.json', 'vite.config', 'webpack.config', 'vue.config',
+  'nuxt.config', 'astro.config', 'svelte.config',
 ];
 
 /** Which declared host names the merged endpoint: the one a certificate is most likely issued for. */

@@ -14,6 +14,11 @@ export type SourceKind =
   | 'angular.json'
   | 'vite.config'
   | 'webpack.config'
+  | 'vue.config'
+  | 'package.json'   // scripts that turn HTTPS on from the command line, Office add-in config
+  | 'nuxt.config'
+  | 'astro.config'
+  | 'svelte.config'
   | 'setting'        // devcertDoctor.endpoints
   | 'command-line';  // --host/--port given to the CLI
 
@@ -29,6 +34,8 @@ export interface EndpointSource {
   detail?: string;
   /** The value as written there (the URL list item, the port), for hovers and messages. */
   declared?: string;
+  /** Which dev server serves it, when the kind of file does not say (a package.json script: `next`, `vue`...). */
+  server?: string;
 }
 
 /** A certificate the configuration says the server will serve (Kestrel, CRA, angular...). */

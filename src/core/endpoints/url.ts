@@ -3,7 +3,7 @@
  * how it is normalised, and which hosts mean "this machine".
  */
 
-import { isLoopbackHost, isWildcardHost } from './hosts';
+import { isLocalhostSubdomain, isLoopbackHost, isWildcardHost } from './hosts';
 export { isLoopbackHost, isWildcardHost };
 
 /** Whether a value is (or contains) something a tool substitutes later: not a literal we can probe. */
@@ -109,7 +109,12 @@ export function parseUrlList(value: string, separator: RegExp = /;/g): UrlListIt
   return items;
 }
 
-/** The merge key: every loopback spelling of a port is the same listener, other hosts are distinct. */
+/**
+ * The merge key: every loopback spelling of a port is the same listener, other hosts are distinct. A
+ * `*.localhost` name (Aspire's `https://api.dev.localhost:7001`) stays its own endpoint: it is probed on
+ * loopback but with its own name as SNI and in the name check, which `localhost` would not test.
+ */
 export function endpointKey(host: string, port: number): string {
-  return isLoopbackHost(host) ? `loopback:${port}` : `${host.toLowerCase()}:${port}`;
+  const h = host.toLowerCase();
+  return isLoopbackHost(h) && !isLocalhostSubdomain(h) ? `loopback:${port}` : `${h}:${port}`;
 }

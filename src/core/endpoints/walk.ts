@@ -13,7 +13,8 @@ import type { DiscoveryWarning } from './types';
 
 export type FileFormat =
   | 'launch.json' | 'launchSettings.json' | 'applicationhost.config' | 'appsettings.json'
-  | 'dotenv' | 'angular.json' | 'vite.config' | 'webpack.config';
+  | 'dotenv' | 'angular.json' | 'vite.config' | 'webpack.config'
+  | 'vue.config' | 'package.json' | 'nuxt.config' | 'astro.config' | 'svelte.config';
 
 export interface FoundFile { file: string; format: FileFormat }
 
@@ -36,6 +37,11 @@ export function classifyFile(name: string, parentDirName: string): FileFormat | 
   if (/^vite\.config\.(js|ts|mjs|cjs|mts|cts)$/.test(name)) return 'vite.config';
   // webpack.config.js, and the split webpack.dev.js / webpack.config.dev.js layouts.
   if (/^webpack(\.[\w-]+)*\.(js|ts|cjs|mjs)$/.test(name)) return 'webpack.config';
+  if (/^vue\.config\.(js|ts|cjs|mjs)$/.test(name)) return 'vue.config';
+  if (name === 'package.json') return 'package.json';
+  if (/^nuxt\.config\.(js|ts|mjs|cjs|mts)$/.test(name)) return 'nuxt.config';
+  if (/^astro\.config\.(js|ts|mjs|cjs|mts)$/.test(name)) return 'astro.config';
+  if (/^svelte\.config\.(js|ts|mjs|cjs)$/.test(name)) return 'svelte.config';
   return undefined;
 }
 

@@ -51,7 +51,8 @@ export function run(command: string, args: readonly string[], opts: ExecOptions 
     const out: Buffer[] = [];
     const errOut: Buffer[] = [];
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
+    // Infinity: a command that waits for a person's answer is never killed (setTimeout would fire at once).
+    const timer = Number.isFinite(timeoutMs) ? setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs) : undefined;
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => errOut.push(d));
     child.on('error', (err: NodeJS.ErrnoException) => {
@@ -90,12 +91,28 @@ export function formatCommand(command: string, args: readonly string[]): string 
   return [command, ...args].map(quoteArg).join(' ');
 }
 
+/**
+ * A Windows command line in PowerShell syntax — what VS Code's default terminal on Windows runs, where
+ * cmd.exe's forms break: `appid={…}` (a script block), a quoted program path (a string, not a call:
+ * `&` calls it), `$…` (expanded). An argument is left bare only when it holds no character PowerShell
+ * treats specially (and, for one starting with `-`, when it is a plain switch name, since 5.1 splits
+ * `-a.b`-like tokens); otherwise it is a single-quoted literal, where nothing is expanded.
+ */
+export function formatPowerShellCommand(command: string, args: readonly string[], env: Record<string, string> = {}): string {
+  const bare = (a: string) => /^[A-Za-z0-9_.:\\/=+-]+$/.test(a) && (!a.startsWith('-') || /^--?[A-Za-z][A-Za-z0-9-]*$/.test(a));
+  const q = (a: string) => bare(a) ? a : psQuote(a);
+  const program = q(command);
+  const sets = Object.entries(env).map(([k, v]) => `$env:${k} = ${psQuote(v)}; `).join('');
+  return `${sets}${program === command ? '' : '& '}${[program, ...args.map(q)].join(' ')}`;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Elevation. Every elevated step of a plan runs in ONE script behind ONE prompt (@vscode/sudo-prompt:
 // pkexec/kdesudo on Linux, the macOS authorization dialog, UAC on Windows). The script is built here
 // from argument arrays, each argument quoted for the script's language, so no value is ever
-// interpreted by a shell. It records each operation's exit code in a status file in a private temp
-// folder; that is how the caller knows which operations completed when one fails half-way.
+// interpreted by a shell. It prints each unit's exit code and output on standard output; that is how
+// the caller knows which operations completed when one fails half-way.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
@@ -204,33 +221,117 @@ export function parsePosixResults(stdout: string, units: ElevatedUnit[]): Elevat
 /** The longest command line the POSIX prompt is given (one argument to `bash -c`; Linux allows 128 KiB). */
 const MAX_POSIX_COMMAND = 100_000;
 
-/** The Windows script (PowerShell): same protocol as the POSIX one. */
-export function buildPowerShellScript(units: ElevatedUnit[], resultDir: string): string {
-  const lines = ['# Written by devcert-doctor: the elevated steps of one plan.', `$R = ${psQuote(resultDir)}`,
-    "$ErrorActionPreference = 'Stop'"];
+/**
+ * The Windows script (Windows PowerShell 5.1): same protocol as the POSIX one — each unit's status and
+ * output go to standard output as `DEVCERT-DOCTOR-RESULT <i> <code> <base64 of UTF-8>` lines (ASCII, so
+ * neither the console code page nor PowerShell's UTF-16 redirections can garble them), and no working
+ * files. Why it is shaped this way (each point breaks a real 5.1 run otherwise):
+ *   - no global `$ErrorActionPreference = 'Stop'`: under 5.1 a native command's first stderr line,
+ *     merged with `2>&1`, would then become a terminating error and a step that succeeded would read as
+ *     failed. A native command is judged by `$LASTEXITCODE` alone; its stderr is only passed on;
+ *   - a PowerShell step (`powershell.exe -Command <text>`, as trust/windows.ts builds them) runs inline in
+ *     a child scope (`& { <text> }`) with 'Stop' there only: no nested process, none of 5.1's quoting
+ *     of native arguments, and a cmdlet's error fails exactly its step;
+ *   - the first line it prints names the Group Policy execution policies, so a failure under an
+ *     AllSigned/Restricted policy can be explained (see `explainExecutionPolicy`).
+ * It calls `exit` only on its last line, so it runs the same from -EncodedCommand or a ScriptBlock.
+ */
+export function buildPowerShellScript(units: ElevatedUnit[]): string {
+  const lines = ['# Written by devcert-doctor: the elevated steps of one plan.',
+    "$ProgressPreference = 'SilentlyContinue'",
+    "$ErrorActionPreference = 'Continue'",
+    `function Write-DcdResult([int]$i, $rc, [string]$text) { '${RESULT} {0} {1} {2}' -f $i, [int]$rc, [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($text)) }`,
+    `'${POLICY} {0} {1}' -f (Get-ExecutionPolicy -Scope MachinePolicy), (Get-ExecutionPolicy -Scope UserPolicy)`,
+    '$failed = $false'];
   units.forEach((unit, i) => {
-    lines.push(`# step ${i}: ${unit.id.replace(/[\r\n]/g, ' ')}`, '$rc = 0');
+    lines.push(`# step ${i}: ${unit.id.replace(/[^\x20-\x7e]/g, '?')}`, 'if (-not $failed) {', '  $rc = 0; $out = New-Object System.Text.StringBuilder');
     for (const op of unit.ops) {
-      const out = `(Join-Path $R '${i}.out')`;
-      const err = `(Join-Path $R '${i}.err')`;
       let body: string;
-      if (op.kind === 'exec') {
+      const inline = op.kind === 'exec' ? inlinePowerShell(op) : undefined;
+      if (inline !== undefined) {
+        body = `$o = & { $ErrorActionPreference = 'Stop'; ${inline} } 2>&1 | ForEach-Object { "$_" }; [void]$out.AppendLine(($o -join "\`n"))`;
+      } else if (op.kind === 'exec') {
         const setEnv = Object.entries(op.env ?? {}).map(([k, v]) => `$env:${assertEnvName(k)} = ${psQuote(v)}; `).join('');
-        const call = `& ${[op.command, ...op.args].map(psQuote).join(' ')} 1>>${out} 2>>${err}`;
         const ok = `@(${okCodes(op).join(',')})`;
-        body = `${setEnv}${call}; if (${ok} -notcontains $LASTEXITCODE) { $rc = $LASTEXITCODE }`;
+        body = `${setEnv}$o = & ${[op.command, ...op.args].map(psQuote).join(' ')} 2>&1 | ForEach-Object { "$_" }; $c = $LASTEXITCODE; ` +
+          `[void]$out.AppendLine(($o -join "\`n")); if (${ok} -notcontains $c) { $rc = $c }`;
       } else if (op.kind === 'write') {
-        body = `New-Item -ItemType Directory -Force -Path (Split-Path -Parent ${psQuote(op.to)}) | Out-Null; ` +
-          `[IO.File]::WriteAllBytes(${psQuote(op.to)}, [Convert]::FromBase64String(${psQuote(op.contents)}))`;
+        if (!/^[A-Za-z0-9+/=]*$/.test(op.contents)) throw new Error('write contents must be base64');
+        body = `New-Item -ItemType Directory -Force -Path (Split-Path -Parent ${psQuote(op.to)}) -ErrorAction Stop | Out-Null; ` +
+          `[IO.File]::WriteAllBytes(${psQuote(op.to)}, [Convert]::FromBase64String('${op.contents}'))`;
       } else {
-        body = `if (Test-Path -LiteralPath ${psQuote(op.path)}) { Remove-Item -LiteralPath ${psQuote(op.path)} -Force }`;
+        body = `if (Test-Path -LiteralPath ${psQuote(op.path)}) { Remove-Item -LiteralPath ${psQuote(op.path)} -Force -ErrorAction Stop }`;
       }
-      lines.push(`if ($rc -eq 0) { try { ${body} } catch { $_ | Out-String | Add-Content -Path ${err}; $rc = 1 } }`);
+      lines.push(`  if ($rc -eq 0) { try { ${body} } catch { [void]$out.AppendLine("$_"); $rc = 1 } }`);
     }
-    lines.push(`Add-Content -Path (Join-Path $R 'status') -Value "${i} $rc"`, 'if ($rc -ne 0) { exit 1 }');
+    lines.push(`  Write-DcdResult ${i} $rc $out.ToString()`, '  if ($rc -ne 0) { $failed = $true }', '}');
   });
-  lines.push('exit 0', '');
+  lines.push('if ($failed) { exit 1 } else { exit 0 }', '');
   return lines.join('\r\n');
+}
+
+/** The script text of a `powershell.exe ... -Command <text>` operation, run inline; undefined for anything else. */
+function inlinePowerShell(op: Extract<ElevatedOp, { kind: 'exec' }>): string | undefined {
+  if (!/^powershell(\.exe)?$/i.test(op.command) || op.env || op.okExitCodes?.length) return undefined;
+  const i = op.args.indexOf('-Command');
+  if (i < 0 || i !== op.args.length - 2 || !op.args.slice(0, i).every(a => a === '-NoProfile' || a === '-NonInteractive')) return undefined;
+  return op.args[i + 1];
+}
+
+/** The marker of the execution-policy line the Windows script prints first. */
+const POLICY = 'DEVCERT-DOCTOR-POLICY';
+
+/**
+ * The Group Policy execution policies the script reported (`MachinePolicy`, `UserPolicy`), when it ran.
+ * -ExecutionPolicy Bypass cannot override them. The script itself never runs as a .ps1 file (it is an
+ * encoded command or a script block), so it still runs; what such a policy can stop is a module script
+ * or format file a cmdlet loads.
+ */
+export function parsePowerShellPolicy(stdout: string): { machine: string; user: string } | undefined {
+  const m = new RegExp(`^${POLICY} (\\w+) (\\w+)\\s*$`, 'm').exec(stdout);
+  return m ? { machine: m[1], user: m[2] } : undefined;
+}
+
+/** Words for a failed elevated unit when Group Policy enforces AllSigned or Restricted; undefined otherwise. */
+export function explainExecutionPolicy(policy: { machine: string; user: string } | undefined): string | undefined {
+  const strict = [policy?.machine, policy?.user].find(p => p === 'AllSigned' || p === 'Restricted');
+  if (!strict) return undefined;
+  return `Group Policy sets the PowerShell execution policy to ${strict} on this computer ` +
+    `(${policy!.machine === strict ? 'MachinePolicy' : 'UserPolicy'}); "-ExecutionPolicy Bypass" cannot override it, ` +
+    'so PowerShell may refuse to load the modules a step needs. Ask your administrator, or run the printed plan\'s ' +
+    'commands in an administrator PowerShell yourself.';
+}
+
+/** cmd.exe (which @vscode/sudo-prompt runs the command line through on Windows) accepts 8191 characters. */
+const MAX_WINDOWS_COMMAND = 8_000;
+
+const POWERSHELL_ELEVATED = 'powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand ';
+
+/** `-EncodedCommand` takes the script as base64 of its UTF-16LE text. */
+export function encodePowerShellCommand(script: string): string {
+  return Buffer.from(script, 'utf16le').toString('base64');
+}
+
+/**
+ * The command line the Windows prompt runs. The script travels whole as an -EncodedCommand when it fits
+ * (no file, no quoting, any characters); otherwise (a PFX inside makes it large) it is written to
+ * `scriptFile` as UTF-8 with a BOM and a small encoded loader reads those bytes once, checks their
+ * SHA-256 against the hash fixed in the command line — so a file swapped between the prompt and the run
+ * is refused — and runs them as a script block: no -File, so neither the path's shape (a short
+ * `JOHNDO~1` name, non-ASCII letters) nor the .ps1 execution policy matter.
+ */
+export function windowsElevatedCommandLine(script: string, scriptFile: () => string): { commandLine: string; fileBytes?: Buffer } {
+  const direct = POWERSHELL_ELEVATED + encodePowerShellCommand(script);
+  if (direct.length <= MAX_WINDOWS_COMMAND) return { commandLine: direct };
+  const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(script, 'utf8')]);
+  const hash = createHash('sha256').update(bytes).digest('hex').toUpperCase();
+  const loader = [
+    `$b = [IO.File]::ReadAllBytes(${psQuote(scriptFile())})`,
+    "$h = [BitConverter]::ToString([Security.Cryptography.SHA256]::Create().ComputeHash($b)).Replace('-', '')",
+    `if ($h -ne '${hash}') { '${RESULT}-TAMPERED'; exit 3 }`,
+    '& ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString($b, 3, $b.Length - 3)))',
+  ].join('; ');
+  return { commandLine: POWERSHELL_ELEVATED + encodePowerShellCommand(loader), fileBytes: bytes };
 }
 
 function assertEnvName(name: string): string {
@@ -286,38 +387,38 @@ function elevationError(runError: Error): Error {
 }
 
 /**
- * Windows: the script and its status files are in a temporary folder (the elevated PowerShell reads the
- * script from it); file contents travel inside the script. (Issue 15 revisits the Windows script.)
+ * Windows: results come back on standard output like the POSIX script's (sudo-prompt collects it);
+ * a temporary folder holds the script only when it is too large for the command line.
  */
 async function runElevatedWindows(units: ElevatedUnit[], runner: ElevationRunner, opts: RunElevatedOptions): Promise<ElevatedBatchResult> {
-  const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'devcert-doctor-elevated-'));
+  let dir: string | undefined;
   try {
-    const script = nodePath.join(dir, 'steps.ps1');
-    fs.writeFileSync(script, buildPowerShellScript(units, dir), { mode: 0o600 });
-    // sudo-prompt passes this line through a shell with only double quotes escaped, so the path must be plain.
-    if (!/^[A-Za-z0-9_.:\\/ -]+$/.test(script)) {
-      throw new ExecError(`the temporary folder ${dir} has characters that cannot be passed to the elevation prompt safely`, 'elevate');
-    }
-    const commandLine = `powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File "${script}"`;
-    logger(`exec (elevated, ${units.length} step(s)): ${commandLine}`);
+    const { commandLine, fileBytes } = windowsElevatedCommandLine(buildPowerShellScript(units), () => {
+      dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'devcert-doctor-elevated-'));
+      return nodePath.join(dir, 'steps.ps1');
+    });
+    if (fileBytes) fs.writeFileSync(nodePath.join(dir!, 'steps.ps1'), fileBytes, { mode: 0o600 });
+    if (commandLine.length > MAX_WINDOWS_COMMAND) throw new ExecError('the elevated script\'s loader does not fit the command line', 'elevate');
+    logger(`exec (elevated, ${units.length} step(s)): ${units.map(u => u.id).join(', ')}`);
+    let stdout = '';
     let runError: Error | undefined;
     try {
-      await runner(commandLine, { name: opts.name ?? 'DevCert Doctor' });
+      stdout = (await runner(commandLine, { name: opts.name ?? 'DevCert Doctor' })).stdout;
     } catch (err) {
       runError = err as Error;
+      stdout = String((err as { stdout?: unknown }).stdout ?? '');
     }
-    const statusFile = nodePath.join(dir, 'status');
-    const status = fs.existsSync(statusFile) ? fs.readFileSync(statusFile, 'utf8').trim() : '';
-    if (runError && !status) throw elevationError(runError);
-    const read = (f: string) => { try { return fs.readFileSync(nodePath.join(dir, f), 'utf8'); } catch { return ''; } };
-    const results: ElevatedUnitResult[] = [];
-    for (const line of status.split(/\r?\n/).filter(Boolean)) {
-      const [idx, code] = line.trim().split(/\s+/).map(Number);
-      results.push({ id: units[idx].id, code, stdout: read(`${idx}.out`), stderr: read(`${idx}.err`) });
+    if (stdout.includes(`${RESULT}-TAMPERED`)) {
+      throw new ExecError('the elevated script was changed on disk before it ran; nothing was run', 'elevate');
     }
+    const results = parsePosixResults(stdout, units);
+    if (runError && results.length === 0) throw elevationError(runError);
     const failed = results.find(r => r.code !== 0);
-    return failed ? { results, failed } : { results };
+    if (!failed) return { results };
+    const why = explainExecutionPolicy(parsePowerShellPolicy(stdout));
+    if (why) failed.stderr = [failed.stderr, why].filter(Boolean).join('\n');
+    return { results, failed };
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }
 }

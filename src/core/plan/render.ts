@@ -4,31 +4,21 @@
  * Titles, paths, commands and notes carry subjects and folder names from peers and workspaces: each
  * is shown through `displayText`, so none can add a line to the plan or drive the terminal.
  */
-import { displayLines, displayText, formatCommand, type Platform } from '../io';
+import { displayLines, displayText, formatCommand, formatPowerShellCommand, type Platform } from '../io';
 import type { PlanAction, PlanStep, RepairPlan } from './types';
 
 function size(action: { contents: string; encoding?: 'utf8' | 'base64' }): number {
   return action.encoding === 'base64' ? Buffer.from(action.contents, 'base64').length : Buffer.byteLength(action.contents);
 }
 
-/**
- * Windows command lines as CreateProcess receives them (the CommandLineToArgvW rules Node applies when
- * it spawns): quote an argument with spaces or quotes, backslashes doubled only before a quote.
- */
-export function formatWindowsCommand(command: string, args: readonly string[]): string {
-  const q = (a: string) => a !== '' && !/[\s"]/.test(a) ? a
-    : `"${a.replace(/(\\*)"/g, '$1$1\\"').replace(/(\\+)$/, '$1$1')}"`;
-  return [command, ...args].map(q).join(' ');
-}
-
 /** One action as one line (manual instructions may span several). */
 export function renderAction(action: PlanAction, platform: Platform = process.platform as Platform): string {
   switch (action.type) {
     case 'command': {
-      const fmt = platform === 'win32' ? formatWindowsCommand : formatCommand;
-      const env = Object.entries(action.env ?? {}).map(([k, v]) => platform === 'win32' ? `set ${k}=${v} &&` : formatCommand(`${k}=${v}`, []));
       const ok = action.okExitCodes?.length ? `   (exit ${[0, ...action.okExitCodes].join('/')} = success)` : '';
-      return `run:    ${displayText([...env, fmt(action.command, action.args)].join(' '))}${ok}`;
+      if (platform === 'win32') return `run:    ${displayText(formatPowerShellCommand(action.command, action.args, action.env))}${ok}`;
+      const env = Object.entries(action.env ?? {}).map(([k, v]) => formatCommand(`${k}=${v}`, []));
+      return `run:    ${displayText([...env, formatCommand(action.command, action.args)].join(' '))}${ok}`;
     }
     case 'write-file':
       return `write:  ${displayText(action.path)}  (${size(action)} bytes${action.mode !== undefined ? `, mode ${action.mode.toString(8).padStart(4, '0')}` : ''})`;
@@ -70,6 +60,7 @@ export function planOutline(plan: RepairPlan): { steps: number; elevated: string
 
 export function renderPlan(plan: RepairPlan): string {
   const out: string[] = [`Plan: ${displayText(plan.title)} (${plan.platform})`];
+  if (plan.platform === 'win32' && plan.steps.some(s => s.action.type === 'command')) out.push('  Commands are shown in PowerShell syntax (VS Code\'s default terminal on Windows).');
   if (plan.steps.length === 0) out.push('  Nothing to change: everything is already in place.');
   const indent = '       ';
   plan.steps.forEach((step, i) => {

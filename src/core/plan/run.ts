@@ -121,9 +121,9 @@ function runBundle(action: BundleAction, ctx: RunContext): void {
 
 /** Run one unprivileged action. Throws StepFailed with a user-facing message. */
 async function runAction(action: PlanAction, ctx: RunContext): Promise<string> {
-  const timeoutMs = ctx.timeoutMs;
   switch (action.type) {
     case 'command': {
+      const timeoutMs = action.waitsForUser ? Infinity : ctx.timeoutMs;
       let r;
       try {
         r = await run(action.command, action.args, { env: action.env ? { ...process.env, ...action.env } : undefined, timeoutMs });

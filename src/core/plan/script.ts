@@ -7,9 +7,8 @@
  * hold anything a terminal could act on.
  */
 import * as nodePath from 'node:path';
-import { displayLines, displayText, psQuote, quoteArg } from '../io';
+import { displayLines, displayText, formatPowerShellCommand, psQuote, quoteArg } from '../io';
 import type { CommandAction, PlanAction, PlanStep, RepairPlan } from './types';
-import { formatWindowsCommand } from './render';
 
 export function planScript(plan: RepairPlan): string {
   return (plan.platform === 'win32' ? powerShellScript(plan) : posixScript(plan)).join('\n') + '\n';
@@ -106,10 +105,9 @@ function powerShellScript(plan: RepairPlan): string[] {
 function powerShellAction(a: PlanAction): string[] {
   switch (a.type) {
     case 'command': {
-      const env = Object.entries(a.env ?? {}).map(([k, v]) => `$env:${k} = ${psQuote(v)}`);
       const ok = [0, ...(a.okExitCodes ?? [])];
-      return [...env, `& ${[a.command, ...a.args].map(psQuote).join(' ')}`,
-        `if (@(${ok.join(', ')}) -notcontains $LASTEXITCODE) { throw ${psQuote(`failed: ${displayText(formatWindowsCommand(a.command, a.args))}`)} }`];
+      return [formatPowerShellCommand(a.command, a.args, a.env),
+        `if (@(${ok.join(', ')}) -notcontains $LASTEXITCODE) { throw ${psQuote(`failed: ${displayText([a.command, ...a.args].join(' '))}`)} }`];
     }
     case 'write-file': {
       // Exact bytes (no BOM, no newline conversion), whatever the file holds.

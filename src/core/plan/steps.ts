@@ -138,7 +138,8 @@ export function mergeSteps(...lists: (PlanStep | undefined)[][]): PlanStep[] {
 /**
  * Keep elevated steps contiguous so the plan asks once: unprivileged steps that sit between two
  * elevated ones move after the elevated block (they never depend on a later elevated step in the
- * plans this tool builds: preparation comes first, per-user stores after the system ones).
+ * plans this tool builds: preparation comes first, per-user stores after the system ones). Steps marked
+ * `beforeElevated` (a store's own confirmation dialog) move before the block instead.
  */
 export function contiguousElevation(steps: PlanStep[]): PlanStep[] {
   const first = steps.findIndex(s => s.elevated);
@@ -146,5 +147,8 @@ export function contiguousElevation(steps: PlanStep[]): PlanStep[] {
   let last = -1;
   steps.forEach((s, i) => { if (s.elevated) last = i; });
   const between = steps.slice(first, last + 1);
-  return [...steps.slice(0, first), ...between.filter(s => s.elevated), ...between.filter(s => !s.elevated), ...steps.slice(last + 1)];
+  const after = steps.slice(last + 1);
+  const early = [...between, ...after].filter(s => !s.elevated && s.beforeElevated);
+  return [...steps.slice(0, first), ...early, ...between.filter(s => s.elevated),
+    ...between.filter(s => !s.elevated && !s.beforeElevated), ...after.filter(s => !s.beforeElevated)];
 }

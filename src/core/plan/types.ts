@@ -17,6 +17,11 @@ export interface CommandAction {
   env?: Record<string, string>;
   /** Exit codes that still mean success (e.g. "already absent" for a delete). */
   okExitCodes?: number[];
+  /**
+   * The command waits for a person (Windows' Root-store dialog, macOS's authorization prompt, dotnet
+   * dev-certs asking to trust): it runs without the 60 s timeout, which would kill it mid-answer.
+   */
+  waitsForUser?: boolean;
 }
 
 /**
@@ -86,6 +91,12 @@ export interface PlanStep {
   forget?: LedgerEntry[];
   /** How to undo it; absent when nothing needs undoing (a read, a manual note). */
   undo?: PlanAction;
+  /**
+   * An unprivileged step that waits for the user's own confirmation (Windows' Root-store dialog), or a
+   * file such a step or an elevated step's undo needs: it runs before the plan's elevated steps, so a "No" there stops the plan before
+   * the administrator prompt, and the one prompt never has elevated steps to roll back for it.
+   */
+  beforeElevated?: boolean;
   /**
    * Run this step's undo after every other undo during a rollback. For refresh commands whose undo is
    * the same refresh (`update-ca-certificates` must run after the anchor file is gone, not before).

@@ -37,7 +37,9 @@ const AFTER_TICKET_MS = 25;
 // One secure context for plain probes: no CA (nothing is verified in the handshake, and an empty store
 // also stops Node from completing the peer chain from its roots); every protocol and cipher OpenSSL
 // still has, so weak servers are seen and judged rather than unreachable.
-const PROBE_CONTEXT_OPTIONS: tls.SecureContextOptions = { ca: [], ciphers: 'DEFAULT:@SECLEVEL=0', minVersion: 'TLSv1' };
+// Every suite OpenSSL has, NULL ones last: the probe must complete the handshake a server allows, so the
+// verdict can say which clients refuse what it negotiated (a real client would only see "no common cipher").
+const PROBE_CONTEXT_OPTIONS: tls.SecureContextOptions = { ca: [], ciphers: 'ALL:eNULL:@SECLEVEL=0', minVersion: 'TLSv1' };
 let plainContext: tls.SecureContext | undefined;
 const clientContexts = new WeakMap<ClientCertificateInput, { loaded: LoadedClientCertificate; context: tls.SecureContext }>();
 

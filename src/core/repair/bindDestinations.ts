@@ -8,21 +8,24 @@
  *   - Kestrel (appsettings*.json, a launchSettings `Project` profile): the PEM pair in the project's
  *     `.devcert/`, `Kestrel:Certificates:Default` in appsettings.Development.json beside the declaring file;
  *   - Create React App (.env): the PEM pair and HTTPS / SSL_CRT_FILE / SSL_KEY_FILE in that .env file;
- *   - vite / webpack / Angular: the PEM pair and the snippet to paste (their configs are code);
+ *   - vite / webpack / Angular / Vue CLI / Nuxt / Astro, and package.json scripts (Next.js
+ *     `--experimental-https-key/-cert`): the PEM pair and the snippet to paste (their configs are code);
+ *   - a `cross-env HTTPS=true react-scripts start` script: as Create React App, in the .env beside it;
  *   - anything else: the PEM pair in this tool's folder and what to point the server at.
  */
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
-import { type DevServerKind, gitignoreNote, isIisExpressSslPort, kestrelCertificateSection, pemPaths, planCraDevServer, planDevServerSnippet, planHttpSysBindings, planKestrelConfig, planPemPair, type Runner } from '../bind';
+import { type DevServerKind, gitignoreNote, isIisExpressSslPort, kestrelCertificateSection, pemPaths, planCraDevServer, planDevServerSnippet, planHttpSysBindings, planIisExpressSetupSslUrl, planKestrelConfig, planPemPair, type Runner } from '../bind';
 import { certificateRef, type CertProfileId, type GeneratedCertificate, toPfx } from '../certs';
 import type { CheckedVerdict } from '../check';
 import type { EndpointSource } from '../endpoints';
 import { containedTarget, generatedCertsDir, pathFor, realTarget, type Platform } from '../io';
 import { type PlanStep, writeFileStep } from '../plan';
-import { createWindowsMyStore, type TrustContext, type WindowsCertificateRef } from '../trust';
+import { createWindowsMyStore, planRemoveExpiredIisExpressCertificates, type TrustContext, type WindowsCertificateRef } from '../trust';
 
 export type BindDestination =
-  | { kind: 'httpsys' }
+  /** `via: 'iisexpress'`: bound by IisExpressAdminCmd (`--strategy iisexpress`) instead of netsh. */
+  | { kind: 'httpsys'; via?: 'iisexpress' }
   | { kind: 'kestrel'; appsettingsFile: string; declaredBy: EndpointSource }
   | { kind: 'cra'; projectDir: string; envFile: string }
   | { kind: 'snippet'; server: DevServerKind; projectDir: string; configFile: string }
@@ -30,8 +33,17 @@ export type BindDestination =
 
 const IIS_EXPRESS_DETAIL = 'iisSettings.iisExpress';
 const SNIPPET_KINDS: Partial<Record<EndpointSource['kind'], DevServerKind>> = {
-  'angular.json': 'angular', 'vite.config': 'vite', 'webpack.config': 'webpack',
+  'angular.json': 'angular', 'vite.config': 'vite', 'webpack.config': 'webpack', 'vue.config': 'vue',
+  'nuxt.config': 'nuxt', 'astro.config': 'astro',
+  // SvelteKit 1.0+ takes Vite's options in vite.config only: that is where the certificate goes.
+  'svelte.config': 'vite',
 };
+/** package.json scripts: the dev server the script runs (packageJson.ts names it in `source.server`). */
+const SCRIPT_SNIPPET_KINDS: Record<string, DevServerKind> = {
+  angular: 'angular', vite: 'vite', webpack: 'webpack', vue: 'vue', next: 'next', nuxt: 'nuxt',
+};
+const snippetKindOf = (s: EndpointSource): DevServerKind | undefined =>
+  s.kind === 'package.json' ? SCRIPT_SNIPPET_KINDS[s.server ?? ''] : SNIPPET_KINDS[s.kind];
 
 const isIisExpress = (s: EndpointSource) =>
   s.kind === 'applicationhost.config' || (s.kind === 'launchSettings.json' && s.detail === IIS_EXPRESS_DETAIL);
@@ -48,8 +60,11 @@ export function bindDestinationFor(v: CheckedVerdict, platform: Platform): BindD
   if (profile) return { kind: 'kestrel', appsettingsFile: path.join(path.dirname(path.dirname(profile.file)), 'appsettings.Development.json'), declaredBy: profile };
   const dotenv = sources.find(s => s.kind === 'dotenv');
   if (dotenv) return { kind: 'cra', projectDir: path.dirname(dotenv.file), envFile: dotenv.file };
-  const devServer = sources.find(s => SNIPPET_KINDS[s.kind]);
-  if (devServer) return { kind: 'snippet', server: SNIPPET_KINDS[devServer.kind]!, projectDir: path.dirname(devServer.file), configFile: devServer.file };
+  // `cross-env HTTPS=true react-scripts start`: react-scripts also reads SSL_CRT_FILE / SSL_KEY_FILE from .env.
+  const craScript = sources.find(s => s.kind === 'package.json' && s.server === 'cra');
+  if (craScript) return { kind: 'cra', projectDir: path.dirname(craScript.file), envFile: path.join(path.dirname(craScript.file), '.env') };
+  const devServer = sources.find(s => snippetKindOf(s));
+  if (devServer) return { kind: 'snippet', server: snippetKindOf(devServer)!, projectDir: path.dirname(devServer.file), configFile: devServer.file };
   return { kind: 'manual' };
 }
 
@@ -104,9 +119,14 @@ export async function planBindSteps(d: BindDestination, gen: GeneratedCertificat
         ...certificateRef(gen.certDer, 'iisexpress'), friendlyName: gen.friendlyName,
         pfx: { base64: toPfx({ certDer: gen.certDer, key: gen.key, password, friendlyName: gen.friendlyName }).toString('base64'), password },
       };
+      // Expired IIS Express certificates of the same friendly name go: the tools pick by that name.
+      const expired = gen.friendlyName ? await planRemoveExpiredIisExpressCertificates(o.ctx, new Date(), gen.sha1, o.runner) : [];
       const my = await createWindowsMyStore(o.runner).add(cert, o.ctx);
-      const bind = await planHttpSysBindings({ ports: verdicts.map(v => v.port), thumbprint: gen.sha1 }, { runner: o.runner });
-      return { steps: [...my, ...bind.steps, restart('IIS Express')], notes: bind.notes };
+      const ports = verdicts.map(v => v.port);
+      const bind = d.via === 'iisexpress'
+        ? await planIisExpressSetupSslUrl({ ports, thumbprint: gen.sha1 }, { runner: o.runner, tools: o.ctx.tools })
+        : await planHttpSysBindings({ ports, thumbprint: gen.sha1 }, { runner: o.runner });
+      return { steps: [...my, ...expired, ...bind.steps, restart('IIS Express')], notes: bind.notes };
     }
     case 'kestrel': {
       const projectDir = path.dirname(d.appsettingsFile);

@@ -179,8 +179,9 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
       }
     }
     if (!regenerate) continue;
-    if (taken?.has(v)) { byStrategy.push(v); continue; }
-    const destination = bindDestinationFor(v, platform);
+    // IIS Express binds, by hash, a certificate this plan makes: known now, so the same plan trusts it.
+    if (taken?.has(v) && strategy !== 'iisexpress') { byStrategy.push(v); continue; }
+    const destination: BindDestination = taken?.has(v) ? { kind: 'httpsys', via: 'iisexpress' } : bindDestinationFor(v, platform);
     const key = destinationKey(destination, v.port);
     const group = regenerations.get(key) ?? { destination, verdicts: [] };
     group.verdicts.push(v);
@@ -199,11 +200,14 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
   }
 
   if (strategy !== 'devcert-doctor') {
-    if (byStrategy.length) {
-      const made = await planStrategySteps(strategy, byStrategy, ctx, runner);
-      groups.push(made.steps);
-      notes.push(...made.notes);
-    } else {
+    const made = strategy === 'iisexpress'
+      ? [...regenerations.values()].some(g => g.destination.kind === 'httpsys' && g.destination.via === 'iisexpress')
+      : byStrategy.length > 0;
+    if (strategy === 'dotnet-dev-certs' && made) {
+      const steps = await planStrategySteps(strategy, byStrategy, ctx, runner);
+      groups.push(steps.steps);
+      notes.push(...steps.notes);
+    } else if (!made) {
       const mine = [...taken!].map(v => v.url).join(', ');
       notes.push(`Strategy ${strategy}: ${mine} need${taken!.size === 1 ? 's' : ''} no new certificate, so ${strategy === 'iisexpress' ? 'IIS Express' : 'dotnet dev-certs'} is not asked to make one.`);
     }
@@ -218,7 +222,14 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
       groups.push(await store.add(anchor, ctx));
     }
   }
-  const steps = contiguousElevation(mergeSteps(caSteps, ...groups));
+  // dotnet dev-certs already trusted it for OpenSSL: the line that makes OpenSSL read its folder comes first.
+  const sslCertDir = [...new Set(verdicts.map(v => v.sslCertDirFix).filter((l): l is string => !!l))];
+  const dotnetSteps: PlanStep[] = sslCertDir.map((line, i) => ({
+    id: `ssl-cert-dir-${i + 1}`, title: 'Let OpenSSL (curl, .NET) read the folder dotnet dev-certs trusted the certificate in', elevated: false,
+    action: { type: 'manual', instructions: `${line}\n(in your shell profile, and in the environment of the process that makes the requests; then restart it)` },
+    changes: 'nothing until you set it',
+  }));
+  const steps = contiguousElevation(mergeSteps(dotnetSteps, caSteps, ...groups));
   // A local CA made before name constraints keeps working; the user is told what it can vouch for.
   const usesCa = ca && [...trustJobs.values()].some(j => j.anchor.sha1 === certificateRef(ca!.certDer).sha1);
   if (usesCa && !permittedNamesOf(ca!)) notes.push(unconstrainedCaNote(ca!));

@@ -1,8 +1,10 @@
 /**
  * Who makes the new certificate when a repair regenerates one. DevCert Doctor by default (generated here,
  * bound by repairBind.ts); or, as the platforms' own tools do it:
- *   - 'iisexpress': `IisExpressAdminCmd.exe setupSslUrl -url:https://localhost:PORT/ -UseSelfSigned`, for
- *     IIS Express endpoints on Windows ("let IIS Express regenerate");
+ *   - 'iisexpress': `IisExpressAdminCmd.exe setupSslUrl -url:https://localhost:PORT/ -CertHash:<SHA-1>`, for
+ *     IIS Express endpoints on Windows: IIS Express binds an "IIS Express Development Certificate" this
+ *     plan makes (never -UseSelfSigned, which reuses the one there, expired or not), so the same plan
+ *     removes the expired ones and trusts the new one (planRepair routes these to bindDestinations);
  *   - 'dotnet-dev-certs': `dotnet dev-certs https --clean` then `--trust`, for endpoints on the ASP.NET Core
  *     development certificate (served, or an ASP.NET Core project that configures no certificate of its
  *     own), when dotnet runs.
@@ -11,7 +13,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { dotnetAvailable, iisExpressAdminCmdPath, planIisExpressRegenerate, planKestrelDevCerts, type Runner } from '../bind';
+import { dotnetAvailable, iisExpressAdminCmdPath, planKestrelDevCerts, type Runner } from '../bind';
 import type { CheckedVerdict } from '../check';
 import { parseAppSettings } from '../endpoints';
 import { type PlanStep, readExisting } from '../plan';
@@ -84,14 +86,10 @@ export async function strategyEndpoints(strategy: Exclude<RepairStrategy, 'devce
 }
 
 /** The steps with which the strategy's tool makes (and binds or trusts) the new certificate for `verdicts`. */
-export async function planStrategySteps(strategy: Exclude<RepairStrategy, 'devcert-doctor'>, verdicts: CheckedVerdict[],
+export async function planStrategySteps(strategy: 'dotnet-dev-certs', verdicts: CheckedVerdict[],
   ctx: TrustContext, runner?: Runner): Promise<{ steps: PlanStep[]; notes: string[] }> {
   const urls = verdicts.map(v => v.url).join(', ');
   const again = 'Run the repair again once this plan has run: it then sees the new certificate, which is not known before, and trusts it where needed';
-  if (strategy === 'iisexpress') {
-    const plan = await planIisExpressRegenerate({ ports: [...new Set(verdicts.map(v => v.port))] }, { runner, tools: ctx.tools });
-    return { steps: plan.steps, notes: [...plan.notes, `${again} (CurrentUser\\Root).`] };
-  }
   const plan = await planKestrelDevCerts({ platform: ctx.platform, homeDir: ctx.homeDir, env: ctx.env, tools: ctx.tools, runner }, { checkAvailable: false });
   const notes = [...plan.notes, `${again} (Node's NODE_EXTRA_CA_CERTS bundle${ctx.platform === 'linux' ? ', the system store' : ''}).`];
   if (foreign(ctx)) notes.push(`Rendered for ${ctx.platform} on ${process.platform}: whether dotnet runs there was not checked; this plan needs the .NET SDK (dotnet on PATH, or the devcertDoctor.dotnetPath setting).`);

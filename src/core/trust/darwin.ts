@@ -1,6 +1,6 @@
 /**
  * macOS login keychain (mkcert's shape: the exact `security` command in plain sight).
- *   add:    security add-trusted-cert -r trustRoot -k ~/Library/Keychains/login.keychain-db <file>
+ *   add:    security add-trusted-cert -r trustRoot -p ssl -p basic -k ~/Library/Keychains/login.keychain-db <file>
  *           Not elevated: the user trust domain needs no root, but macOS shows its authorization
  *           dialog (the login password) before it changes trust settings.
  *   check:  security verify-cert -c <file> -p ssl -s <name> (exit code), a leaf checked for the name it
@@ -37,9 +37,17 @@ function sha1(cert: CertificateRef): string {
 }
 
 const cmd = (...args: string[]): CommandAction => ({ type: 'command', command: SECURITY, args });
+/** Changing user trust settings shows macOS's authorization prompt (password / Touch ID) and waits for it. */
+const asking = (action: CommandAction): CommandAction => ({ ...action, waitsForUser: true });
 
-export const addTrustedCertAction = (keychain: string, file: string) => cmd('add-trusted-cert', '-r', 'trustRoot', '-k', keychain, file);
-export const removeTrustedCertAction = (file: string) => cmd('remove-trusted-cert', file);
+/**
+ * Trust limited to TLS: `-p ssl -p basic` (as dotnet's CertificateManager; mkcert limits to sslServer and
+ * basicX509). Without `-p` the settings would trust the local CA — whose key sits in the user's config
+ * folder — for code signing, S/MIME and IPsec as well.
+ */
+export const addTrustedCertAction = (keychain: string, file: string) =>
+  asking(cmd('add-trusted-cert', '-r', 'trustRoot', '-p', 'ssl', '-p', 'basic', '-k', keychain, file));
+export const removeTrustedCertAction = (file: string) => asking(cmd('remove-trusted-cert', file));
 export const deleteCertificateAction = (hash: string, keychain: string) => cmd('delete-certificate', '-Z', hash, keychain);
 /** `-t` also drops the user trust settings: one command that undoes add-trusted-cert completely. */
 export const deleteCertificateAndTrustAction = (hash: string, keychain: string) => cmd('delete-certificate', '-Z', hash, '-t', keychain);

@@ -6,7 +6,7 @@
  * and tells the user exactly where to set the variable: it cannot set it for processes already running.
  */
 import * as fs from 'node:fs';
-import { isForeignPlatform, nodeBundleFile, pathFor, trustedCertsDir } from '../io';
+import { isForeignPlatform, nodeBundleFile, pathFor, psQuote, trustedCertsDir } from '../io';
 import { type PlanStep, trustedCertFileStep, trustRecord } from '../plan';
 import type { CertificateRef } from '../certs';
 import type { PlanAction } from '../plan';
@@ -24,6 +24,15 @@ function blocks(bundle: string): string[] {
   return bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n?/g) ?? [];
 }
 
+/**
+ * The path as setx takes it from PowerShell or cmd: in plain double quotes (a JSON string would double
+ * every backslash, and setx would store them doubled); single quotes (PowerShell's literal) when the
+ * path holds a character PowerShell expands inside double quotes.
+ */
+function setxValue(file: string): string {
+  return /[$`"]/.test(file) ? psQuote(file) : `"${file}"`;
+}
+
 /** Where to set NODE_EXTRA_CA_CERTS, said for this user's platform and shell. */
 export function nodeEnvInstructions(bundle: string, ctx: TrustContext): string {
   const q = JSON.stringify(bundle);
@@ -34,7 +43,7 @@ export function nodeEnvInstructions(bundle: string, ctx: TrustContext): string {
   return [
     `Set NODE_EXTRA_CA_CERTS=${bundle} for the Node processes that must trust it (Node reads it only at start):`,
     ctx.platform === 'win32'
-      ? `  • every new terminal: run  setx NODE_EXTRA_CA_CERTS ${q}`
+      ? `  • every new terminal: run  setx NODE_EXTRA_CA_CERTS ${setxValue(bundle)}`
       : `  • your shell: add to ${profile}:  ${shellLine}`,
     `  • VS Code terminals: in settings.json, "terminal.integrated.env.${vscodeKey}": { "NODE_EXTRA_CA_CERTS": ${q} }`,
     `  • debugging: in .vscode/launch.json, in the configuration: "env": { "NODE_EXTRA_CA_CERTS": ${q} }`,

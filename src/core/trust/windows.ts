@@ -20,7 +20,7 @@ type Runner = typeof run;
 
 export const POWERSHELL = 'powershell.exe';
 
-export type WindowsStoreLocation = 'CurrentUser\\Root' | 'LocalMachine\\My';
+export type WindowsStoreLocation = 'CurrentUser\\Root' | 'LocalMachine\\My' | 'LocalMachine\\Root';
 
 /** What the Windows stores can use beyond the certificate itself. */
 export interface WindowsCertificateRef extends CertificateRef {
@@ -52,11 +52,18 @@ const STOP = "$ErrorActionPreference = 'Stop'";
 // Subjects may hold non-ASCII; without this the console code page mangles them.
 const UTF8_OUT = '[Console]::OutputEncoding = [System.Text.Encoding]::UTF8';
 
+const SELECT = ' | Select-Object Thumbprint,Subject,NotAfter,FriendlyName,HasPrivateKey,@{n=\'RawData\';e={[Convert]::ToBase64String($_.RawData)}}'
+  + ' | ConvertTo-Json -Compress';
+
 /** The read-only query: certificates in a store, optionally only one thumbprint, as compact JSON. */
 export function queryStoreAction(location: WindowsStoreLocation, thumbprint?: string): CommandAction {
   const filter = thumbprint ? ` | Where-Object Thumbprint -eq ${psQuote(thumbprint)}` : '';
-  return powershell(`${UTF8_OUT}; Get-ChildItem -Path ${psQuote(storePath(location))}${filter}`
-    + ' | Select-Object Thumbprint,Subject,NotAfter,FriendlyName,HasPrivateKey | ConvertTo-Json -Compress');
+  return powershell(`${UTF8_OUT}; Get-ChildItem -Path ${psQuote(storePath(location))}${filter}${SELECT}`);
+}
+
+/** The read-only query by friendly name (how Visual Studio and IIS Express find their certificate). */
+export function queryFriendlyNameAction(location: WindowsStoreLocation, friendlyName: string): CommandAction {
+  return powershell(`${UTF8_OUT}; Get-ChildItem -Path ${psQuote(storePath(location))} | Where-Object FriendlyName -eq ${psQuote(friendlyName)}${SELECT}`);
 }
 
 /**
@@ -65,39 +72,57 @@ export function queryStoreAction(location: WindowsStoreLocation, thumbprint?: st
  */
 export async function queryWindowsStore(location: WindowsStoreLocation, thumbprint: string | undefined,
   runner: Runner = run): Promise<WindowsCertEntry[]> {
-  const { command, args } = queryStoreAction(location, thumbprint);
+  return runStoreQuery(location, queryStoreAction(location, thumbprint), runner);
+}
+
+async function runStoreQuery(location: WindowsStoreLocation, { command, args }: CommandAction, runner: Runner): Promise<WindowsCertEntry[]> {
   const r = await runner(command, args, { timeoutMs: 30_000 });
   if (r.code !== 0) throw new Error(`${POWERSHELL} could not read ${storePath(location)} (exit ${r.code}): ${(r.stderr || r.stdout).trim()}`);
   return parseWindowsCertJson(r.stdout);
 }
 
-function setFriendlyName(location: WindowsStoreLocation, thumbprint: string, name: string | undefined): string {
-  return name ? `; (Get-Item -LiteralPath ${psQuote(itemPath(location, thumbprint))}).FriendlyName = ${psQuote(name)}` : '';
+/**
+ * Adds a certificate through .NET's X509Store with its FriendlyName set BEFORE it is added (as dotnet's
+ * CertificateManager does): the store copies the property with it, so no second command can fail after
+ * the certificate is already trusted and leave it trusted but unrecorded. `load` yields `$c`.
+ */
+function addToStore(location: WindowsStoreLocation, load: string, friendlyName: string | undefined): string {
+  const [where, store] = location.split('\\');
+  return `${load}; ${friendlyName ? `$c.FriendlyName = ${psQuote(friendlyName)}; ` : ''}`
+    + `$s = New-Object System.Security.Cryptography.X509Certificates.X509Store(${psQuote(store)}, ${psQuote(where)}); `
+    + "$s.Open('ReadWrite'); try { $s.Add($c) } finally { $s.Close() }";
 }
 
-export function importRootAction(cerFile: string, thumbprint: string, friendlyName?: string): CommandAction {
-  return powershell(`${STOP}; Import-Certificate -FilePath ${psQuote(cerFile)} -CertStoreLocation ${psQuote(storePath('CurrentUser\\Root'))}`
-    + ` | Out-Null${setFriendlyName('CurrentUser\\Root', thumbprint, friendlyName)}`);
+const loadCer = (cerFile: string) =>
+  `$c = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2(,[IO.File]::ReadAllBytes(${psQuote(cerFile)}))`;
+
+export function importRootAction(cerFile: string, thumbprint: string, friendlyName?: string, location: 'CurrentUser\\Root' | 'LocalMachine\\Root' = 'CurrentUser\\Root'): CommandAction {
+  void thumbprint; // the file is the certificate; the thumbprint names it in the plan
+  const action = powershell(`${STOP}; ${addToStore(location, loadCer(cerFile), friendlyName)}`);
+  // CurrentUser\\Root shows Windows' confirmation dialog and waits for it.
+  return location === 'CurrentUser\\Root' ? { ...action, waitsForUser: true } : action;
 }
 
 /**
  * The password is read from a 0600 file the plan writes (never a command-line argument or an env value).
- * The same script deletes the transport copies once the key is in the store: doing it in a separate,
+ * The key is stored for the machine and kept (MachineKeySet, PersistKeySet), as http.sys needs it. The
+ * same script deletes the transport copies once the key is in the store: doing it in a separate,
  * unprivileged step would split the plan's elevated steps into two prompts.
  */
 export function importPfxAction(pfxFile: string, thumbprint: string, passwordFile?: string, friendlyName?: string): CommandAction {
+  void thumbprint;
   const password = passwordFile
-    ? `$p = Get-Content -LiteralPath ${psQuote(passwordFile)} -Raw | ConvertTo-SecureString -AsPlainText -Force; ` : '';
+    ? `$p = Get-Content -LiteralPath ${psQuote(passwordFile)} -Raw | ConvertTo-SecureString -AsPlainText -Force; ` : "$p = ''; ";
   const copies = [pfxFile, ...(passwordFile ? [passwordFile] : [])].map(psQuote).join(', ');
-  return powershell(`${STOP}; ${password}Import-PfxCertificate -FilePath ${psQuote(pfxFile)}`
-    + ` -CertStoreLocation ${psQuote(storePath('LocalMachine\\My'))}${passwordFile ? ' -Password $p' : ''}`
-    + ` | Out-Null${setFriendlyName('LocalMachine\\My', thumbprint, friendlyName)}; Remove-Item -LiteralPath ${copies} -Force`);
+  const load = `${password}$c = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2(${psQuote(pfxFile)}, $p, 'MachineKeySet,PersistKeySet')`;
+  return powershell(`${STOP}; ${addToStore('LocalMachine\\My', load, friendlyName)}; Remove-Item -LiteralPath ${copies} -Force`);
 }
 
 export function removeAction(location: WindowsStoreLocation, thumbprint: string): CommandAction {
   // -DeleteKey also removes the private key that came with a PFX (LocalMachine\My).
   const deleteKey = location === 'LocalMachine\\My' ? ' -DeleteKey' : '';
-  return powershell(`${STOP}; Remove-Item -Path ${psQuote(itemPath(location, thumbprint))}${deleteKey}`);
+  const action = powershell(`${STOP}; Remove-Item -Path ${psQuote(itemPath(location, thumbprint))}${deleteKey}`);
+  return location === 'CurrentUser\\Root' ? { ...action, waitsForUser: true } : action;
 }
 
 /** Where copies of certificates handed to Windows live: %APPDATA%\devcert-doctor\trusted. */
@@ -143,8 +168,9 @@ export function createWindowsRootStore(runner: Runner = run): TrustStore {
       if (await present(cert)) return [];
       const { step, file } = cerStep(cert, ctx, 'windows-root-file');
       const t = thumb(cert);
-      return [step, {
+      return [{ ...step, beforeElevated: true }, {
         id: 'trust-windows-root',
+        beforeElevated: true,
         title: `Trust ${cert.subject} for your Windows account — Windows shows a security warning: answer Yes`,
         action: importRootAction(file, t, cert.friendlyName),
         elevated: false,
@@ -221,3 +247,45 @@ export function createWindowsMyStore(runner: Runner = run): TrustStore {
 
 export const windowsRootStore = createWindowsRootStore();
 export const windowsMyStore = createWindowsMyStore();
+
+/**
+ * Expired "IIS Express Development Certificate"s (the friendly name Visual Studio and IIS Express pick
+ * by) in the three stores they live in: LocalMachine\My (with its key, for http.sys), LocalMachine\Root
+ * (where IIS Express setup trusts it) and CurrentUser\Root (where Visual Studio trusts it). Left beside
+ * a new certificate of the same name, they are what the tools may pick. Removed by thumbprint:
+ *   - a Root copy: its undo puts the same certificate back (its DER is written first, beside ours);
+ *   - the LocalMachine\My copy: with its private key, which cannot come back — it is expired, nothing
+ *     can serve it any more.
+ * CurrentUser\Root's removal is not elevated (Windows asks to confirm in its own dialog) and runs
+ * before the plan's elevated block, like the Root import.
+ */
+export async function planRemoveExpiredIisExpressCertificates(ctx: TrustContext, now: Date, keep: string | undefined,
+  runner: Runner = run): Promise<PlanStep[]> {
+  const steps: PlanStep[] = [];
+  for (const location of ['LocalMachine\\My', 'LocalMachine\\Root', 'CurrentUser\\Root'] as const) {
+    const found = await runStoreQuery(location, queryFriendlyNameAction(location, IIS_EXPRESS_FRIENDLY_NAME), runner);
+    for (const e of found) {
+      if (!/^[0-9A-F]{40}$/.test(e.thumbprint) || e.thumbprint === keep?.toUpperCase() || !e.notAfter || e.notAfter > now) continue;
+      const short = e.thumbprint.slice(0, 8);
+      const elevated = location !== 'CurrentUser\\Root';
+      const title = `Remove the expired "${IIS_EXPRESS_FRIENDLY_NAME}" ${e.thumbprint} (expired ${e.notAfter.toISOString().slice(0, 10)}) from ${location}`;
+      let undo: CommandAction | undefined;
+      if (location !== 'LocalMachine\\My' && e.rawData) {
+        const file = path.win32.join(windowsTrustedDir(ctx), `expired-iisexpress-${short}.cer`);
+        steps.push({ ...writeStep(`keep-expired-${short}-${location === 'CurrentUser\\Root' ? 'user' : 'machine'}`, file, e.rawData, 'base64', 0o644,
+          'a copy of the expired certificate (to put it back on undo)'), beforeElevated: true });
+        undo = importRootAction(file, e.thumbprint, IIS_EXPRESS_FRIENDLY_NAME, location);
+      }
+      steps.push({
+        id: `remove-expired-${short}-${location.replace('\\', '-').toLowerCase()}`,
+        title: location === 'CurrentUser\\Root' ? `${title} — Windows asks you to confirm` : title,
+        action: removeAction(location, e.thumbprint),
+        elevated,
+        ...(elevated ? {} : { beforeElevated: true }),
+        changes: `${location} loses the expired ${e.subject || 'certificate'} (${e.thumbprint})${location === 'LocalMachine\\My' ? ' and its private key (not recoverable; it is expired)' : ''}`,
+        ...(undo ? { undo } : {}),
+      });
+    }
+  }
+  return steps;
+}

@@ -15,6 +15,8 @@ export interface WindowsCertEntry {
   notAfter?: Date;
   friendlyName: string;
   hasPrivateKey: boolean;
+  /** The certificate (DER, base64) when the query selected RawData. */
+  rawData?: string;
 }
 
 export function parsePowerShellDate(value: unknown): Date | undefined {
@@ -42,5 +44,6 @@ export function parseWindowsCertJson(stdout: string): WindowsCertEntry[] {
     notAfter: parsePowerShellDate(i.NotAfter),
     friendlyName: typeof i.FriendlyName === 'string' ? i.FriendlyName : '',
     hasPrivateKey: i.HasPrivateKey === true,
+    ...(typeof i.RawData === 'string' && /^[A-Za-z0-9+/=]+$/.test(i.RawData) ? { rawData: i.RawData } : {}),
   }));
 }

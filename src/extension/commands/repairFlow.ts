@@ -88,7 +88,7 @@ async function pickStrategy(s: Services, request: RepairRequest): Promise<Repair
   const items: (vscode.QuickPickItem & { strategy: RepairStrategy })[] = [
     { strategy: 'devcert-doctor', label: vscode.l10n.t('Let DevCert Doctor make the certificate'), detail: vscode.l10n.t('Generate it, bind it where the endpoint is declared, and trust it') },
     ...alternatives.map(strategy => strategy === 'iisexpress'
-      ? { strategy, label: vscode.l10n.t('Let IIS Express regenerate its certificate'), detail: 'IisExpressAdminCmd.exe setupSslUrl -url:https://localhost:PORT/ -UseSelfSigned' }
+      ? { strategy, label: vscode.l10n.t('Let IIS Express bind a new certificate'), detail: 'IisExpressAdminCmd.exe setupSslUrl -url:https://localhost:PORT/ -CertHash:SHA1' }
       : { strategy, label: vscode.l10n.t('Use dotnet dev-certs'), detail: 'dotnet dev-certs https --clean, dotnet dev-certs https --trust' }),
   ];
   const picked = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Who should make the new certificate? The plan is shown before anything runs.') });

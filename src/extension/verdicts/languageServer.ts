@@ -13,7 +13,7 @@ import type { ClientCertificates } from '../settings';
 import type { VerdictStore } from './verdictStore';
 
 /** Every file discovery reads (the server's DISCOVERY_GLOBS in one brace pattern). */
-export const DISCOVERY_GLOB = '**/{.vscode/launch.json,launchSettings.json,applicationhost.config,appsettings*.json,.env,.env.*,angular.json,vite.config.*,webpack.config.*}';
+export const DISCOVERY_GLOB = '**/{.vscode/launch.json,launchSettings.json,applicationhost.config,appsettings*.json,.env,.env.*,angular.json,vite.config.*,webpack.config.*,vue.config.*,package.json,nuxt.config.*,astro.config.*,svelte.config.*}';
 
 /** vscode-languageclient is loaded when the server starts, not when the extension activates. */
 const languageClient = () => require('./languageClient') as typeof import('./languageClient');
