@@ -137,7 +137,10 @@ export interface CheckLaunchParams {
   maxAgeMs: number;
 }
 export interface CheckLaunchResult {
-  /** Every endpoint the launch uses or the folder declares (loopback only), the configuration's own first. */
+  /**
+   * The endpoints this launch uses (loopback only): its own url/env/args/serverReadyAction and the
+   * launchSettings profile it names; the folder's declared endpoints only when it names none.
+   */
   verdicts: EndpointVerdict[];
   /**
    * For endpoints that are not listening yet: the verdict on the certificate their configuration says
@@ -147,10 +150,17 @@ export interface CheckLaunchResult {
 }
 /**
  * The debug gate's one question: the endpoints of this launch configuration (url, ASPNETCORE_URLS,
- * --urls, serverReadyAction, launchSettings profile) plus what the folder and the settings declare,
+ * --urls, serverReadyAction, launchSettings profile) — the folder's only when it names none —
  * probed through the server's cache, in one round trip.
  */
 export const CheckLaunchRequest = request<CheckLaunchParams, CheckLaunchResult>('devcertDoctor/checkLaunch');
+
+export interface LookAgainParams { reason: string }
+/**
+ * Client → server: something outside the files changed what is served (a debug session started or
+ * stopped). Listening endpoints get fresh handshakes; silent ones are looked at from the shortest pause.
+ */
+export const LookAgainNotification = notification<LookAgainParams>('devcertDoctor/lookAgain');
 
 // ---------------------------------------------------------------------------------------------
 // Requests (server → client)

@@ -6,7 +6,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UsageError } from './args';
-import { executePlan, Ledger, LockBusyError, renderPlan, type RepairPlan } from '../core/plan';
+import { executePlan, Ledger, LockBusyError, planScript, renderPlan, type RepairPlan } from '../core/plan';
 import { configDir, displayLines, displayText, placeholderHome, type Platform } from '../core/io';
 import { prepareTrustSandbox, type TrustContext, trustSandboxPaths } from '../core/trust';
 
@@ -14,12 +14,15 @@ export const PLATFORMS: Platform[] = ['linux', 'darwin', 'win32'];
 
 export const PLAN_OPTIONS = {
   'dry-run': { type: 'boolean' as const },
+  script: { type: 'boolean' as const },
   yes: { type: 'boolean' as const },
   platform: { type: 'string' as const },
   sandbox: { type: 'string' as const },
 };
 
 export const PLAN_HELP = `  --dry-run             print the plan exactly as it would run, change nothing
+  --script              with --dry-run: print it as a script to paste into a shell instead (sh with
+                        sudo where needed; PowerShell for win32) — the editor's "Copy commands"
   --yes                 run without asking
   --platform P          with --dry-run: render the plan for linux, darwin or win32, with that
                         platform's own paths for a placeholder account (nothing here is read for it)
@@ -41,6 +44,7 @@ export function platformOption(value: unknown, dryRun: boolean): Platform {
  */
 export async function trustContext(options: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): Promise<TrustContext> {
   const dryRun = !!options['dry-run'];
+  if (options.script && !dryRun) throw new UsageError('--script needs --dry-run');
   const platform = platformOption(options.platform, dryRun);
   const sandbox = typeof options.sandbox === 'string' ? path.resolve(options.sandbox) : undefined;
   if (platform !== process.platform) {
@@ -73,6 +77,7 @@ async function confirm(question: string): Promise<boolean> {
 
 /** Print, confirm, run. Returns the exit code: 0 done (or nothing to do), 1 failed or declined. */
 export async function presentAndRun(plan: RepairPlan, options: Record<string, unknown>, out = process.stdout, err = process.stderr): Promise<number> {
+  if (options.script) { out.write(planScript(plan)); return 0; }
   if (plan.platform !== process.platform) out.write(foreignPlatformNote(plan.platform));
   out.write(renderPlan(plan));
   if (options['dry-run']) return 0;

@@ -10,7 +10,7 @@ import { orderedFixes, type EndpointVerdict } from '../core/check';
 import { markdownText } from '../core/io';
 import { COMMANDS, type RunFixArgs, type ShowCertificateArgs } from '../protocol';
 import type { FileParse } from './discovery';
-import { fixTitle, remoteNote } from './wording';
+import { fixTitle } from './wording';
 
 export interface HoverContext {
   folder: string;
@@ -61,8 +61,14 @@ function time(ms: number): string { return new Date(ms).toLocaleTimeString('en-G
 
 function validity(c: CertificateSummary, now: number): string {
   const days = Math.floor((Date.parse(c.notAfter) - now) / 86_400_000);
-  const left = Number.isNaN(days) ? '' : days < 0 ? ` (expired ${-days} day(s) ago)` : ` (${days} day(s) left)`;
+  const n = (d: number) => `${d} day${d === 1 ? '' : 's'}`;
+  const left = Number.isNaN(days) ? '' : days < 0 ? ` (expired ${n(-days)} ago)` : ` (${n(days)} left)`;
   return `${c.notBefore.slice(0, 10)} → ${c.notAfter.slice(0, 10)}${left}`;
+}
+
+function acceptanceLine(accepts: NonNullable<EndpointVerdict['accepts']>, remote: boolean): string {
+  const word = (v: boolean | undefined) => v === undefined ? 'not checked' : v ? 'accept' : '**refuse**';
+  return `Browsers: ${word(remote ? undefined : accepts.browsers)} · Node: ${word(accepts.node)} · curl/OpenSSL: ${word(accepts.system)}`;
 }
 
 function yesNo(v: boolean | undefined): string { return v === undefined ? 'not checked' : v ? 'yes' : '**no**'; }
@@ -79,8 +85,7 @@ function certificateTable(v: EndpointVerdict, now: number, remoteName?: string):
     ['Key', markdownText(`${c.keyType}${c.keySize ? ` ${c.keySize}` : ''}, ${c.signatureAlgorithm}`)],
   ];
   if (c.isAspNetCoreDevCert) rows.push(['Kind', `ASP.NET Core development certificate${c.aspNetCoreDevCertVersion !== undefined ? ` (v${c.aspNetCoreDevCertVersion})` : ''}`]);
-  const browsers = remoteName ? 'not checked (remote window)' : yesNo(v.trust.nss);
-  rows.push(['Trusted by', `system: ${yesNo(v.trust.system)} · Node: ${yesNo(v.trust.node)} · browsers (NSS): ${browsers}`]);
+  rows.push(['Chain anchored for', `system: ${yesNo(v.trust.system)} · Node: ${yesNo(v.trust.node)} · browsers (NSS): ${yesNo(remoteName ? undefined : v.trust.nss)}`]);
   if (v.protocol) rows.push(['TLS', markdownText([v.protocol, v.cipher].filter(Boolean).join(', '))]);
   if (v.chain?.length) rows.push(['Chain', markdownText(v.chain.map(x => x.subject).join(' → '))]);
   return ['| | |', '|---|---|', ...rows.map(([k, val]) => `| ${k} | ${val} |`)];
@@ -103,6 +108,8 @@ export function endpointMarkdown(e: DeclaredEndpoint, ctx: HoverContext): string
   const listening = !v.problems.some(p => p.code === 'not-listening');
   const state = !listening ? 'nothing listening' : v.problems.length === 0 ? 'trusted' : v.trusted ? 'trusted, with warnings' : 'not trusted';
   lines.push(`${head} — ${state}`);
+  // Acceptance first: will each client connect? (The chain's anchors come later, in the table.)
+  if (listening && v.accepts) lines.push(acceptanceLine(v.accepts, !!ctx.remoteName));
   if (where.length) lines.push(`Declared in: ${[...new Set(where)].join(', ')}`);
   if (v.certificate) lines.push(certificateTable(v, now, ctx.remoteName).join('\n'));
   const problems = v.problems.map(p => `- ${p.severity}: ${markdownText(p.message)}`);
@@ -111,7 +118,6 @@ export function endpointMarkdown(e: DeclaredEndpoint, ctx: HoverContext): string
     const next = ctx.nextLookAt(e);
     lines.push(`Start the server to have its certificate checked.${next ? ` Next automatic look in ${Math.max(1, Math.round((next - now) / 1000))} s.` : ''}`);
   }
-  if (ctx.remoteName && listening) lines.push(`_${markdownText(remoteNote(ctx.remoteName))}_`);
   const fixes = orderedFixes(v.problems);
   const links = fixes.map(fix => {
     const args: RunFixArgs = { fix, url: e.url, port: e.port, folder: ctx.folder };

@@ -12,7 +12,7 @@ import { type DeclaredEndpoint, normalizeEndpointUrl } from '../core/endpoints';
 import type { CheckLaunchParams, CheckNowParams, InitializationOptions, ProbeParams, ServerSettings, VerdictsForParams } from '../protocol';
 import { codeActionsFor } from './codeActions';
 import { hoverAt } from './hover';
-import { checkLaunchType, checkNowType, clientCertificateType, probeType, verdictsForType, verdictsType } from './protocolTypes';
+import { checkLaunchType, checkNowType, clientCertificateType, lookAgainType, probeType, verdictsForType, verdictsType } from './protocolTypes';
 import { normalizeSettings } from './settings';
 import { warmUpTrustAnchors } from '../core/check';
 import { Workspace, defaultCertificateUsers, type WorkspaceOptions } from './workspace';
@@ -140,6 +140,10 @@ export function startLanguageServer(connection: Connection, options: Omit<Worksp
     clearTimeout(editTimers.get(e.document.uri));
     editTimers.delete(e.document.uri);
     return ready.then(() => workspace.documentClosed(e.document.uri));
+  }));
+
+  connection.onNotification(lookAgainType, guard('lookAgain', (p: { reason?: unknown } | undefined) => {
+    workspace.lookAgain(typeof p?.reason === 'string' ? p.reason.slice(0, 200) : 'asked');
   }));
 
   connection.onDidChangeWatchedFiles(guard('watchedFiles', (p: { changes: Array<{ uri: string; type: number }> }) => {

@@ -4,7 +4,7 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver/node';
 import {
-  CheckLaunchRequest, CheckNowRequest, ClientCertificateRequest, ProbeRequest, VerdictsForRequest, VerdictsNotification,
+  CheckLaunchRequest, CheckNowRequest, ClientCertificateRequest, LookAgainNotification, ProbeRequest, VerdictsForRequest, VerdictsNotification,
   type NotificationSpec, type RequestSpec,
 } from '../protocol';
 
@@ -17,3 +17,4 @@ export const probeType = requestType(ProbeRequest);
 export const checkLaunchType = requestType(CheckLaunchRequest);
 export const verdictsType = notificationType(VerdictsNotification);
 export const clientCertificateType = requestType(ClientCertificateRequest);
+export const lookAgainType = notificationType(LookAgainNotification);

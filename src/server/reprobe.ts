@@ -1,12 +1,13 @@
 /**
- * While nothing listens on an endpoint, look again with growing pauses (2 s, 4 s, 8 s … 60 s), so
+ * While nothing listens on an endpoint, look again with growing pauses (2 s, 4 s, 8 s, then every 15 s), so
  * diagnostics turn from "start the server" into the real verdict within seconds of the server starting,
  * without a busy loop for servers nobody starts. A listening endpoint, or one no longer declared, stops
  * its timer.
  */
 export interface BackoffOptions { initialMs: number; maxMs: number }
 
-export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 2000, maxMs: 60_000 };
+// A refused connection costs nothing: the pause stays short (a restarted server is seen within 15 s at worst).
+export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 2000, maxMs: 15_000 };
 
 export class ReprobeScheduler {
   private readonly timers = new Map<string, { timer: NodeJS.Timeout; delayMs: number; due: number }>();
@@ -31,6 +32,9 @@ export class ReprobeScheduler {
     this.delays.delete(key);
     this.schedule(key, this.options.initialMs);
   }
+
+  /** Every silent endpoint from the shortest pause again (a debug session started: its server is coming). */
+  resetAll(): void { for (const key of [...this.timers.keys()]) this.reset(key); }
 
   /** When the next look at `key` is due (epoch ms), if one is scheduled. */
   nextAt(key: string): number | undefined { return this.timers.get(key)?.due; }

@@ -1,11 +1,10 @@
 /**
- * How a verdict reads as a diagnostic: its severity, and what is added to the probe's own message (the
- * URL when the message lacks it, what to do about "nothing listening", what a remote window cannot know).
- * The problem messages themselves come from src/core/probe/problems.ts: one place for their words.
+ * How a verdict reads as a diagnostic: its severity, and one short sentence per problem (core's
+ * `problemHeadline`: who refuses it and why); the long messages from core/check/messages.ts are the hover's.
  * Messages quote subjects, URLs and paths: they leave here through `displayText`, one line each.
  */
 import { DiagnosticSeverity } from 'vscode-languageserver/node';
-import type { FixId, Problem, ProblemCode } from '../core/check';
+import { problemHeadline, type FixId, type Problem, type ProblemCode } from '../core/check';
 import { displayText } from '../core/io';
 
 /**
@@ -52,31 +51,22 @@ export const CERTIFICATE_PROBLEMS: ReadonlySet<ProblemCode> = new Set<ProblemCod
   'name-mismatch', 'weak-signature', 'weak-key', 'untrusted-by-node', 'untrusted-by-browsers',
 ]);
 
-/** Problems whose answer depends on which trust store was asked: in a remote window, not the browser's. */
-const TRUST_PROBLEMS: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
-  'self-signed', 'unknown-issuer', 'incomplete-chain', 'untrusted-by-browsers',
-]);
-
-function sentence(s: string): string {
-  const t = s.trim();
-  return /[.!?)]$/.test(t) ? t : `${t}.`;
-}
-
 export function remoteNote(remoteName: string): string {
   return `This window is remote (${remoteName}): the check ran where the server runs; your browser runs on your local machine, whose trust store was not checked.`;
 }
 
 export interface MessageContext { url: string; port: number; remoteName?: string }
 
+/**
+ * One short sentence: the endpoint, who refuses it and why ("https://localhost:7043 — Browsers and Node
+ * refuse it: self-signed, not trusted."). The long explanation (each client's error, what to do) and the
+ * remote-window note are in the hover and the details, once.
+ */
 export function diagnosticMessage(p: Problem, ctx: MessageContext): string {
-  let text = p.message.trim() || p.code;
-  // Every message names its endpoint, so it reads right in the Problems panel away from the file.
-  if (!text.includes(ctx.url) && !text.includes(`:${ctx.port}`)) text = `${ctx.url}: ${text}`;
-  text = sentence(text);
-  if (p.code === 'not-listening') {
-    text += ' Start the server to have its certificate checked; DevCert Doctor looks again on its own as soon as it listens.';
-  }
-  if (ctx.remoteName && TRUST_PROBLEMS.has(p.code)) text += ` ${remoteNote(ctx.remoteName)}`;
+  const text = p.code === 'not-listening'
+    ? `${ctx.url} — nothing is listening yet. Start the server; it is checked again on its own.`
+    // In a remote window the browsers that open the page are on another machine: not named here.
+    : `${ctx.url} — ${problemHeadline(ctx.remoteName ? { ...p, affects: p.affects?.filter(c => c !== 'browsers') } : p)}`;
   return displayText(text);
 }
 

@@ -16,6 +16,7 @@ import {
 import { fileDiagnostics } from './diagnostics';
 import { discoverFolder, parserFor } from './discovery';
 import { FolderState, type FileView } from './folderState';
+import { CertificateFileWatch } from './certificateFileWatch';
 import { DEFAULT_TTL_MS, ProbeCache, listenerKey } from './probeCache';
 import { DEFAULT_BACKOFF, ReprobeScheduler, type BackoffOptions } from './reprobe';
 import { isInside, uriToPath } from './uris';
@@ -35,7 +36,14 @@ export interface WorkspaceOptions {
   backoff?: BackoffOptions;
   /** Handshakes at once per batch. */
   concurrency?: number;
+  /** The slow poll of listening endpoints (ms): a certificate changed by means nobody reports shows within it. */
+  pollMs?: number;
 }
+
+/** Listening endpoints are looked at again this often, whatever else happens. */
+export const DEFAULT_POLL_MS = 60_000;
+/** After a certificate file changed, looks again at once and once more a moment later (a server reloading it). */
+const CERT_CHANGE_SECOND_LOOK_MS = 3_000;
 
 const DISCOVERY_DEBOUNCE_MS = 300;
 const CLIENT_CERT_TIMEOUT_MS = 2000;
@@ -58,6 +66,64 @@ export class Workspace {
   constructor(private readonly out: WorkspaceOutputs, private readonly options: WorkspaceOptions = {}) {
     this.cache = new ProbeCache(options.check ?? checkTargets, (e, v) => this.probed(e, v));
     this.reprobe = new ReprobeScheduler(key => this.onReprobeDue(key), options.backoff ?? DEFAULT_BACKOFF);
+    this.certFiles = new CertificateFileWatch(keys => {
+      this.out.log('info', `certificate files changed: looking again at ${keys.length} endpoint(s)`);
+      this.probeKeys(keys);
+      setTimeout(() => this.probeKeys(keys), CERT_CHANGE_SECOND_LOOK_MS).unref?.();
+    }, m => this.out.log('warn', m));
+    this.poll = setInterval(() => this.probeKeys(this.listeningKeys()), options.pollMs ?? DEFAULT_POLL_MS);
+    this.poll.unref?.();
+  }
+
+  private readonly certFiles: CertificateFileWatch;
+  private readonly poll: NodeJS.Timeout;
+
+  /**
+   * Something outside the files changed what is served (a debug session started or stopped): look at the
+   * listening endpoints now, and at the silent ones again from the shortest pause.
+   */
+  lookAgain(reason: string): void {
+    this.out.log('info', `looking again: ${reason}`);
+    this.reprobe.resetAll();
+    this.probeKeys(this.listeningKeys());
+  }
+
+  private listeningKeys(): string[] {
+    const keys = new Set<string>();
+    for (const s of this.allStates()) for (const e of s.endpoints()) {
+      const v = e.loopback ? this.cache.latest(e)?.verdict : undefined;
+      if (v && !v.problems.some(p => p.code === 'not-listening')) keys.add(listenerKey(e));
+    }
+    return [...keys];
+  }
+
+  /** Fresh handshakes with these listeners, then every view rendered from them. */
+  private probeKeys(keys: string[]): void {
+    if (this.disposed || keys.length === 0) return;
+    const want = new Set(keys);
+    const found = new Map<string, { e: DeclaredEndpoint; folder: string }>();
+    for (const s of this.allStates()) for (const e of s.endpoints()) {
+      const k = listenerKey(e);
+      if (want.has(k) && !found.has(k)) found.set(k, { e, folder: s.uri });
+    }
+    const list = [...found.values()];
+    if (!list.length) return;
+    this.cache.probe(list.map(x => x.e), this.checkSettings(), 0, x => this.prepare(x, found.get(listenerKey(x))?.folder ?? ''))
+      .then(() => { if (!this.disposed) this.renderAll(); })
+      .catch(err => this.out.log('error', `look again failed: ${(err as Error).message}`));
+  }
+
+  /** The certificate files endpoints declare, watched for changes. */
+  private watchCertificateFiles(): void {
+    const files = new Map<string, Set<string>>();
+    for (const s of this.allStates()) for (const e of s.endpoints()) {
+      if (!e.loopback) continue;
+      for (const c of e.certificates) for (const f of [c.path, c.keyPath]) {
+        if (!f || !path.isAbsolute(f)) continue;
+        (files.get(f) ?? files.set(f, new Set()).get(f)!).add(listenerKey(e));
+      }
+    }
+    this.certFiles.update(files);
   }
 
   get remoteName(): string | undefined { return this.options.remoteName; }
@@ -182,10 +248,19 @@ export class Workspace {
     // A launch right after the window opened must see what the folder declares: wait for its discovery.
     if (state) await this.discovered(state);
     const launchJson = state?.path !== undefined ? path.join(state.path, '.vscode', 'launch.json') : undefined;
-    const own = endpointsFromLaunchConfiguration(configuration, { file: launchJson });
+    const folderEndpoints = state?.endpoints() ?? [];
+    // Only what this launch uses: its url/env/args/serverReadyAction, and the launchSettings profile it
+    // names. The folder's other endpoints stay in the status bar. A configuration that names none (a
+    // plain `dotnet run`) may serve any of the folder's: then those are its endpoints.
+    const profile = typeof configuration.launchSettingsProfile === 'string' ? configuration.launchSettingsProfile : undefined;
+    const own = mergeEndpoints([
+      ...endpointsFromLaunchConfiguration(configuration, { file: launchJson }),
+      ...(profile ? folderEndpoints.filter(e => e.sources.some(src => src.kind === 'launchSettings.json' && src.detail === profile)) : []),
+    ]);
+    // The folder's declaration of the same listener adds what it knows (the certificate it will serve).
     const ownKeys = new Set(own.map(listenerKey));
-    const endpoints = mergeEndpoints([...own, ...(state?.endpoints() ?? [])]).filter(e => e.loopback)
-      .sort((a, b) => Number(ownKeys.has(listenerKey(b))) - Number(ownKeys.has(listenerKey(a))));
+    const endpoints = (own.length ? mergeEndpoints([...own, ...folderEndpoints.filter(e => ownKeys.has(listenerKey(e)))]) : folderEndpoints)
+      .filter(e => e.loopback);
     const verdicts = await this.probeEndpoints(endpoints, maxAgeMs, folderUri);
     const down = endpoints.filter((e, i) => e.certificates.length > 0 && verdicts[i].problems.some(p => p.code === 'not-listening'));
     const declared = await Promise.all(down.map(e => judgeDeclaredCertificate(e, this.settings).catch(() => undefined)));
@@ -301,6 +376,7 @@ export class Workspace {
 
   private renderAll(): void {
     for (const s of this.allStates()) this.render(s);
+    if (!this.disposed) this.watchCertificateFiles();
   }
 
   private render(state: FolderState): void {
@@ -397,6 +473,8 @@ export class Workspace {
   dispose(): void {
     this.disposed = true;
     this.reprobe.dispose();
+    this.certFiles.dispose();
+    clearInterval(this.poll);
     for (const t of this.discoveryTimers.values()) clearTimeout(t);
     this.discoveryTimers.clear();
   }

@@ -102,4 +102,23 @@ describe('repair in a sandbox', function () {
     assert.match(linux.stdout, /\[ELEVATED\]|update-ca/);
     assert.equal(fs.existsSync(path.join(tmp.dir, 'config')), false);
   });
+
+  it('--dry-run --script prints the plan as a script to paste (sudo where elevated; PowerShell for win32); --script alone is a usage error', () => {
+    const env = { DEVCERT_DOCTOR_HOME: path.join(tmp.dir, 'config-script') };
+    const c = makeCert(tmp.dir, 'script-ca', { ca: true });
+    const linux = cli(['trust', c.cert, '--allow-ca', '--dry-run', '--script', '--platform', 'linux', '--store', 'linux-system'], env);
+    assert.equal(linux.code, 0, linux.stderr);
+    assert.match(linux.stdout, /^#!\/bin\/sh\n/);
+    // The system store needs elevation unless this already runs as root (then no sudo is planned).
+    const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
+    assert.match(linux.stdout, new RegExp(`^${sudo}install -m 0644 /dev/stdin '?/usr/local/share/ca-certificates/[^\\n]*<<'DEVCERT_EOF'\\n-----BEGIN CERTIFICATE-----`, 'm'));
+    assert.match(linux.stdout, new RegExp(`^${sudo}update-ca-certificates`, 'm'));
+    assert.doesNotMatch(linux.stdout, /^Plan: /m);
+    const win = cli(['trust', c.cert, '--allow-ca', '--dry-run', '--script', '--platform', 'win32'], env);
+    assert.equal(win.code, 0, win.stderr);
+    assert.match(win.stdout, /\$ErrorActionPreference = 'Stop'/);
+    const run = cli(['trust', c.cert, '--allow-ca', '--script'], env);
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.equal(fs.existsSync(env.DEVCERT_DOCTOR_HOME), false, 'nothing written');
+  });
 });

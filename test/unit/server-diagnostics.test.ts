@@ -67,6 +67,9 @@ describe('language server: diagnostics, code actions, hovers', function () {
     assert.equal(diagnostic.source, 'DevCert Doctor');
     assert.match(text_(diagnostic), new RegExp(`https://localhost:${server.port}`));
     assert.match(text_(diagnostic), /self-signed/);
+    // One short sentence: who refuses it and why; the long explanation (error names) is the hover's.
+    assert.match(text_(diagnostic), /^https:\/\/localhost:\d+ — (Browsers, )?Node and curl\/\.NET refuse it: self-signed, not trusted\.$/);
+    assert.doesNotMatch(text_(diagnostic), /ERR_CERT|DEPTH_ZERO/);
     const data = diagnostic.data as { url: string; port: number; fixes: string[]; folder: string };
     assert.equal(data.url, `https://localhost:${server.port}`);
     assert.equal(data.port, server.port);
@@ -115,6 +118,10 @@ describe('language server: diagnostics, code actions, hovers', function () {
     assert.ok(md.includes(sha1), 'SHA-1 thumbprint missing');
     assert.match(md, /127\.0\.0\.1/); // a SAN
     assert.match(md, /system: \*\*no\*\*/);
+    // Acceptance first, then the long explanation, once.
+    assert.match(md, /Node: \*\*refuse\*\* · curl\/OpenSSL: \*\*refuse\*\*/);
+    assert.ok(md.indexOf('refuse**') < md.indexOf('| Subject'), 'acceptance comes before the certificate table');
+    assert.equal(md.split('is self-signed and not trusted').length - 1, 1, `the long message once: ${md}`);
     assert.match(md, /command:devcertDoctor\.repair\?/);
     assert.deepEqual(hover.range, diagnostic.range);
     // Outside any declaration: no hover.

@@ -25,7 +25,7 @@ describe('language server: the one verdict store (debug gate, settings, deletion
   const checkLaunch = (s: LspSession, folderUri: string, configuration: Record<string, unknown>, maxAgeMs = 0) =>
     s.connection.sendRequest('devcertDoctor/checkLaunch', { folder: folderUri, configuration, maxAgeMs }) as Promise<CheckLaunchResult>;
 
-  it('answers the gate in one request: the configuration\'s endpoints first, then the folder\'s, and judges a configured certificate of a server not up yet', async () => {
+  it('answers the gate in one request with the launch\'s own endpoints only; one that names none gets the folder\'s, a configured certificate of a server not up yet judged from its file', async () => {
     const ws = folder('launch');
     const live = await startTlsServer({ cert: cert.certPem, key: cert.keyPem });
     cleanups.push(() => live.close());
@@ -34,10 +34,14 @@ describe('language server: the one verdict store (debug gate, settings, deletion
       Kestrel: { Endpoints: { Https: { Url: `https://localhost:${down}`, Certificate: { Path: cert.cert, KeyPath: cert.key } } } },
     }));
     const s = await session({ folders: [ws] });
-    const result = await checkLaunch(s, uri(ws), { type: 'node', request: 'launch', name: 'web', env: { ASPNETCORE_URLS: `https://127.0.0.1:${live.port}` } });
-    assert.deepEqual(result.verdicts.map(v => v.port), [live.port, down]);
-    assert.ok(result.verdicts[0].problems.some(p => p.code === 'self-signed'), JSON.stringify(result.verdicts[0].problems));
-    assert.ok(result.verdicts[1].problems.some(p => p.code === 'not-listening'));
+    const own = await checkLaunch(s, uri(ws), { type: 'node', request: 'launch', name: 'web', env: { ASPNETCORE_URLS: `https://127.0.0.1:${live.port}` } });
+    // The folder's appsettings endpoint is not this launch's: not asked about (it stays in the status bar).
+    assert.deepEqual(own.verdicts.map(v => v.port), [live.port]);
+    assert.ok(own.verdicts[0].problems.some(p => p.code === 'self-signed'), JSON.stringify(own.verdicts[0].problems));
+    assert.deepEqual(own.declared, []);
+    const result = await checkLaunch(s, uri(ws), { type: 'coreclr', request: 'launch', name: 'dotnet run' });
+    assert.deepEqual(result.verdicts.map(v => v.port), [down]);
+    assert.ok(result.verdicts[0].problems.some(p => p.code === 'not-listening'));
     // The server is not up: the certificate appsettings.json names is judged from its file.
     assert.equal(result.declared.length, 1);
     assert.equal(result.declared[0].port, down);
@@ -67,6 +71,19 @@ describe('language server: the one verdict store (debug gate, settings, deletion
     assert.equal(handshakes, 1);
     assert.deepEqual([first, second, third].map(r => r.verdicts[0].problems.map(p => p.code)), [['self-signed'], ['self-signed'], ['self-signed']]);
     await assert.rejects(s.connection.sendRequest('devcertDoctor/probe', { targets: [{ url: 'https://example.com:443' }] }), /not a localhost URL/);
+  });
+
+  it('a launch naming a launchSettings profile checks that profile\'s endpoints, not the other profiles\'', async () => {
+    const ws = folder('profile');
+    const [mine, other] = [await freePort(), await freePort()];
+    mkdirSync(path.join(ws, 'Properties'), { recursive: true });
+    writeFileSync(path.join(ws, 'Properties', 'launchSettings.json'), JSON.stringify({ profiles: {
+      Web: { commandName: 'Project', applicationUrl: `https://localhost:${mine}` },
+      Admin: { commandName: 'Project', applicationUrl: `https://localhost:${other}` },
+    } }));
+    const s = await session({ folders: [ws] });
+    const result = await checkLaunch(s, uri(ws), { type: 'coreclr', request: 'launch', name: 'web', launchSettingsProfile: 'Web' });
+    assert.deepEqual(result.verdicts.map(v => v.port), [mine]);
   });
 
   it('a check sent right after a settings change sees the new settings', async () => {

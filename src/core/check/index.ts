@@ -9,7 +9,7 @@ export { ClientCertificateError, findClientCertificateConfig, loadClientCertific
 export type { ClientCertificateEntry, ClientCertificateMap } from './clientCertificateConfig';
 export { DEFAULT_EXPIRING_SOON_DAYS, DEFAULT_TIMEOUT_MS } from './defaults';
 export { endpointUrl, judge } from './judge';
-export { acceptanceSummary, clientNames } from './messages';
+export { acceptanceSummary, clientNames, problemHeadline } from './messages';
 export { CLIENT_IDS, clientPolicies } from './clientPolicy';
 export type { ClientId, ClientPolicies, ClientPolicy } from './clientPolicy';
 export { FIX_IDS, orderedFixes, UNSOUND_CERTIFICATE_CODES } from './problems';

@@ -246,3 +246,49 @@ export const clientCertificateMessages = {
     ? `The TLS handshake with the client certificate succeeded; the application answered HTTP ${status}, which is an authorization decision (e.g. a thumbprint allow-list), not a TLS rejection.`
     : `The TLS handshake with the client certificate succeeded; the application answered HTTP ${status}.`,
 };
+
+/** What is wrong, in two or three words, for the one-sentence form (`problemHeadline`). */
+const CAUSE: Record<ProblemCode, string> = {
+  'self-signed': 'self-signed, not trusted',
+  'unknown-issuer': 'issuer not trusted',
+  'incomplete-chain': 'intermediate certificate not sent',
+  'expired': 'expired',
+  'not-yet-valid': 'not valid yet',
+  'expiring-soon': 'expires soon',
+  'name-mismatch': 'issued for another name',
+  'weak-signature': 'weak signature',
+  'weak-key': 'key too small',
+  'untrusted-by-node': 'not in Node\'s trusted certificates',
+  'untrusted-by-browsers': 'not in the browsers\' trust store',
+  'legacy-protocol': 'only TLS older than 1.2',
+  'weak-key-exchange': 'no key exchange they accept',
+  'malformed-certificate': 'the certificate cannot be parsed',
+  'oversized-chain': 'certificate chain too large',
+  'client-cert-required': 'a client certificate is required',
+  'client-cert-rejected': 'the client certificate is refused',
+  'not-tls': 'it does not speak TLS',
+  'reset': 'the handshake is cut off',
+  'timeout': 'no TLS answer in time',
+  'not-listening': 'nothing is listening',
+};
+
+/** Who a client id is in a short sentence. */
+const SHORT_CLIENT: Record<ClientId, (platform: NodeJS.Platform) => string> = {
+  browsers: () => 'Browsers',
+  node: () => 'Node',
+  system: p => p === 'win32' ? '.NET' : p === 'darwin' ? 'Safari/curl' : 'curl/.NET',
+};
+
+/**
+ * One short sentence per problem, for diagnostics, the status pick list and notifications: who fails and
+ * why ("Browsers and Node refuse it: self-signed, not trusted."). The long message (each client's error
+ * name, what to do) is for the hover and the details only.
+ */
+export function problemHeadline(p: Pick<Problem, 'code' | 'affects'>, platform: NodeJS.Platform = process.platform): string {
+  const cause = CAUSE[p.code] ?? p.code;
+  const order: ClientId[] = ['browsers', 'node', 'system'];
+  const who = order.filter(c => p.affects?.includes(c)).map(c => SHORT_CLIENT[c](platform));
+  if (who.length === 0) return `${cause[0].toUpperCase()}${cause.slice(1)}.`;
+  const list = who.length === 1 ? who[0] : `${who.slice(0, -1).join(', ')} and ${who[who.length - 1]}`;
+  return `${list} refuse${who.length === 1 ? 's' : ''} it: ${cause}.`;
+}

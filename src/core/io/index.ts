@@ -6,7 +6,7 @@
  */
 export { describeFsError, writeFileAtomic } from './atomicWrite';
 export { displayLines, displayText, markdownText } from './displayText';
-export { ElevationCancelledError, ExecError, formatCommand, formatPowerShellCommand, isInstalled, psQuote, run, runElevated, setExecLogger } from './exec';
+export { ElevationCancelledError, ExecError, formatCommand, formatPowerShellCommand, isInstalled, psQuote, quoteArg, run, runElevated, setExecLogger } from './exec';
 export type { ElevatedOp, ElevatedUnit, ElevationRunner, ExecResult } from './exec';
 export { caDir, configDir, generatedCertsDir, isForeignPlatform, ledgerFile, nodeBundleFile, pathFor, placeholderHome, trustedCertsDir } from './paths';
 export type { ConfigContext, PathContext } from './paths';

@@ -4,7 +4,8 @@
  */
 export { Ledger } from './ledger';
 export type { LedgerEntry, LedgerEntryKind } from './types';
-export { renderPlan } from './render';
+export { planOutline, renderPlan } from './render';
+export { planScript } from './script';
 export { executePlan } from './run';
 export { contiguousElevation, mergeSteps, readExisting, removeFileStep, sha256, trustedCertFile, trustedCertFileStep, trustRecord, writeFileStep } from './steps';
 export type { CommandAction, PlanAction, PlanStep, RepairPlan, WithheldTrust } from './types';

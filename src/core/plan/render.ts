@@ -45,6 +45,19 @@ export function elevatedGroups(steps: PlanStep[]): PlanStep[][] {
   return groups;
 }
 
+/**
+ * What a consent prompt summarises (the full text is `renderPlan`): the step count, and the numbered
+ * titles of the steps that need administrator rights and of those the user does by hand.
+ */
+export function planOutline(plan: RepairPlan): { steps: number; elevated: string[]; manual: string[] } {
+  const label = (s: PlanStep) => `${plan.steps.indexOf(s) + 1}. ${displayText(s.title)}`;
+  return {
+    steps: plan.steps.length,
+    elevated: plan.steps.filter(s => s.elevated && s.action.type !== 'manual').map(label),
+    manual: plan.steps.filter(s => s.action.type === 'manual').map(label),
+  };
+}
+
 export function renderPlan(plan: RepairPlan): string {
   const out: string[] = [`Plan: ${displayText(plan.title)} (${plan.platform})`];
   if (plan.platform === 'win32' && plan.steps.some(s => s.action.type === 'command')) out.push('  Commands are shown in PowerShell syntax (VS Code\'s default terminal on Windows).');

@@ -1,6 +1,7 @@
 /**
- * "Show certificate details": a read-only virtual Markdown document per endpoint (no webview), built
- * from the latest verdict: chain as sent, SANs, validity, thumbprints, and who trusts it. Everything
+ * "Show certificate details": a read-only virtual Markdown document per endpoint, shown as its preview
+ * only (one tab) and re-rendered whenever the verdict changes: which clients accept it, chain as sent,
+ * SANs, validity, thumbprints, and who trusts it. Everything
  * the server or the workspace chose goes through `markdownText` (control, bidi and Markdown characters
  * escaped); the tool's own words and formatting are written as they are.
  */
@@ -9,6 +10,7 @@ import type { CertificateSummary } from '../../core/certs';
 import type { EndpointVerdict } from '../../core/check';
 import { markdownText } from '../../core/io';
 import { remoteCaveat } from '../output';
+import { problemSentence } from '../status';
 import { isListening, type VerdictStore } from '../verdicts';
 
 export const CERTIFICATE_SCHEME = 'devcert-doctor';
@@ -25,8 +27,12 @@ export class CertificateView implements vscode.TextDocumentContentProvider, vsco
   private readonly sub: vscode.Disposable;
 
   constructor(private readonly store: VerdictStore) {
-    // Open views follow new probe results.
-    this.sub = store.onDidChange(() => { for (const u of this.open) this.changed.fire(vscode.Uri.parse(u)); });
+    // Open views follow new probe results — also a preview restored from an earlier session, whose
+    // document this provider has not served yet in this one.
+    this.sub = store.onDidChange(() => {
+      const uris = new Set([...this.open, ...vscode.workspace.textDocuments.filter(d => d.uri.scheme === CERTIFICATE_SCHEME).map(d => d.uri.toString())]);
+      for (const u of uris) this.changed.fire(vscode.Uri.parse(u));
+    });
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
@@ -35,11 +41,17 @@ export class CertificateView implements vscode.TextDocumentContentProvider, vsco
     return renderCertificateMarkdown(url, this.store.get(url));
   }
 
-  /** Opens the document and, when the built-in Markdown preview is there, shows it rendered. */
+  /**
+   * One tab: the rendered Markdown preview alone (asked again, the same preview comes to the front), or
+   * the plain document where the built-in Markdown preview is missing.
+   */
   async show(url: string): Promise<vscode.TextDocument> {
     const doc = await vscode.workspace.openTextDocument(certificateUri(url));
-    await vscode.window.showTextDocument(doc, { preview: true });
-    try { await vscode.commands.executeCommand('markdown.showPreview', doc.uri); } catch { /* the text is readable as it is */ }
+    try {
+      await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+    } catch {
+      await vscode.window.showTextDocument(doc, { preview: true });
+    }
     return doc;
   }
 
@@ -49,7 +61,7 @@ export class CertificateView implements vscode.TextDocumentContentProvider, vsco
 const yes = () => vscode.l10n.t('yes');
 const no = () => vscode.l10n.t('no');
 function trustCell(v: boolean | undefined): string {
-  return v === undefined ? vscode.l10n.t('not checked (no NSS database or certutil)') : v ? `**${yes()}**` : `**${no()}**`;
+  return v === undefined ? vscode.l10n.t('not checked') : v ? `**${yes()}**` : `**${no()}**`;
 }
 
 function daysLeft(notAfter: string): number { return Math.floor((Date.parse(notAfter) - Date.now()) / 86_400_000); }
@@ -87,8 +99,15 @@ export function renderCertificateMarkdown(url: string, v: EndpointVerdict | unde
 
   out.push(`## ${vscode.l10n.t('Verdict')}`, '');
   if (v.problems.length === 0) out.push(vscode.l10n.t('No problems: the certificate is trusted for this name.'));
-  for (const p of v.problems) out.push(`- **${p.code}** (${p.severity}): ${markdownText(p.message)}${p.fixes.length ? ` — ${vscode.l10n.t('fixes: {0}', p.fixes.join(', '))}` : ''}`);
+  // The short sentence, then the long explanation (each client's error): said here and in the hover only.
+  for (const p of v.problems) out.push(`- **${markdownText(problemSentence(p))}** ${markdownText(p.message)}`);
   out.push('');
+  if (v.accepts && isListening(v)) {
+    const cell = (x: boolean | undefined) => x === undefined ? vscode.l10n.t('not checked') : x ? `**${vscode.l10n.t('accepts')}**` : `**${vscode.l10n.t('refuses')}**`;
+    out.push(`## ${vscode.l10n.t('Who accepts it')}`, '',
+      `| ${vscode.l10n.t('Browsers')} | ${vscode.l10n.t('Node')} | ${vscode.l10n.t('curl/OpenSSL')} |`, '|---|---|---|',
+      `| ${cell(caveat ? undefined : v.accepts.browsers)} | ${cell(v.accepts.node)} | ${cell(v.accepts.system)} |`, '');
+  }
 
   if (!v.certificate) {
     out.push(isListening(v) ? vscode.l10n.t('No certificate was received.') : vscode.l10n.t('Nothing is listening there, so no certificate was received.'));
@@ -98,7 +117,7 @@ export function renderCertificateMarkdown(url: string, v: EndpointVerdict | unde
     `| ${vscode.l10n.t('Consumer')} | ${vscode.l10n.t('Trusts it')} |`, '|---|---|',
     `| ${vscode.l10n.t('System store (OpenSSL, curl, .NET on Linux)')} | ${trustCell(v.trust.system)} |`,
     `| ${vscode.l10n.t('Node.js (bundled roots + NODE_EXTRA_CA_CERTS)')} | ${trustCell(v.trust.node)} |`,
-    `| ${vscode.l10n.t('Browsers (NSS database)')} | ${trustCell(v.trust.nss)} |`, '');
+    `| ${vscode.l10n.t('Browsers (NSS database)')} | ${trustCell(caveat ? undefined : v.trust.nss)} |`, '');
 
   out.push(`## ${vscode.l10n.t('Leaf certificate')}`, '', ...certificateTable(v.certificate), '');
   out.push(`## ${vscode.l10n.t('Chain as sent by the server')}`, '');

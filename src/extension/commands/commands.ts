@@ -5,10 +5,10 @@
  */
 import * as vscode from 'vscode';
 import { FIX_IDS, type EndpointVerdict, type FixId } from '../../core/check';
-import { describeError, withRemoteCaveat } from '../output';
+import { describeError } from '../output';
 import type { Services } from '../services';
 import { SECTION, requireWorkspaceTrust } from '../settings';
-import { SHOW_ENDPOINTS, pickEndpoint, showEndpointsMenu } from '../status';
+import { SHOW_ENDPOINTS, pickEndpoint, problemSentence, showEndpointsMenu } from '../status';
 import { isListening, realProblems } from '../verdicts';
 import type { CertificateView } from './certificateView';
 import { createClientCertificate, type CreateClientCertificateArgs } from './createClientCertificate';
@@ -61,15 +61,18 @@ async function checkNow(s: Services): Promise<EndpointVerdict[]> {
   } else if (bad.length) {
     const details = vscode.l10n.t('Show endpoints and fixes');
     const msg = bad.length === 1
-      ? `${bad[0].url}: ${realProblems(bad[0]).map(p => p.message).join(' ')}`
+      ? `${bad[0].url} — ${realProblems(bad[0]).map(problemSentence).join(' ')}`
       : vscode.l10n.t('{0} HTTPS endpoints have certificate problems: {1}', bad.length, bad.map(v => v.url).join(', '));
-    void s.notifier.show('warning', withRemoteCaveat(msg), {}, details).then(a => {
+    // One short line; the long explanation is in the hover and the details, the remote note in the tooltip.
+    void s.notifier.show('warning', msg, {}, details).then(a => {
       if (a === details) void vscode.commands.executeCommand(SHOW_ENDPOINTS);
     });
   } else if (listening.length === 0) {
-    void s.notifier.show('info', vscode.l10n.t('Nothing is listening on the {0} declared HTTPS endpoint(s) yet.', verdicts.length));
+    void s.notifier.show('info', verdicts.length === 1 ? vscode.l10n.t('Nothing is listening on the declared HTTPS endpoint yet.')
+      : vscode.l10n.t('Nothing is listening on the {0} declared HTTPS endpoints yet.', verdicts.length));
   } else {
-    void s.notifier.show('info', withRemoteCaveat(vscode.l10n.t('All {0} listening HTTPS endpoint(s) serve trusted certificates.', listening.length)));
+    void s.notifier.show('info', listening.length === 1 ? vscode.l10n.t('The listening HTTPS endpoint serves a trusted certificate.')
+      : vscode.l10n.t('All {0} listening HTTPS endpoints serve trusted certificates.', listening.length));
   }
   return verdicts;
 }
@@ -141,7 +144,7 @@ async function bind(s: Services, args?: { url?: string; port?: number }): Promis
 async function untrust(s: Services): Promise<RepairOutcome | undefined> {
   if (!(await requireWorkspaceTrust(s.notifier))) return 'restricted';
   const plan = await s.engine.planUntrust(toolsOf());
-  return confirmAndRun(s, plan, s.store.all().filter(isListening));
+  return confirmAndRun(s, plan, s.store.all().filter(isListening), vscode.l10n.t('Remove what DevCert Doctor added'), { removal: true });
 }
 
 async function showCertificate(s: Services, view: CertificateView, url?: string): Promise<string | undefined> {

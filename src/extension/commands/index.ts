@@ -4,4 +4,4 @@
  */
 export { applyFix, registerCommands, type RunFixArgs } from './commands';
 export { CERTIFICATE_SCHEME, CertificateView, certificateUri, renderCertificateMarkdown } from './certificateView';
-export { commandsText, confirmAndRun, runRepair, type RepairOutcome } from './repairFlow';
+export { confirmAndRun, runRepair, type RepairOutcome } from './repairFlow';

@@ -5,14 +5,15 @@
  */
 import * as vscode from 'vscode';
 import type { EndpointVerdict } from '../../core/check';
-import { displayText, formatCommand, formatPowerShellCommand } from '../../core/io';
 import type { RepairPlan, WithheldTrust } from '../../core/plan';
 import type { RepairStrategy } from '../../core/repair';
 import type { RepairRequest } from '../engine';
-import { describeError, withRemoteCaveat } from '../output';
+import { describeError, remoteCaveat } from '../output';
+import { reportAfterPlan } from './afterPlan';
+import { planSummary, showPlanDocument } from './planDocument';
 import type { Services } from '../services';
 import { requireWorkspaceTrust } from '../settings';
-import { realProblems } from '../verdicts';
+import { presentFix } from '../status';
 
 export type RepairOutcome = 'repaired' | 'still-problems' | 'done' | 'nothing-to-do' | 'cancelled' | 'copied' | 'failed' | 'restricted';
 
@@ -35,7 +36,14 @@ export async function runRepair(s: Services, request: RepairRequest, title?: str
       if (!plan) return 'failed';
     }
   }
-  return confirmAndRun(s, plan, request.verdicts, title);
+  return confirmAndRun(s, plan, request.verdicts, title ?? actionTitle(request));
+}
+
+/** The modal says the action asked for ("Trust the certificate: https://localhost:7043"), not "Repair …". */
+function actionTitle(request: RepairRequest): string | undefined {
+  if (request.fixes?.length !== 1) return undefined;
+  const label = presentFix(request.fixes[0]).label;
+  return request.verdicts.length === 1 ? `${label}: ${request.verdicts[0].url}` : label;
 }
 
 async function planOrSay(s: Services, request: RepairRequest): Promise<RepairPlan | undefined> {
@@ -88,7 +96,7 @@ async function pickStrategy(s: Services, request: RepairRequest): Promise<Repair
 }
 
 /** Shows `plan` and runs it when the user says Run. Shared with "Remove certificates added by DevCert Doctor". */
-export async function confirmAndRun(s: Services, plan: RepairPlan, verdicts: EndpointVerdict[], title?: string): Promise<RepairOutcome> {
+export async function confirmAndRun(s: Services, plan: RepairPlan, verdicts: EndpointVerdict[], title?: string, options: { removal?: boolean } = {}): Promise<RepairOutcome> {
   s.log.info(`plan "${plan.title}": ${plan.steps.length} step(s)`);
   if (plan.steps.length === 0) {
     void s.notifier.show('info', [vscode.l10n.t('Nothing to change: {0}', plan.title), ...plan.notes].join(' '));
@@ -98,15 +106,14 @@ export async function confirmAndRun(s: Services, plan: RepairPlan, verdicts: End
   s.log.info(`plan text:\n${text}`);
   const run = vscode.l10n.t('Run');
   const copy = vscode.l10n.t('Copy commands');
-  const elevated = plan.steps.some(st => st.elevated);
-  const message = title ?? plan.title;
-  const detail = withRemoteCaveat([
-    text,
-    elevated ? vscode.l10n.t('Steps marked as elevated will ask for administrator rights.') : '',
-  ].filter(Boolean).join('\n\n'));
-  const answer = await s.notifier.show('warning', message, { modal: true, detail }, run, copy);
+  // The full plan scrolls in its own tab; the modal summarises. "Copy commands" comes first: Enter (the
+  // first button) never runs a plan the user may not have read.
+  await showPlanDocument(s, plan, text, [remoteCaveat() ?? '']);
+  const summary = planSummary(plan);
+  const answer = await s.notifier.show('warning', `${title ?? plan.title} — ${summary.counts}`,
+    { modal: true, detail: summary.detail }, copy, run);
   if (answer === copy) {
-    await vscode.env.clipboard.writeText(commandsText(plan));
+    await vscode.env.clipboard.writeText(s.engine.planScript(plan));
     void s.notifier.show('info', vscode.l10n.t('The commands of "{0}" are on the clipboard.', plan.title));
     return 'copied';
   }
@@ -136,60 +143,15 @@ export async function confirmAndRun(s: Services, plan: RepairPlan, verdicts: End
       .then(a => { if (a === showLog) s.log.show(); });
     return 'failed';
   }
+  if (options.removal) {
+    // Removing what the tool added makes endpoints untrusted on purpose: the views follow, no "problems remain".
+    if (verdicts.length) await s.checker.probe(verdicts.map(v => v.url), { maxAgeMs: 0, reloadTrust: true }).catch(err => s.log.warn(`probe after removal: ${(err as Error).message}`));
+    void s.notifier.show('info', vscode.l10n.t('Removed what DevCert Doctor had added ({0}).', planSummary(plan).counts.split(',')[0]));
+    return 'done';
+  }
   if (verdicts.length === 0) {
     void s.notifier.show('info', vscode.l10n.t('Done: {0}', plan.title));
     return 'done';
   }
-  return reportAfterRepair(s, verdicts);
-}
-
-/**
- * Probes the repaired endpoints again (fresh handshakes, trust stores read again) and says what is true
- * now. The server renders every view from that answer at once; the rest of the workspace is re-checked
- * right after, since one trusted CA or one edited config can change other endpoints' verdicts too.
- */
-async function reportAfterRepair(s: Services, before: EndpointVerdict[]): Promise<RepairOutcome> {
-  const after = await s.checker.probe(before.map(v => v.url), { maxAgeMs: 0, reloadTrust: true });
-  void s.checker.checkWorkspace('after a repair').catch(err => s.log.warn(`check after a repair: ${(err as Error).message}`));
-  const remaining = after.filter(v => realProblems(v).length > 0);
-  if (remaining.length === 0) {
-    const listening = after.filter(v => !v.problems.some(p => p.code === 'not-listening'));
-    void s.notifier.show('info', listening.length
-      ? withRemoteCaveat(vscode.l10n.t('Repaired: {0} now serve(s) a trusted certificate.', listening.map(v => v.url).join(', ')))
-      : vscode.l10n.t('Repaired. The endpoints will be checked again when their servers start.'));
-    return 'repaired';
-  }
-  const lines = remaining.map(v => `${v.url}: ${realProblems(v).map(p => p.message).join(' ')}`);
-  void s.notifier.show('warning', vscode.l10n.t('The plan ran, but problems remain: {0}', lines.join(' ')));
-  return 'still-problems';
-}
-
-/**
- * The plan as a script someone can paste into a terminal (elevated steps prefixed the platform's way).
- * Each line is escaped on its own: a line break in a title or a path would otherwise turn the rest of
- * a `#` comment into a command that runs when pasted.
- */
-export function commandsText(plan: RepairPlan): string {
-  const win = plan.platform === 'win32';
-  const lines = [`# ${plan.title}`, ...(win ? ['# PowerShell (run the steps marked "as Administrator" in an administrator PowerShell)'] : [])];
-  for (const step of plan.steps) {
-    lines.push(`# ${step.title}${step.elevated && plan.platform === 'win32' ? ' (run as Administrator)' : ''}`);
-    const a = step.action;
-    if (a.type === 'command') {
-      if (win) { lines.push(formatPowerShellCommand(a.command, a.args, a.env)); continue; }
-      const cmd = formatCommand(a.command, a.args);
-      lines.push(step.elevated ? `sudo ${cmd}` : cmd);
-    } else if (a.type === 'write-file') {
-      lines.push(`# writes ${a.path}`);
-    } else if (a.type === 'remove-file') {
-      lines.push(win ? formatPowerShellCommand('Remove-Item', ['-LiteralPath', a.path]) : formatCommand('rm', ['-f', a.path]));
-    } else if (a.type === 'forget') {
-      lines.push('# (the ledger only: nothing to run)');
-    } else if (a.type === 'bundle') {
-      lines.push(`# ${a.add ? 'adds the certificate to' : 'removes the certificate from'} ${a.path}`);
-    } else {
-      lines.push(...a.instructions.split('\n').map(l => `# ${l}`));
-    }
-  }
-  return lines.map(displayText).join('\n') + '\n';
+  return reportAfterPlan(s, plan, verdicts, outcome.manual ?? []);
 }

@@ -2,7 +2,7 @@
 import { createClientCertificateFiles } from '../../core/certs';
 import { endpointUrl, fetchServedChain, type EndpointVerdict } from '../../core/check';
 import { setExecLogger } from '../../core/io';
-import { executePlan, renderPlan } from '../../core/plan';
+import { executePlan, planScript, renderPlan } from '../../core/plan';
 import { alternativeStrategies, planClean, planRepair } from '../../core/repair';
 import type { Engine, RepairRequest } from './types';
 import { extensionTrustContext, sandboxDir } from './trustContext';
@@ -23,6 +23,7 @@ export function createCoreEngine(execLog: (line: string) => void): Engine {
     // The same plan as `devcert-doctor untrust`: everything the ledger records, each entry forgotten once undone.
     planUntrust: async tools => planClean({ ctx: extensionTrustContext(tools) }),
     renderPlan,
+    planScript,
     executePlan: async (plan, options) => {
       const outcome = await executePlan(plan, {
         // In a sandbox nothing may elevate: every store points into the sandbox folder.

@@ -54,6 +54,8 @@ export interface Engine {
   /** Removes exactly what the ledger says this tool added. */
   planUntrust(tools: Tools | undefined): Promise<RepairPlan>;
   renderPlan(plan: RepairPlan): string;
+  /** The plan as a script to paste into this platform's shell (the same text as `repair --dry-run --script`). */
+  planScript(plan: RepairPlan): string;
   executePlan(plan: RepairPlan, options: ExecuteOptions): Promise<ExecuteOutcome>;
   createClientCertificate(options: { cn: string; days: number; password: string; pfxPath: string }): Promise<CreatedClientCertificate>;
 }

@@ -4,4 +4,4 @@
  * room: imports only `vscode` and core's `io`.
  */
 export { createLog, describeError, type Log } from './log';
-export { Notifier, remoteCaveat, withRemoteCaveat, type NotificationKind, type NotificationRecord, type Responder } from './notifier';
+export { Notifier, remoteCaveat, type NotificationKind, type NotificationRecord, type Responder } from './notifier';

@@ -1,6 +1,6 @@
 /**
  * Every notification and modal the extension shows goes through here: one place that records what was
- * asked (the log, and the test API), adds the remote-window caveat, escapes the control and bidi
+ * asked (the log, and the test API), escapes the control and bidi
  * characters that subjects and paths may carry (`notificationText`), and lets the extension-host tests
  * answer modals that would otherwise wait for a click forever.
  */
@@ -82,10 +82,4 @@ export function remoteCaveat(): string | undefined {
   const remote = vscode.env.remoteName;
   if (!remote) return undefined;
   return vscode.l10n.t('This window is connected to a remote ({0}): endpoints were checked there, but your browser runs on the local machine and its trust store was not checked.', remote);
-}
-
-export function withRemoteCaveat(message: string): string {
-  const caveat = remoteCaveat();
-  if (!caveat) return message;
-  return `${/[.!?:]$/.test(message.trim()) ? message.trim() : `${message.trim()}.`} ${caveat}`;
 }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { orderedFixes, type EndpointVerdict, type FixId } from '../../core/check';
 import { displayText } from '../../core/io';
 import { presentFix } from './fixes';
+import { problemSentence } from './stateWords';
 import { verdictState } from './tooltip';
 import { isListening, realProblems, type VerdictStore } from '../verdicts';
 
@@ -27,11 +28,11 @@ export async function showEndpointsMenu(store: VerdictStore): Promise<void> {
   const items: ActionItem[] = [];
   for (const v of store.all()) {
     items.push({ label: v.url, kind: vscode.QuickPickItemKind.Separator });
-    const first = realProblems(v)[0];
+    const problems = realProblems(v);
     items.push({
       label: `${icon(v)} ${v.url}`,
       description: verdictState(v),
-      detail: first ? displayText(first.message) : v.certificate ? vscode.l10n.t('{0}, valid until {1}', displayText(v.certificate.subject), v.certificate.notAfter.slice(0, 10)) : undefined,
+      detail: problems.length ? displayText(problems.map(problemSentence).join(' ')) : v.certificate ? vscode.l10n.t('{0}, valid until {1}', displayText(v.certificate.subject), v.certificate.notAfter.slice(0, 10)) : undefined,
       action: { kind: 'details', url: v.url },
     });
     for (const fix of orderedFixes(realProblems(v))) {

@@ -5,5 +5,6 @@
 export { SHOW_ENDPOINTS, pickEndpoint, showEndpointsMenu } from './endpointPicker';
 export { presentFix, type FixPresentation } from './fixes';
 export { primaryFixes } from './primaryFixes';
+export { problemSentence, problemWord, problemWords } from './stateWords';
 export { StatusBar, statusText, type StatusBarSnapshot } from './statusBar';
 export { headline, renderTooltip, verdictState } from './tooltip';

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { realProblems, type Summary, type VerdictStore } from '../verdicts';
 import { renderTooltip } from './tooltip';
 import { SHOW_ENDPOINTS } from './endpointPicker';
+import { problemWords } from './stateWords';
 
 
 
@@ -24,11 +25,11 @@ export function statusText(summary: Summary): string {
     case 'not-listening': return `$(circle-slash) ${vscode.l10n.t('HTTPS')}`;
     case 'no-endpoints': return `$(lock) ${vscode.l10n.t('HTTPS')}`;
     case 'problems': {
-      if (summary.withProblems.length === 1) {
-        const codes = realProblems(summary.withProblems[0]).map(p => p.code);
-        return `$(warning) ${vscode.l10n.t('HTTPS: {0}', codes[0] + (codes.length > 1 ? ` +${codes.length - 1}` : ''))}`;
-      }
-      return `$(warning) ${vscode.l10n.t('HTTPS: {0} endpoints', summary.withProblems.length)}`;
+      // In words: "HTTPS: untrusted", "HTTPS: expired"; several different problems are counted.
+      const words = summary.withProblems.flatMap(v => problemWords(realProblems(v).map(p => p.code)));
+      const distinct = [...new Set(words)];
+      if (distinct.length > 1) return `$(warning) ${vscode.l10n.t('HTTPS: {0} problems', words.length)}`;
+      return `$(warning) ${words.length === 1 ? vscode.l10n.t('HTTPS: {0}', distinct[0]) : vscode.l10n.t('HTTPS: {0} {1}', words.length, distinct[0])}`;
     }
   }
 }

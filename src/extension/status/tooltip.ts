@@ -1,15 +1,16 @@
-/** The status bar tooltip: a small table of endpoint, state, expiry and who trusts it. */
+/** The status bar tooltip: a small table of endpoint, state, which clients accept it, and expiry. */
 import * as vscode from 'vscode';
 import type { EndpointVerdict } from '../../core/check';
 import { markdownText } from '../../core/io';
 import { isListening, realProblems, type Summary } from '../verdicts';
 import { remoteCaveat } from '../output';
+import { problemWords } from './stateWords';
 
 export function verdictState(v: EndpointVerdict): string {
   if (!isListening(v)) return vscode.l10n.t('not listening');
   const problems = realProblems(v);
   if (problems.length === 0) return vscode.l10n.t('trusted');
-  return problems.map(p => p.code).join(', ');
+  return problemWords(problems.map(p => p.code)).join(', ');
 }
 
 function yesNo(value: boolean | undefined, listening: boolean): string {
@@ -30,18 +31,21 @@ export function renderTooltip(summary: Summary): vscode.MarkdownString {
   md.supportThemeIcons = true;
   md.appendMarkdown(`**${cell(vscode.l10n.t('DevCert Doctor'))}** — ${cell(headline(summary))}\n\n`);
   if (summary.verdicts.length > 0) {
-    md.appendMarkdown(`| ${[vscode.l10n.t('Endpoint'), vscode.l10n.t('State'), vscode.l10n.t('Expires'),
-      vscode.l10n.t('System'), vscode.l10n.t('Node'), vscode.l10n.t('Browsers')].map(cell).join(' | ')} |\n`);
-    md.appendMarkdown('|---|---|---|:-:|:-:|:-:|\n');
+    // Acceptance first: will each client connect (name, date, protocol and chain together)?
+    md.appendMarkdown(`| ${[vscode.l10n.t('Endpoint'), vscode.l10n.t('State'), vscode.l10n.t('Browsers'), vscode.l10n.t('Node'),
+      vscode.l10n.t('curl/OpenSSL'), vscode.l10n.t('Expires')].map(cell).join(' | ')} |\n`);
+    md.appendMarkdown('|---|---|:-:|:-:|:-:|---|\n');
+    const remote = !!remoteCaveat();
     for (const v of summary.verdicts) {
       const listening = isListening(v) && !!v.certificate;
-      md.appendMarkdown(`| ${markdownText(v.url)} | ${cell(verdictState(v))} | ${cell(expires(v))} | ${yesNo(v.trust.system, listening)} | ${yesNo(v.trust.node, listening)} | ${yesNo(v.trust.nss, listening)} |\n`);
+      const a = v.accepts ?? { system: v.trust.system, node: v.trust.node, browsers: v.trust.nss };
+      md.appendMarkdown(`| ${markdownText(v.url)} | ${cell(verdictState(v))} | ${yesNo(remote ? undefined : a.browsers, listening)} | ${yesNo(a.node, listening)} | ${yesNo(a.system, listening)} | ${cell(expires(v))} |\n`);
     }
     md.appendMarkdown('\n');
   }
   const caveat = remoteCaveat();
   if (caveat) md.appendMarkdown(`$(remote) ${cell(caveat)}\n\n`);
-  if (summary.checkedAt) md.appendMarkdown(`${cell(vscode.l10n.t('Checked at {0}. Click for endpoints and fixes.', summary.checkedAt.toLocaleTimeString()))}`);
+  if (summary.checkedAt) md.appendMarkdown(`${cell(vscode.l10n.t('Checked at {0}. Click for endpoints and fixes.', summary.checkedAt.toLocaleTimeString('en-GB', { hour12: false })))}`);
   return md;
 }
 

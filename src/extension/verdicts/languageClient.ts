@@ -10,9 +10,9 @@ import {
 } from 'vscode-languageclient/node';
 import {
   COMMANDS, CheckLaunchRequest, CheckNowRequest, ClientCertificateRequest, DEFAULT_SERVER_SETTINGS, DIAGNOSTIC_SOURCE, DISCOVERY_GLOBS, LANGUAGE_CLIENT_ID,
-  ProbeRequest, VerdictsNotification,
+  LookAgainNotification, ProbeRequest, VerdictsNotification,
   type CheckLaunchParams, type CheckLaunchResult, type CheckNowParams, type CheckNowResult, type ClientCertificateParams, type ClientCertificatePayload, type FolderVerdicts, type InitializationOptions,
-  type NotificationSpec, type ProbeParams, type RequestSpec, type ServerSettings,
+  type LookAgainParams, type NotificationSpec, type ProbeParams, type RequestSpec, type ServerSettings,
 } from '../../protocol';
 import type { EndpointVerdict } from '../../core/check';
 
@@ -83,6 +83,11 @@ export function probe(client: LanguageClient, params: ProbeParams): Promise<Endp
 /** The debug gate's question: a launch configuration's endpoints and its folder's, probed in one round trip. */
 export function checkLaunch(client: LanguageClient, params: CheckLaunchParams): Promise<CheckLaunchResult> {
   return client.sendRequest(requestType(CheckLaunchRequest), params);
+}
+
+/** Something outside the files changed what is served: the server looks again. */
+export function lookAgain(client: LanguageClient, params: LookAgainParams): Promise<void> {
+  return client.sendNotification(notificationType(LookAgainNotification), params);
 }
 
 /** Called with every folder's new state (verdicts, endpoints, in-flight checks). */

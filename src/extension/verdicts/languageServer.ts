@@ -84,6 +84,11 @@ export class LanguageServerHost implements vscode.Disposable {
     return languageClient().probe(client, { targets: urls.map(url => ({ url, folder })), maxAgeMs, reloadTrust });
   }
 
+  /** Only when the server runs (nothing to look at otherwise). */
+  lookAgain(reason: string): void {
+    if (this.client) void languageClient().lookAgain(this.client, { reason }).catch(() => undefined);
+  }
+
   /** The debug gate's question, in one round trip. */
   async checkLaunch(folder: string, configuration: Record<string, unknown>, maxAgeMs: number): Promise<CheckLaunchResult> {
     const client = await this.need('debug launch');

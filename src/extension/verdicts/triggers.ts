@@ -1,6 +1,7 @@
 /**
- * What makes the window look again, besides the server's own file watching: the window regaining focus
- * (a server may have been started or stopped in a terminal meanwhile), and — while the language server
+ * What makes the window look again, besides the server's own file watching and slow poll: the window
+ * regaining focus (a server may have been started or stopped in a terminal meanwhile), a debug session
+ * starting or stopping, and — while the language server
  * is not running yet — a declaring file appearing or the settings naming endpoints, which start it.
  * Throttled so focus flips cost one check.
  */
@@ -26,6 +27,10 @@ export function registerRefreshTriggers(checker: Checker, server: LanguageServer
       lastFocusCheck = Date.now();
       void checker.checkWorkspace('window focused').catch(err => log.warn(`check: ${err.message}`));
     }),
+    // A debug session starting or stopping starts or stops servers: listening endpoints are looked at
+    // again and silent ones from the shortest pause, so the views follow within seconds.
+    vscode.debug.onDidStartDebugSession(session => { if (server.running) server.lookAgain(`debug session "${session.name}" started`); }),
+    vscode.debug.onDidTerminateDebugSession(session => { if (server.running) server.lookAgain(`debug session "${session.name}" stopped`); }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => log.info('workspace trusted: repairs enabled')),
   ];
 }

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { DevCertDoctorApi } from '../../../src/extension/api';
 import type { EndpointVerdict } from '../../../src/core/check/types';
 import type { RunningServer } from '../../helpers/servers';
-import { api, resetSettings, sandboxCa, selfSignedLeaf, serve, setSetting, trustedLeaf, workspaceFolder } from './helpers';
+import { api, resetSettings, sandboxCa, selfSignedLeaf, serve, setSetting, trustedLeaf, waitFor, workspaceFolder } from './helpers';
 
 describe('commands', () => {
   let a: DevCertDoctorApi;
@@ -24,7 +24,7 @@ describe('commands', () => {
     assert.ok(v, `verdict for ${srv.url}`);
     assert.deepStrictEqual(v.problems, []);
     assert.strictEqual(v.trust.system, true);
-    assert.ok(a.notifications().some(n => n.kind === 'info' && /serve trusted certificates/.test(n.message)));
+    assert.ok(a.notifications().some(n => n.kind === 'info' && /serves? (a )?trusted certificates?\./.test(n.message)));
   });
 
   it('"Show certificate details" opens a readable view of the certificate', async () => {
@@ -38,6 +38,24 @@ describe('commands', () => {
       assert.ok(text.includes(expected), `details mention "${expected}"`);
     }
     assert.strictEqual(doc.languageId, 'markdown');
+    assert.ok(!/fixes: /.test(text), 'no internal fix ids');
+    // One tab, also when asked twice: the preview alone (or the plain document without the Markdown extension).
+    await vscode.commands.executeCommand('devcertDoctor.showCertificate', { url: srv.url });
+    const ours = () => {
+      const tabs = vscode.window.tabGroups.all.flatMap(g => g.tabs);
+      return tabs.filter(t => (t.input instanceof vscode.TabInputText && t.input.uri.scheme === 'devcert-doctor')
+        || (t.input instanceof vscode.TabInputWebview && /markdown/i.test(t.input.viewType)));
+    };
+    await waitFor('the details tab', () => ours().length > 0 || undefined, 5000);
+    await new Promise(r => setTimeout(r, 300));
+    assert.strictEqual(ours().length, 1, `tabs: ${vscode.window.tabGroups.all.flatMap(g => g.tabs).map(t => `${t.label} (${(t.input as { viewType?: string })?.viewType ?? ''})`).join(', ')}`);
+  });
+
+  it('the walkthrough\'s steps complete on events VS Code knows (no "onDebug")', () => {
+    const pkg = vscode.extensions.getExtension('devcert-doctor.devcert-doctor')!.packageJSON;
+    const events: string[] = pkg.contributes.walkthroughs.flatMap((w: { steps: Array<{ completionEvents: string[] }> }) => w.steps.flatMap(st => st.completionEvents));
+    assert.ok(events.every(e => /^(onCommand|onSettingChanged|onContext|onView|onLink|onExtensionInstalled|onStepSelected):/.test(e)), events.join(', '));
+    assert.ok(events.includes('onContext:devcertDoctor.gateRan'));
   });
 
   it('"Export certificate…" writes the served chain as PEM and the leaf as DER', async () => {

@@ -42,6 +42,8 @@ describe('diagnostics and quick fixes (language server)', () => {
     assert.strictEqual(doc.getText(d.range), srv.url, `range covers the URL, got "${doc.getText(d.range)}"`);
     assert.ok(d.severity === vscode.DiagnosticSeverity.Error || d.severity === vscode.DiagnosticSeverity.Warning);
     assert.ok(d.message.includes(srv.url), d.message);
+    // One short sentence (who refuses it and why), without the remote note or the clients' error names.
+    assert.ok(/ — .*refuses? it: self-signed, not trusted\.$/.test(d.message) && !/remote|ERR_CERT/.test(d.message), d.message);
   });
 
   it('offers a quick fix that runs the trust repair (against the sandbox stores)', async function () {

@@ -142,4 +142,47 @@ describe('debug gate', () => {
       await vscode.debug.stopDebugging(session);
     }
   });
+
+  it('block: one question per launch — a child session (js-debug style) and a restart are not asked again', async () => {
+    await setSetting('preLaunch', 'block');
+    const bad = await serve(selfSignedLeaf('gate-one-question'));
+    servers.push(bad);
+    answerWith(r => r.modal ? 'Launch anyway' : undefined);
+    const sessions: vscode.DebugSession[] = [];
+    const sub = vscode.debug.onDidStartDebugSession(x => sessions.push(x));
+    try {
+      assert.strictEqual(await vscode.debug.startDebugging(workspaceFolder(), { type: DEBUG_TYPE, request: 'launch', name: 'parent web', url: bad.url }), true);
+      const parent = await waitFor('the parent session', () => sessions.find(x => x.name === 'parent web'));
+      assert.strictEqual(a.lastGateOutcome()!.action, 'launched-anyway');
+      // What js-debug does for a browser tab or a forked process: a child session with the parent's URL.
+      assert.strictEqual(await vscode.debug.startDebugging(workspaceFolder(),
+        { type: DEBUG_TYPE, request: 'launch', name: 'child target', url: bad.url, __pendingTargetId: 'x1' }, { parentSession: parent }), true);
+      await waitFor('the child session', () => sessions.find(x => x.name === 'child target'));
+      assert.strictEqual(a.lastGateOutcome()!.action, 'same-launch');
+      // A second configuration of the same launch on the same endpoint (a compound member, a restart).
+      assert.strictEqual(await vscode.debug.startDebugging(workspaceFolder(),
+        { type: DEBUG_TYPE, request: 'launch', name: 'parent web', url: bad.url }), true);
+      assert.strictEqual(a.lastGateOutcome()!.action, 'same-launch');
+      assert.strictEqual(notificationsAbout(a, bad.url).filter(n => n.modal).length, 1, 'asked once for the whole launch');
+    } finally {
+      sub.dispose();
+      for (const x of sessions.reverse()) await vscode.debug.stopDebugging(x);
+    }
+  });
+
+  it('checks only the endpoints the launch uses; with several, each button names its endpoint', async () => {
+    await setSetting('preLaunch', 'warn');
+    const [one, two, elsewhere] = [await serve(selfSignedLeaf('gate-own-1')), await serve(selfSignedLeaf('gate-own-2')), await serve(selfSignedLeaf('gate-other'))];
+    servers.push(one, two, elsewhere);
+    // The workspace declares another endpoint (the status bar shows it); this launch does not use it.
+    await setSetting('endpoints', [elsewhere.url]);
+    assert.strictEqual(await launch({ name: 'two own', url: one.url, env: { ASPNETCORE_URLS: two.url } }), true);
+    const o = a.lastGateOutcome()!;
+    assert.deepStrictEqual([...o.endpoints].sort(), [one.url, two.url].sort());
+    const n = await waitFor('the warning', () => notificationsAbout(a, one.url)[0]);
+    assert.ok(!n.message.includes(elsewhere.url), n.message);
+    const host = (u: string) => u.replace('https://', '');
+    assert.ok(n.items.some(i => i.endsWith(`(${host(one.url)})`)) && n.items.some(i => i.endsWith(`(${host(two.url)})`)), n.items.join(' | '));
+    await setSetting('endpoints', undefined);
+  });
 });

@@ -53,6 +53,8 @@ function certsDir(): string {
 
 export function trustedLeaf(name: string): CertFiles { return makeCert(certsDir(), name, { issuer: sandboxCa() }); }
 export function selfSignedLeaf(name: string): CertFiles { return makeCert(certsDir(), name); }
+/** Issued by the trusted sandbox CA, valid from 40 days ago for 10 days: expired, and only that. */
+export function expiredTrustedLeaf(name: string): CertFiles { return makeCert(certsDir(), name, { issuer: sandboxCa(), notBeforeDays: -40, days: 10 }); }
 
 export async function serve(cert: CertFiles): Promise<RunningServer & { url: string }> {
   const s = await startTlsServer({ cert: cert.certPem, key: cert.keyPem });

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { DevCertDoctorApi } from '../../../src/extension/api';
 import { freePort, type RunningServer } from '../../helpers/servers';
-import { api, resetSettings, selfSignedLeaf, serve, setSetting, trustedLeaf, waitFor } from './helpers';
+import { api, expiredTrustedLeaf, resetSettings, selfSignedLeaf, serve, setSetting, trustedLeaf, waitFor } from './helpers';
 
 describe('status bar', () => {
   let a: DevCertDoctorApi;
@@ -33,10 +33,20 @@ describe('status bar', () => {
     servers.push(srv);
     await setSetting('endpoints', [srv.url]);
     const s = await stateAfterCheck('problems');
-    assert.strictEqual(s.text, '$(warning) HTTPS: self-signed');
+    assert.strictEqual(s.text, '$(warning) HTTPS: untrusted');
     assert.ok(s.background === 'statusBarItem.errorBackground' || s.background === 'statusBarItem.warningBackground', s.background);
-    assert.ok(s.tooltip.includes(srv.url) && s.tooltip.includes('self-signed') && s.tooltip.includes('$(x)'), s.tooltip);
-    assert.ok(s.tooltip.includes('Browsers'), 'the table has the browsers column');
+    assert.ok(s.tooltip.includes(srv.url) && s.tooltip.includes('| untrusted |') && s.tooltip.includes('$(x)'), s.tooltip);
+    // Acceptance columns first: Browsers, Node, curl/OpenSSL, then the expiry.
+    assert.ok(/\| Endpoint \| State \| Browsers \| Node \| curl\/OpenSSL \| Expires \|/.test(s.tooltip), s.tooltip);
+    assert.ok(!/self-signed|untrusted-by/.test(s.text + s.tooltip), 'no raw problem codes');
+  });
+
+  it('says "expired" for an expired certificate from a trusted CA', async () => {
+    const srv = await serve(expiredTrustedLeaf('status-expired'));
+    servers.push(srv);
+    await setSetting('endpoints', [srv.url]);
+    const s = await stateAfterCheck('problems');
+    assert.strictEqual(s.text, '$(warning) HTTPS: expired');
   });
 
   it('counts endpoints when several have problems', async () => {
@@ -45,7 +55,7 @@ describe('status bar', () => {
     servers.push(one, two);
     await setSetting('endpoints', [one.url, two.url]);
     const s = await stateAfterCheck('problems');
-    assert.strictEqual(s.text, '$(warning) HTTPS: 2 endpoints');
+    assert.strictEqual(s.text, '$(warning) HTTPS: 2 untrusted');
   });
 
   it('is quiet while nothing listens', async () => {

@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { DevCertDoctorApi } from '../../../src/extension/api';
 import type { RunningServer } from '../../helpers/servers';
-import { answerWith, api, launch, resetSettings, selfSignedLeaf, serve, setSetting, waitFor, workspaceFolder } from './helpers';
+import { answerWith, api, launch, resetSettings, selfSignedLeaf, serve, serveOn, setSetting, trustedLeaf, waitFor, workspaceFolder } from './helpers';
 
 /** How long each view may stay wrong after a repair or a removal finished (issue: "within a second"). */
 const AGREE_WITHIN_MS = 1000;
@@ -65,5 +65,22 @@ describe('views agree (one verdict store)', () => {
     answerWith(() => undefined);
     assert.strictEqual(await launch({ name: 'after removal', url: srv.url }), false, 'the gate blocks again');
     assert.deepStrictEqual(a.lastGateOutcome()?.problems.map(p => p.codes), [['self-signed']]);
+  });
+
+  it('a server restarted with another certificate shows in every view within seconds of a debug session stopping, without Check now', async () => {
+    await setSetting('preLaunch', 'off');
+    await srv.close();
+    const restarted = await serveOn(srv.port, trustedLeaf('views-restarted'));
+    try {
+      // No probe by the gate (off), no command: only the session starting and stopping.
+      assert.strictEqual(await launch({ name: 'restart trigger' }), true);
+      const stopped = Date.now();
+      await waitFor('the views to show the new certificate', () =>
+        a.statusBarState().state === 'trusted' && problemCodes().length === 0 ? true : undefined, 10_000);
+      console.log(`    views showed the restarted server ${Date.now() - stopped} ms after the session stopped`);
+    } finally {
+      await restarted.close();
+      await setSetting('preLaunch', undefined);
+    }
   });
 });
