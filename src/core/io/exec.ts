@@ -363,19 +363,21 @@ export async function runElevated(units: ElevatedUnit[], opts: RunElevatedOption
   if (commandLine.length > MAX_POSIX_COMMAND) {
     throw new ExecError(`the ${units.length} elevated step(s) are too large to pass to the administrator prompt (${commandLine.length} bytes)`, 'elevate');
   }
-  logger(`exec (elevated, ${units.length} step(s)): ${units.map(u => u.id).join(', ')}`);
-  let stdout = '';
-  let runError: Error | undefined;
-  try {
-    stdout = (await runner(commandLine, { name: opts.name ?? 'DevCert Doctor' })).stdout;
-  } catch (err) {
-    runError = err as Error;
-    stdout = String((err as { stdout?: unknown }).stdout ?? '');
-  }
+  const { stdout, runError } = await prompted(runner, commandLine, units, opts);
   const results = parsePosixResults(stdout, units);
   if (runError && results.length === 0) throw elevationError(runError);
   const failed = results.find(r => r.code !== 0);
   return failed ? { results, failed } : { results };
+}
+
+/** Run the command line behind the prompt; what it printed (also when it failed) and the failure. */
+async function prompted(runner: ElevationRunner, commandLine: string, units: ElevatedUnit[], opts: RunElevatedOptions): Promise<{ stdout: string; runError?: Error }> {
+  logger(`exec (elevated, ${units.length} step(s)): ${units.map(u => u.id).join(', ')}`);
+  try {
+    return { stdout: (await runner(commandLine, { name: opts.name ?? 'DevCert Doctor' })).stdout };
+  } catch (err) {
+    return { stdout: String((err as { stdout?: unknown }).stdout ?? ''), runError: err as Error };
+  }
 }
 
 /** Nothing ran: the prompt was declined or could not be shown. */
@@ -401,15 +403,7 @@ async function runElevatedWindows(units: ElevatedUnit[], runner: ElevationRunner
     });
     if (fileBytes) fs.writeFileSync(nodePath.join(dir!, 'steps.ps1'), fileBytes, { mode: 0o600 });
     if (commandLine.length > MAX_WINDOWS_COMMAND) throw new ExecError('the elevated script\'s loader does not fit the command line', 'elevate');
-    logger(`exec (elevated, ${units.length} step(s)): ${units.map(u => u.id).join(', ')}`);
-    let stdout = '';
-    let runError: Error | undefined;
-    try {
-      stdout = (await runner(commandLine, { name: opts.name ?? 'DevCert Doctor' })).stdout;
-    } catch (err) {
-      runError = err as Error;
-      stdout = String((err as { stdout?: unknown }).stdout ?? '');
-    }
+    const { stdout, runError } = await prompted(runner, commandLine, units, opts);
     if (stdout.includes(`${RESULT}-TAMPERED`)) {
       throw new ExecError('the elevated script was changed on disk before it ran; nothing was run', 'elevate');
     }
