@@ -77,15 +77,16 @@ const SITUATION_IDS = [
 
 describe('verdicts against the real clients (differential)', function () {
   this.timeout(240_000);
-  const tmp = makeTempDir('devcert-diff-');
+  // Made when the suite runs (not when mocha loads the file), so a filtered run leaves nothing behind.
+  let tmp: ReturnType<typeof makeTempDir> | undefined;
   const running: RunningServer[] = [];
   const rows: Row[] = [];
   let env: NodeJS.ProcessEnv;
   let haveChromium = false;
   const situations: Situation[] = [];
 
-  const dir = tmp.dir;
-  const home = path.join(dir, 'home');
+  let dir = '';
+  let home = '';
   let root: CertFiles;
 
   /** A Node TLS server answering every request with the marker page (or `status` when `reply` says so). */
@@ -106,6 +107,9 @@ describe('verdicts against the real clients (differential)', function () {
   const pair = (c: CertFiles, chain: CertFiles[] = []) => ({ key: c.keyPem, cert: c.certPem + chain.map(x => x.certPem).join('') });
 
   before(async function () {
+    tmp = makeTempDir('devcert-diff-');
+    dir = tmp.dir;
+    home = path.join(dir, 'home');
     if (!fs.existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
     haveChromium = fs.existsSync(CHROMIUM) && spawnSync('sh', ['-c', 'command -v certutil']).status === 0;
     if (!haveChromium) console.log('      (chromium or certutil missing: the browsers column is not compared)');
@@ -211,7 +215,7 @@ describe('verdicts against the real clients (differential)', function () {
   after(async () => {
     printTable(rows, haveChromium);
     await Promise.all(running.splice(0).map(s => s.close()));
-    tmp.cleanup();
+    tmp?.cleanup();
   });
 
   // One test per situation, named up front (mocha needs them before `before` runs).
