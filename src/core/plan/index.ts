@@ -3,6 +3,7 @@
  * running it (elevation, rollback) and the ledger of what was added. Imports `io`, `certs`; never `repair`.
  */
 export { Ledger } from './ledger';
+export { readBundleCertificates } from './bundle';
 export type { LedgerEntry, LedgerEntryKind } from './types';
 export { planOutline, renderPlan } from './render';
 export { planScript } from './script';

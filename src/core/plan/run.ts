@@ -8,7 +8,6 @@
  * are forgotten. File steps act only on the file they were planned against. A dry run renders only.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describeFsError, isRealPath, realTarget, type ElevatedOp, type ElevatedUnit, ElevationCancelledError, type ElevationRunner, formatCommand, run, runElevated, writeFileAtomic } from '../io';
 import { toPem } from '../certs';

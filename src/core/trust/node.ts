@@ -5,23 +5,15 @@
  * a step runs, from what it holds then and the ledger's set, never patched from a copy read while planning —
  * and tells the user exactly where to set the variable: it cannot set it for processes already running.
  */
-import * as fs from 'node:fs';
 import { isForeignPlatform, nodeBundleFile, pathFor, psQuote, trustedCertsDir } from '../io';
-import { type PlanStep, trustedCertFileStep, trustRecord } from '../plan';
+import { type PlanStep, readBundleCertificates, trustedCertFileStep, trustRecord } from '../plan';
 import type { CertificateRef } from '../certs';
 import type { PlanAction } from '../plan';
 import type { TrustContext, TrustStore } from './store';
 
-const pemBody = (pem: string) => pem.replace(/-----(BEGIN|END) [A-Z ]+-----/g, '').replace(/\s+/g, '');
-
-/** The bundle as it is now; for another platform's plan there is none to read on this machine. */
-function readBundle(file: string, ctx: TrustContext): string {
-  if (isForeignPlatform(ctx)) return '';
-  try { return fs.readFileSync(file, 'utf8'); } catch { return ''; }
-}
-
-function blocks(bundle: string): string[] {
-  return bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n?/g) ?? [];
+/** The thumbprints in the bundle now (the one bundle reader); another platform's plan has none to read here. */
+function bundleHolds(file: string, ctx: TrustContext): Set<string> {
+  return new Set(isForeignPlatform(ctx) ? [] : readBundleCertificates(file).map(c => c.sha1));
 }
 
 /**
@@ -60,22 +52,22 @@ export const nodeStore: TrustStore = {
   /** Trusted when the bundle has it AND this environment points Node at the bundle. */
   async check(cert, ctx) {
     const bundle = nodeBundleFile(ctx);
-    const inBundle = readBundle(bundle, ctx).replace(/\s+/g, '').includes(pemBody(cert.pem));
+    const inBundle = bundleHolds(bundle, ctx).has(cert.sha1);
     return inBundle && ctx.env.NODE_EXTRA_CA_CERTS === bundle;
   },
 
   async add(cert, ctx) {
     const bundle = nodeBundleFile(ctx);
-    const current = readBundle(bundle, ctx);
+    const current = bundleHolds(bundle, ctx);
     const steps: PlanStep[] = [];
-    if (!current.replace(/\s+/g, '').includes(pemBody(cert.pem))) {
+    if (!current.has(cert.sha1)) {
       // The bundle is made of saved copies: this certificate's must be there first.
       const save = trustedCertFileStep(cert, ctx);
       if (save) steps.push(save);
       steps.push({
         id: 'trust-node-bundle', title: `Add ${cert.subject} to the Node CA bundle`, elevated: false,
         action: bundleAction(ctx, bundle, { add: cert.sha1 }), undo: bundleAction(ctx, bundle, { remove: cert.sha1 }),
-        changes: `${current ? 'adds it to' : 'creates'} ${bundle}`,
+        changes: `${current.size ? 'adds it to' : 'creates'} ${bundle}`,
         record: trustRecord(`node:${bundle}`, cert),
       });
     }
@@ -92,8 +84,7 @@ export const nodeStore: TrustStore = {
 
   async remove(cert, ctx) {
     const bundle = nodeBundleFile(ctx);
-    const current = readBundle(bundle, ctx);
-    if (!blocks(current).some(b => pemBody(b) === pemBody(cert.pem))) return [];
+    if (!bundleHolds(bundle, ctx).has(cert.sha1)) return [];
     return [{
       id: 'untrust-node-bundle', title: `Remove ${cert.subject} from the Node CA bundle`, elevated: false,
       action: bundleAction(ctx, bundle, { remove: cert.sha1 }), undo: bundleAction(ctx, bundle, { add: cert.sha1 }),

@@ -1,5 +1,6 @@
 /** Binds the Engine shape to src/core's repair rooms. Loaded on first use only (see lazyEngine.ts). */
 import { createClientCertificateFiles } from '../../core/certs';
+import { endpointFor } from '../../core/endpoints';
 import { endpointUrl, fetchServedChain, type EndpointVerdict } from '../../core/check';
 import { setExecLogger } from '../../core/io';
 import { executePlan, planScript, renderPlan } from '../../core/plan';
@@ -13,7 +14,7 @@ export function createCoreEngine(execLog: (line: string) => void): Engine {
   return {
     servedChain: async (endpoint, timeoutMs) => {
       // A wildcard or bracketed host is what the user wrote; the socket needs an address or a name.
-      const host = ['*', '+', '0.0.0.0', '[::]'].includes(endpoint.host) ? 'localhost' : endpoint.host.replace(/^\[(.*)\]$/, '$1');
+      const host = endpointFor(endpoint.host, endpoint.port).connectHost;
       const served = await fetchServedChain({ host, port: endpoint.port }, timeoutMs);
       if (served.error && served.chain.length === 0) throw new Error(`no certificate from ${endpointUrl(host, endpoint.port)}: ${served.error}`);
       return served.chain;
