@@ -114,10 +114,12 @@ export async function planBindSteps(d: BindDestination, gen: GeneratedCertificat
     case 'httpsys': {
       // http.sys serves from LocalMachine\My by thumbprint: the certificate goes there with its key (a PFX
       // whose one-off password is in a 0600 file the import deletes), then every port is bound to it.
+      // The PFX is 3DES/SHA-1, not AES-256/SHA-256: Windows 10 before 1709 and Server 2016 cannot import
+      // PBES2, and this file only carries the key to the import (random password, deleted by the import).
       const password = crypto.randomBytes(18).toString('base64url');
+      const pfx = toPfx({ certDer: gen.certDer, key: gen.key, password, friendlyName: gen.friendlyName, encryption: '3des-sha1' });
       const cert: WindowsCertificateRef = {
-        ...certificateRef(gen.certDer, 'iisexpress'), friendlyName: gen.friendlyName,
-        pfx: { base64: toPfx({ certDer: gen.certDer, key: gen.key, password, friendlyName: gen.friendlyName }).toString('base64'), password },
+        ...certificateRef(gen.certDer, 'iisexpress'), friendlyName: gen.friendlyName, pfx: { base64: pfx.toString('base64'), password },
       };
       // Expired IIS Express certificates of the same friendly name go: the tools pick by that name.
       const expired = gen.friendlyName ? await planRemoveExpiredIisExpressCertificates(o.ctx, new Date(), gen.sha1, o.runner) : [];
