@@ -305,6 +305,18 @@ describe('review: the seed on Windows (expired IIS Express certificate), one pla
       assert.ok(plan.steps.some(s => s.action.type === 'manual' && /Restart the ASP\.NET Core app/.test(s.action.instructions)));
     });
 
+    it('with a certificate of its own (not the dev certificate): a local CA made for this Windows account, named for it, not for this machine', async () => {
+      const { targets } = targetsFrom(await discoverEndpoints(tmp.dir));
+      const withCa = await planRepair(expiredVerdicts(targets), { ctx, runner: machine(), stores: trustStoresFor('win32') });
+      assert.deepEqual(elevatedGroups(withCa.steps), []);
+      assert.equal((step(withCa, 'local-ca-key').action as WriteFileAction).path, `${CONFIG}\\ca\\rootCA-key.pem`);
+      assert.equal((step(withCa, 'local-ca-key').action as WriteFileAction).mode, 0o600);
+      const trust = step(withCa, 'trust-windows-root');
+      assert.match(trust.title, /^Trust O=DevCert Doctor development CA, OU=dev, CN=DevCert Doctor local CA \(dev\) for your Windows account/);
+      const text = JSON.stringify(withCa);
+      assert.ok(!text.includes(`${os.userInfo().username}@${os.hostname()}`), 'this machine\'s user and host are not the Windows account\'s');
+    });
+
     it('nothing of IIS Express or http.sys, and this tool\'s own files under the Windows config folder', () => {
       assert.ok(!plan.steps.some(s => s.action.type === 'command' && (s.action.command === 'netsh' || /LocalMachine/.test(s.action.args.join(' ')))));
       for (const s of plan.steps) {
