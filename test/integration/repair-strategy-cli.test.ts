@@ -50,6 +50,14 @@ describe('CLI: repair --strategy (dry runs from real probes)', function () {
     }
     throw new Error('no free port in 44300–44399');
   }
+  /** Served on an ephemeral port outside 44300–44399: a bare --port there would be read as IIS Express on Windows. */
+  const serveOutsideIisExpressRange = async (c: CertFiles) => {
+    for (;;) {
+      const s = await serve(c);
+      if (s.port < 44300 || s.port > 44399) return s;
+      await s.close();
+    }
+  };
 
   it('iisexpress on win32: IisExpressAdminCmd setupSslUrl -CertHash binds a certificate made in the plan and trusted in the same run', async () => {
     const s = await serveOnIisExpressPort(misnamed);
@@ -98,7 +106,7 @@ describe('CLI: repair --strategy (dry runs from real probes)', function () {
         fs.writeFileSync(path.join(bin, 'dotnet'), '#!/bin/sh\n[ "$1" = "--version" ] && echo 8.0.404 && exit 0\nexit 1\n', { mode: 0o755 });
         runEnv = { ...env, PATH: `${bin}${path.delimiter}${env.PATH}` };
       }
-      const s = await serve(expiredDevCert);
+      const s = await serveOutsideIisExpressRange(expiredDevCert);
       const r = await runCli(['repair', '--dry-run', '--platform', platform, '--strategy', 'dotnet-dev-certs', '--port', String(s.port)], runEnv);
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.match(r.stdout, new RegExp(`https://localhost:${s.port}: .*expired`));
