@@ -19,7 +19,7 @@ export type { KeyAlgorithm } from './keys';
 export { createLocalCa, loadLocalCa, permittedNamesOf } from './localCa';
 export { CA_NAMES_ENV, LOOPBACK_PERMITTED_NAMES, namesOutside } from './nameConstraints';
 export type { LocalCa } from './localCa';
-export { CertParseError, certificatesIn, formatName, inspectCertificate, isWeakSignatureAlgorithm, peekCertificate, pemToDer } from './parse';
+export { CertParseError, certificatesIn, decodeOid, formatName, inspectCertificate, isWeakSignatureAlgorithm, peekCertificate, pemToDer } from './parse';
 export type { ParsedCertificate, PeekedCertificate } from './parse';
 export { ASPNETCORE_DEV_CERT_SANS, CERT_PROFILES, IIS_EXPRESS_FRIENDLY_NAME } from './profiles';
 export type { CertProfileId } from './profiles';

@@ -81,7 +81,7 @@ export async function planClean(options: CleanOptions): Promise<RepairPlan> {
     if (!store || !e.thumbprint) { keep(e, `${describe(e)}: not a store on ${ctx.platform}: remove it by hand.`); continue; }
     const copy = e.certificate ? Buffer.from(e.certificate, 'base64') : readIfExists(savedCopy(e.thumbprint));
     if (!copy) { keep(e, `${e.target}: the saved copy ${savedCopy(e.thumbprint)} is missing; remove ${e.thumbprint} by hand.`); continue; }
-    undoing(e, await store.remove(certificateRef(copy), ctx));
+    undoing(e, await store.remove(certificateRef(copy), ctx, e));
   }
   const done = new Set<LedgerEntry>();
   for (const e of newestFirst.filter(x => x.kind !== 'trust')) {
