@@ -15,7 +15,7 @@ export {
 } from './httpSys';
 export {
   KestrelConfigError, PASSWORD_SECRET_KEY, checkDevCerts, dotnetAvailable, editKestrelDefaultCertificate,
-  devCertsSslCertDirLine, devCertsUndoStep, interpretDevCertsCheck, interpretDevCertsMachineReadable, kestrelCertificateSection, type KestrelCertificateSection, kestrelConfigTarget, kestrelDevCertsTarget, planKestrelConfig, planKestrelDevCerts,
+  devCertsSslCertDirLine, devCertsUndo, interpretDevCertsCheck, interpretDevCertsMachineReadable, kestrelCertificateSection, type KestrelCertificateSection, kestrelConfigTarget, kestrelDevCertsTarget, planKestrelConfig, planKestrelDevCerts,
   userSecretsFile, type DevCertsState, type KestrelCertificate, type KestrelConfigRequest,
 } from './kestrel';
 export {

@@ -204,7 +204,8 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
       ? [...regenerations.values()].some(g => g.destination.kind === 'httpsys' && g.destination.via === 'iisexpress')
       : byStrategy.length > 0;
     if (strategy === 'dotnet-dev-certs' && made) {
-      const steps = await planStrategySteps(strategy, byStrategy, ctx, runner);
+      const leaves = byStrategy.map(v => (options.chains?.[v.url] ?? servedChainOf(v))?.[0]).filter((der): der is Buffer => !!der);
+      const steps = await planStrategySteps(strategy, byStrategy, ctx, runner, leaves);
       groups.push(steps.steps);
       notes.push(...steps.notes);
     } else if (!made) {

@@ -20,7 +20,7 @@ import { configDir, run } from '../io';
 import { type CommandAction, type LedgerEntry, type PlanStep, writeFileStep, trustRecord } from '../plan';
 import { type CertificateRef, inspectCertificate, pemToDer } from '../certs';
 import type { TrustContext, TrustStore } from './store';
-import { parseFindCertificate } from './darwinSecurityParse';
+import { type KeychainCertificate, parseFindCertificate } from './darwinSecurityParse';
 import {
   APPLE_BASIC_X509_POLICY_OID, APPLE_SSL_POLICY_OID, darwinTlsTrust, type DarwinTrustDomains, readDarwinTrustDomains,
   type TlsTrust, TRUST_RESULT, type UsageConstraint,
@@ -97,13 +97,17 @@ function parsed(cert: CertificateRef) {
  */
 export function darwinProbes(runner: Runner = run) {
   const probes = {
+    /** The certificates in a keychain (those whose label holds `name`, when given), each with its SHA-1. */
+    async listKeychain(keychain: string, name?: string): Promise<KeychainCertificate[]> {
+      const args = ['find-certificate', '-a', ...(name ? ['-c', name] : []), '-Z', '-p', keychain];
+      const r = await runner(SECURITY, args, { timeoutMs: 30_000 });
+      // find-certificate exits non-zero when nothing matches ("The specified item could not be found").
+      return parseFindCertificate(r.stdout);
+    },
     /** Is this exact certificate (by SHA-1) in the keychain? */
     async inKeychain(cert: CertificateRef, keychain: string): Promise<boolean> {
       const cn = parsed(cert).subjectAttributes.find(a => a.type === 'CN')?.value;
-      const args = ['find-certificate', '-a', ...(cn ? ['-c', cn] : []), '-Z', '-p', keychain];
-      const r = await runner(SECURITY, args, { timeoutMs: 30_000 });
-      // find-certificate exits non-zero when nothing matches ("The specified item could not be found").
-      return parseFindCertificate(r.stdout).some(c => c.sha1 === sha1(cert));
+      return (await probes.listKeychain(keychain, cn)).some(c => c.sha1 === sha1(cert));
     },
     /** The user and admin trust settings, by SHA-1. */
     trustDomains: (): Promise<DarwinTrustDomains> => readDarwinTrustDomains(runner),
@@ -138,40 +142,43 @@ export interface DarwinRemoval {
 }
 
 /**
- * The steps that remove one certificate by SHA-1, each with its undo: the PEM `remove-trusted-cert` reads,
- * the trust settings, the keychain item, the PEM again. The System keychain and the admin domain (where
- * .NET 6 put its development certificate) need root: those steps are elevated, and the file they read is
- * written before the plan's one administrator prompt.
+ * The steps that remove one certificate by SHA-1 from each place given, each with its undo: the PEM
+ * `remove-trusted-cert` reads (written once), per place its trust settings then its keychain item, the PEM
+ * again. The System keychain and the admin domain (where .NET 6 put its development certificate) need root:
+ * those steps are elevated, and the file they read is written before the plan's one administrator prompt.
  */
-export function darwinRemovalSteps(cert: CertificateRef, removal: DarwinRemoval, ctx: Pick<TrustContext, 'homeDir' | 'env'>): PlanStep[] {
-  if (!removal.trustSettings && !removal.inKeychain) return [];
-  const system = removal.where === 'system';
-  const keychain = system ? SYSTEM_KEYCHAIN : loginKeychain(ctx);
-  const where = system ? 'the System keychain' : 'your login keychain';
+export function darwinRemovalSteps(cert: CertificateRef, removals: DarwinRemoval | readonly DarwinRemoval[], ctx: Pick<TrustContext, 'homeDir' | 'env'>): PlanStep[] {
+  const places = (Array.isArray(removals) ? removals : [removals] as readonly DarwinRemoval[]).filter(r => r.trustSettings || r.inKeychain);
+  if (!places.length) return [];
   const file = darwinTrustedFile(cert, ctx);
   const hash = sha1(cert);
-  const steps: PlanStep[] = [{ ...pemStep(cert, file), beforeElevated: system }];
-  if (removal.trustSettings) {
-    const back = addTrustedCertArgsFor(removal.trustSettings);
-    steps.push({
-      id: 'untrust-darwin-keychain',
-      title: system ? `Remove the administrator trust settings for ${cert.subject}`
-        : `Remove your trust settings for ${cert.subject} — macOS asks for your login password`,
-      action: system ? cmd('remove-trusted-cert', '-d', file) : removeTrustedCertAction(file),
-      elevated: system,
-      changes: `${system ? 'admin' : 'user'} trust settings for ${cert.subject} (${hash}) removed`,
-      ...(back ? { undo: system ? cmd('add-trusted-cert', '-d', ...back, '-k', keychain, file) : asking(cmd('add-trusted-cert', ...back, '-k', keychain, file)) } : {}),
-    });
-  }
-  if (removal.inKeychain) {
-    steps.push({
-      id: 'delete-darwin-keychain',
-      title: `Delete ${cert.subject} (SHA-1 ${hash}) from ${where}`,
-      action: deleteCertificateAction(hash, keychain),
-      elevated: system,
-      changes: `${where} loses ${cert.subject} (${hash})`,
-      undo: cmd('add-certificates', '-k', keychain, file),
-    });
+  const steps: PlanStep[] = [{ ...pemStep(cert, file), beforeElevated: places.some(r => r.where === 'system') }];
+  for (const removal of places) {
+    const system = removal.where === 'system';
+    const keychain = system ? SYSTEM_KEYCHAIN : loginKeychain(ctx);
+    const where = system ? 'the System keychain' : 'your login keychain';
+    if (removal.trustSettings) {
+      const back = addTrustedCertArgsFor(removal.trustSettings);
+      steps.push({
+        id: 'untrust-darwin-keychain',
+        title: system ? `Remove the administrator trust settings for ${cert.subject} (SHA-1 ${hash})`
+          : `Remove your trust settings for ${cert.subject} (SHA-1 ${hash}) — macOS asks for your login password`,
+        action: system ? cmd('remove-trusted-cert', '-d', file) : removeTrustedCertAction(file),
+        elevated: system,
+        changes: `${system ? 'admin' : 'user'} trust settings for ${cert.subject} (${hash}) removed`,
+        ...(back ? { undo: system ? cmd('add-trusted-cert', '-d', ...back, '-k', keychain, file) : asking(cmd('add-trusted-cert', ...back, '-k', keychain, file)) } : {}),
+      });
+    }
+    if (removal.inKeychain) {
+      steps.push({
+        id: 'delete-darwin-keychain',
+        title: `Delete ${cert.subject} (SHA-1 ${hash}) from ${where}`,
+        action: deleteCertificateAction(hash, keychain),
+        elevated: system,
+        changes: `${where} loses ${cert.subject} (${hash})`,
+        undo: cmd('add-certificates', '-k', keychain, file),
+      });
+    }
   }
   // Last, so every undo above still finds the file during a rollback.
   steps.push({ id: 'darwin-trust-file-cleanup', title: `Delete ${file}`, action: { type: 'remove-file', path: file },
