@@ -21,6 +21,6 @@ export { CA_NAMES_ENV, LOOPBACK_PERMITTED_NAMES, namesOutside } from './nameCons
 export type { LocalCa } from './localCa';
 export { CertParseError, certificatesIn, decodeOid, formatName, inspectCertificate, isWeakSignatureAlgorithm, peekCertificate, pemToDer } from './parse';
 export type { ParsedCertificate, PeekedCertificate } from './parse';
-export { ASPNETCORE_DEV_CERT_SANS, CERT_PROFILES, IIS_EXPRESS_FRIENDLY_NAME } from './profiles';
+export { ASPNETCORE_DEV_CERT_SANS, CERT_PROFILES, IIS_EXPRESS_FRIENDLY_NAME, MAX_TLS_SERVER_VALIDITY_DAYS, maxValidityDays } from './profiles';
 export type { CertProfileId } from './profiles';
 export type { CertificateRef, CertificateSummary } from './types';
