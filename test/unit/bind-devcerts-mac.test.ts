@@ -13,14 +13,14 @@ import { findMacDevCerts, macDevCertsCleanSteps } from '../../src/core/bind/devC
 import type { ExecResult } from '../../src/core/io/exec';
 import { contiguousElevation } from '../../src/core/plan/steps';
 import type { PlanStep } from '../../src/core/plan/types';
+import { DOTNET_TRUST, findCertificateOutput, sha1Of, trustSettingsPlist } from '../helpers/macSecurity';
 import { makeCert, type CertFiles } from '../helpers/openssl';
 import { makeTempDir } from '../helpers/sandbox';
 
 const FIX = path.join(__dirname, '..', 'fixtures', 'platform');
 const MARKER = '1.3.6.1.4.1.311.84.1.1=DER:02';
-const sha1 = (pem: string) => new X509Certificate(pem).fingerprint.replace(/:/g, '');
-const listing = (pems: string[]) => pems.map(p => `SHA-1 hash: ${sha1(p)}\n${p.trim()}\n`).join('');
-const domain = (entries: string) => `<?xml version="1.0" encoding="UTF-8"?><plist version="1.0"><dict><key>trustList</key><dict>${entries}</dict><key>trustVersion</key><integer>1</integer></dict></plist>`;
+const sha1 = sha1Of;
+const listing = findCertificateOutput;
 const argv = (s: PlanStep) => s.action.type === 'command' ? [s.action.command, ...s.action.args] : [s.action.type, 'path' in s.action ? s.action.path : ''];
 
 describe('dotnet dev-certs --clean on macOS, as explicit steps by SHA-1', function () {
@@ -54,12 +54,10 @@ describe('dotnet dev-certs --clean on macOS, as explicit steps by SHA-1', functi
         // The login keychain also holds another "localhost" (no ASP.NET Core marker): not dotnet's, never removed.
         return { ...reply, stdout: listing(kc === login() ? [current.certPem, other] : kc === SYSTEM ? [dotnet6.certPem] : []) };
       }
-      // User: dotnet 7+'s -p basic -p ssl for the current one. Admin: .NET 6's unconstrained trust for its own.
-      const dotnetTrust = '<dict><key>kSecTrustSettingsPolicy</key><data>KoZIhvdjZAEC</data><key>kSecTrustSettingsResult</key><integer>1</integer></dict>'
-        + '<dict><key>kSecTrustSettingsPolicy</key><data>KoZIhvdjZAED</data><key>kSecTrustSettingsResult</key><integer>1</integer></dict>';
+      // User: dotnet 7+'s -p basic -p ssl for the current one. Admin: .NET 6's unconstrained trust (an empty array) for its own.
       writeFileSync(args[args.length - 1], args[1] === '-d'
-        ? domain(`<key>${sha1(dotnet6.certPem)}</key><dict><key>trustSettings</key><array/></dict>`)
-        : domain(`<key>${sha1(current.certPem)}</key><dict><key>trustSettings</key><array>${dotnetTrust}</array></dict>`));
+        ? trustSettingsPlist([{ pem: dotnet6.certPem, constraints: '' }])
+        : trustSettingsPlist([{ pem: current.certPem, constraints: DOTNET_TRUST }]));
       return reply;
     };
     return { runner, calls };

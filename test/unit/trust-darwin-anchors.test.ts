@@ -13,6 +13,7 @@ import { AnchorSet, buildPath } from '../../src/core/certs/chain';
 import { inspectCertificate, pemToDer } from '../../src/core/certs/parse';
 import type { ExecResult } from '../../src/core/io/exec';
 import { readDarwinAnchors } from '../../src/core/trust/darwinAnchors';
+import { DOTNET_TRUST, findCertificateOutput, trustSettingsPlist, usageConstraint } from '../helpers/macSecurity';
 import { makeCert, type CertFiles } from '../helpers/openssl';
 import { makeTempDir } from '../helpers/sandbox';
 
@@ -23,15 +24,9 @@ const LOGIN = `${HOME}/Library/Keychains/login.keychain-db`;
 const ROOTS = '/System/Library/Keychains/SystemRootCertificates.keychain';
 const SYSTEM = '/Library/Keychains/System.keychain';
 
-const sha1 = (pem: string) => new X509Certificate(pem).fingerprint.replace(/:/g, '');
 const sha256 = (pem: string) => createHash('sha256').update(new X509Certificate(pem).raw).digest('hex').toUpperCase();
-/** `security find-certificate -a -Z -p KEYCHAIN`: each certificate's hashes, then its PEM. */
-const listing = (pems: string[]) => pems.map(p => `SHA-256 hash: ${sha256(p)}\nSHA-1 hash: ${sha1(p)}\n${p.trim()}\n`).join('');
-/** One usage constraint per (policy, result), as add-trusted-cert writes them. */
-const entry = (pem: string, constraints: string) => `<key>${sha1(pem)}</key><dict><key>trustSettings</key><array>${constraints}</array></dict>`;
-const constraint = (policy: 'KoZIhvdjZAED' | 'KoZIhvdjZAEC', result: number) =>
-  `<dict><key>kSecTrustSettingsPolicy</key><data>${policy}</data><key>kSecTrustSettingsResult</key><integer>${result}</integer></dict>`;
-const domain = (entries: string[]) => `<?xml version="1.0" encoding="UTF-8"?><plist version="1.0"><dict><key>trustList</key><dict>${entries.join('')}</dict><key>trustVersion</key><integer>1</integer></dict></plist>`;
+const listing = findCertificateOutput;
+const entry = (pem: string, constraints: string) => ({ pem, constraints });
 
 describe('macOS system anchors from the keychains and their trust settings', function () {
   this.timeout(30000);
@@ -49,7 +44,7 @@ describe('macOS system anchors from the keychains and their trust settings', fun
   });
   after(() => tmp.cleanup());
 
-  function security(user: string[], admin: string[]) {
+  function security(user: { pem: string; constraints: string }[], admin: { pem: string; constraints: string }[]) {
     const calls: string[][] = [];
     const runner = async (command: string, args: readonly string[]): Promise<ExecResult> => {
       calls.push([command, ...args]);
@@ -60,7 +55,7 @@ describe('macOS system anchors from the keychains and their trust settings', fun
           : keychain === LOGIN ? [LOCALHOST, devCert.certPem, basicOnly.certPem, intermediate.certPem] : [];
         return { ...reply, stdout: listing(pems) };
       }
-      writeFileSync(args[args.length - 1], domain(args[1] === '-d' ? admin : user));
+      writeFileSync(args[args.length - 1], trustSettingsPlist(args[1] === '-d' ? admin : user));
       return reply;
     };
     return { runner, calls };
@@ -69,9 +64,9 @@ describe('macOS system anchors from the keychains and their trust settings', fun
   it('an anchor only where trust settings say so for SSL (or a System Root no setting denies); a keychain certificate alone is not trusted', async () => {
     const { runner, calls } = security(
       // User: dotnet's -p basic -p ssl for localhost; the basic X.509 policy alone for another certificate.
-      [entry(LOCALHOST, constraint('KoZIhvdjZAEC', 1) + constraint('KoZIhvdjZAED', 1)), entry(basicOnly.certPem, constraint('KoZIhvdjZAEC', 1))],
+      [entry(LOCALHOST, DOTNET_TRUST), entry(basicOnly.certPem, usageConstraint('basic', 1))],
       // Admin: mkcert's CA in the System keychain; a System Root denied for SSL.
-      [entry(localCa.certPem, constraint('KoZIhvdjZAED', 1) + constraint('KoZIhvdjZAEC', 1)), entry(distrustedRoot, constraint('KoZIhvdjZAED', 3))],
+      [entry(localCa.certPem, usageConstraint('ssl', 1) + usageConstraint('basic', 1)), entry(distrustedRoot, usageConstraint('ssl', 3))],
     );
     const warnings: string[] = [];
     const read = await readDarwinAnchors(HOME, runner as never, warnings);
