@@ -14,6 +14,7 @@ import { build } from 'esbuild';
 import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { makeCodeCaches, removeCodeCaches } from './codeCache.mjs';
 
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
 
@@ -83,17 +84,20 @@ const outputs = {
   'dist/extension.js': { entryPoints: ['src/extension/extension.ts'], plugins: [forge, engine, sharedCore({ lazyOnly: true }), coreWithoutSideEffects] },
   'dist/engine.js': { entryPoints: ['src/extension/engine/coreEngine.ts'], plugins: [sharedCore()] },
   'dist/server.js': { entryPoints: ['src/server/server.ts'], plugins: [sharedCore()] },
-  // Node >= 22.1 keeps V8's compiled code of cli.js and core.js between runs (in the OS temp folder);
-  // on Node 20 the call does not exist and nothing happens.
-  'dist/cli.js': { entryPoints: ['src/cli/main.ts'], banner: { js: "#!/usr/bin/env node\n'use strict';require('node:module').enableCompileCache?.();" }, plugins: [sharedCore()] },
+  // `devcert-doctor`: a launcher of Node built-ins only that loads core.js and cli-main.js with their
+  // code caches (scripts/codeCache.mjs makes them after the bundles).
+  'dist/cli.js': { entryPoints: ['src/cli/launch.ts'], banner: { js: '#!/usr/bin/env node' }, plugins: [] },
+  'dist/cli-main.js': { entryPoints: ['src/cli/main.ts'], plugins: [sharedCore()] },
   'dist/core.js': {
     stdin: { contents: ROOMS.map(r => `export * as ${r} from './src/core/${r}';`).join('\n'), resolveDir: '.', sourcefile: 'core.ts', loader: 'ts' },
   },
   'dist/forge.js': { entryPoints: ['scripts/forge-entry.cjs'], plugins: [] },
 };
+removeCodeCaches();
 await Promise.all(Object.entries(outputs).map(([outfile, o]) =>
   build({ ...common, ...o, plugins: [plainBuiltinNamespaces, ...(o.plugins ?? common.plugins)], outfile })));
 chmodSync('dist/cli.js', 0o755);
+await makeCodeCaches();
 if (process.argv.includes('--sizes')) {
   for (const f of Object.keys(outputs)) console.log(`${f.padEnd(18)} ${(statSync(f).size / 1024).toFixed(1)} KiB`);
 }

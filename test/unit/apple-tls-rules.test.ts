@@ -1,5 +1,5 @@
 /**
- * Apple's rules for TLS server certificates (support.apple.com/103769; 102028 for publicly trusted ones):
+ * Apple's rules for TLS server certificates (support.apple.com/103769):
  * the certificates this tool makes stay inside them, the macOS verdict knows them (check/clientPolicy.ts,
  * one place), and a repair on macOS plans a new certificate — saying why — instead of trusting one macOS
  * refuses whatever is trusted. Certificates made by the openssl binary (test/helpers/openssl.ts).
@@ -55,7 +55,7 @@ describe("Apple's rules for TLS server certificates", function () {
     await generateCertificate({ profile: 'client', days: 3650, env });
   });
 
-  it('what breaks them: more than 825 days, no serverAuth (anyExtendedKeyUsage is not enough); 398 days only under a public root; none before 2019-07-01', () => {
+  it('what breaks them: more than 825 days, no serverAuth (anyExtendedKeyUsage is not enough); none before 2019-07-01', () => {
     assert.deepEqual(tlsServerRuleBreaks(summaryOf(tenYears.certPem), APPLE_TLS_SERVER_RULES), ['it is valid for 3650 days, more than 825']);
     assert.deepEqual(tlsServerRuleBreaks(dated('2024-01-01T00:00:00Z', 825), APPLE_TLS_SERVER_RULES), []);
     assert.deepEqual(tlsServerRuleBreaks(dated('2024-01-01T00:00:00Z', 826), APPLE_TLS_SERVER_RULES), ['it is valid for 826 days, more than 825']);
@@ -63,8 +63,7 @@ describe("Apple's rules for TLS server certificates", function () {
     assert.deepEqual(tlsServerRuleBreaks(dated('2024-01-01T00:00:00Z', 365, ['anyExtendedKeyUsage', 'clientAuth']), APPLE_TLS_SERVER_RULES),
       ['its extended key usage (anyExtendedKeyUsage, clientAuth) lacks serverAuth']);
     assert.deepEqual(tlsServerRuleBreaks(dated('2019-06-30T00:00:00Z', 3650, []), APPLE_TLS_SERVER_RULES), [], 'issued before the rules');
-    assert.deepEqual(tlsServerRuleBreaks(dated('2024-01-01T00:00:00Z', 400), APPLE_TLS_SERVER_RULES, true), ['it is valid for 400 days, more than 398 (a publicly trusted certificate)']);
-    assert.deepEqual(tlsServerRuleBreaks(dated('2024-01-01T00:00:00Z', 400), APPLE_TLS_SERVER_RULES, false), [], 'a root the user added: 825 days');
+    assert.deepEqual(tlsServerRuleBreaks(dated('2024-01-01T00:00:00Z', 400), APPLE_TLS_SERVER_RULES), [], '398 days binds only publicly trusted chains');
     assert.deepEqual(tlsServerRuleBreaks(summaryOf(tenYears.certPem), undefined), [], 'a client with no such rules');
   });
 
@@ -82,7 +81,7 @@ describe("Apple's rules for TLS server certificates", function () {
     return {
       der,
       v: judge({ host: 'localhost', port: 5001, servername: 'localhost', chain: [der], handshakeMs: 1, protocol: 'TLSv1.3' },
-        { anchors: { system: anchors, node: anchors, knownIntermediates: { list: () => [] }, isPublicRoot: () => false, sources: { system: [], node: [] }, warnings: [] } as never, platform, env: {} }),
+        { anchors: { system: anchors, node: anchors, knownIntermediates: { list: () => [] }, sources: { system: [], node: [] }, warnings: [] } as never, platform, env: {} }),
     };
   }
 

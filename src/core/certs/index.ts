@@ -5,6 +5,7 @@
 export { AnchorSet, buildPath, findIncompleteChain } from './chain';
 export type { CertificatePool, PathResult } from './chain';
 export { CertificateIndex } from './certificateIndex';
+export { CertificateText } from './certificateText';
 export type { CertificateSource } from './certificateIndex';
 export { opensslNameHash } from './nameHash';
 export { OutputPathError, createClientCertificateFiles, generatePfxPassword } from './clientCertificateFiles';

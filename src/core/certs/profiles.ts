@@ -26,7 +26,7 @@ export const ASPNETCORE_DEV_CERT_SANS: readonly string[] = ['localhost', '*.dev.
  * 2019-07-01 must be valid for at most 825 days and carry serverAuth in its extended key usage and its
  * names in subjectAltName; every one needs RSA ≥ 2048 bits and a SHA-2 signature. macOS refuses any other
  * for TLS whatever its trust, so every server profile here stays inside them (RSA 2048 or P-256, SHA-256,
- * serverAuth, SAN). The 398-day limit of certificates issued after 2020-09-01 is for chains to publicly
+ * serverAuth, SAN). The 398-day limit of certificates issued after 2020-09-01 binds chains to publicly
  * trusted roots only, not to a root the user added (the local CA, a self-signed development certificate).
  * A CA is not a TLS server certificate: the local CA's ten years are fine.
  */

@@ -19,11 +19,12 @@ export const CLIENT_IDS: readonly ClientId[] = ['system', 'node', 'browsers'];
 
 /**
  * What a platform's own verifier demands of a TLS server certificate whatever its trust: Apple's rules
- * (support.apple.com/103769: 825 days and serverAuth for certificates issued from 2019-07-01; 102028: 398
- * days for those issued from 2020-09-01 that chain to a publicly trusted root, never to a root the user
- * added). Its other rules are modelled beside this one: names only from subjectAltName (`cnFallback`),
- * RSA ≥ 2048 (`minRsaBits`), SHA-2 signatures (every client refuses SHA-1). certs/profiles.ts keeps the
- * certificates this tool makes inside them.
+ * (support.apple.com/103769: at most 825 days and serverAuth for certificates issued from 2019-07-01). Its
+ * other rules are modelled beside this one: names only from subjectAltName (`cnFallback`), RSA ≥ 2048
+ * (`minRsaBits`), SHA-2 signatures (every client refuses SHA-1). The 398-day limit (support.apple.com/102028)
+ * binds only chains to publicly trusted roots, whose CAs have issued nothing longer since 2020-09-01 (the
+ * CA/Browser Forum's rule), never a root the user added: nothing to judge for a development certificate.
+ * certs/profiles.ts keeps the certificates this tool makes inside these rules.
  */
 export interface TlsServerRules {
   /** The rules bind certificates whose notBefore is on or after this instant. */
@@ -32,31 +33,20 @@ export interface TlsServerRules {
   maxValidityDays: number;
   /** The extended key usage must list serverAuth (an absent extension, or anyExtendedKeyUsage alone, is refused). */
   serverAuthRequired: boolean;
-  /** Certificates chaining to a publicly trusted root, issued on or after `publicSince`: at most this many days. */
-  publicSince: string;
-  maxPublicValidityDays: number;
 }
 
-export const APPLE_TLS_SERVER_RULES: TlsServerRules = {
-  since: '2019-07-01T00:00:00Z', maxValidityDays: MAX_TLS_SERVER_VALIDITY_DAYS, serverAuthRequired: true,
-  publicSince: '2020-09-01T00:00:00Z', maxPublicValidityDays: 398,
-};
+export const APPLE_TLS_SERVER_RULES: TlsServerRules = { since: '2019-07-01T00:00:00Z', maxValidityDays: MAX_TLS_SERVER_VALIDITY_DAYS, serverAuthRequired: true };
 
 const DAY_MS = 86_400_000;
 
-/**
- * Why a client holding these rules refuses the certificate for TLS whatever is trusted, a few words each;
- * empty when it does not. `publicRoot`: the chain ends at a publicly trusted root.
- */
-export function tlsServerRuleBreaks(cert: Pick<CertificateSummary, 'notBefore' | 'notAfter' | 'extendedKeyUsage'>,
-  rules: TlsServerRules | undefined, publicRoot = false): string[] {
+/** Why a client holding these rules refuses the certificate for TLS whatever is trusted, a few words each; empty when it does not. */
+export function tlsServerRuleBreaks(cert: Pick<CertificateSummary, 'notBefore' | 'notAfter' | 'extendedKeyUsage'>, rules: TlsServerRules | undefined): string[] {
   if (!rules) return [];
   const notBefore = Date.parse(cert.notBefore);
   if (!(notBefore >= Date.parse(rules.since))) return [];
   const breaks: string[] = [];
   const days = (Date.parse(cert.notAfter) - notBefore) / DAY_MS;
-  const max = publicRoot && notBefore >= Date.parse(rules.publicSince) ? rules.maxPublicValidityDays : rules.maxValidityDays;
-  if (days > max) breaks.push(`it is valid for ${Math.ceil(days)} days, more than ${max}${max === rules.maxPublicValidityDays ? ' (a publicly trusted certificate)' : ''}`);
+  if (days > rules.maxValidityDays) breaks.push(`it is valid for ${Math.ceil(days)} days, more than ${rules.maxValidityDays}`);
   if (rules.serverAuthRequired && !cert.extendedKeyUsage.includes('serverAuth')) {
     breaks.push(cert.extendedKeyUsage.length ? `its extended key usage (${cert.extendedKeyUsage.join(', ')}) lacks serverAuth` : 'it has no extended key usage listing serverAuth');
   }

@@ -255,8 +255,7 @@ function judgeCertificates(
   }
 
   // -- the platform verifier's own rules for server certificates (Apple's on macOS): no trust lifts them ------
-  const publicRoot = !!system.anchor && anchors.isPublicRoot(system.anchor);
-  const ruleBreaks = (c: ClientId) => tlsServerRuleBreaks(leaf.summary, policies[c].tlsServerRules, publicRoot);
+  const ruleBreaks = (c: ClientId) => tlsServerRuleBreaks(leaf.summary, policies[c].tlsServerRules);
   const refusedByRules = clients.filter(c => ruleBreaks(c).length > 0);
   if (refusedByRules.length) push(P.platformRules(ruleBreaks(refusedByRules[0]), clientNames(refusedByRules, platform)), refusedByRules);
 }

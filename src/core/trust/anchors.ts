@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { run } from '../io';
 import {
-  AnchorSet, CertificateIndex, certificatesIn, CertParseError, inspectCertificate, opensslNameHash, peekCertificate,
+  AnchorSet, CertificateIndex, certificatesIn, CertificateText, CertParseError, inspectCertificate, opensslNameHash, peekCertificate,
   type CertificateSource, type ParsedCertificate, type PeekedCertificate,
 } from '../certs';
 import { sandboxPaths } from './linuxSystem';
@@ -39,8 +39,6 @@ export interface ConsumerAnchors {
   nss?: NssAnchors[];
   /** Every non-self-signed CA known locally (system store, NSS): used to spot an omitted intermediate. */
   knownIntermediates: CertificateIndex;
-  /** Is this one of the public roots Node ships (Mozilla's list)? */
-  isPublicRoot(cert: ParsedCertificate): boolean;
   /** Where each set came from, for the log and the details view. */
   sources: { system: string[]; node: string[]; nss?: string[] };
   /** Files or tools that could not be read: shown, never fatal. */
@@ -62,48 +60,45 @@ const LINUX_CERT_DIRS = ['/etc/ssl/certs', '/etc/pki/tls/certs'];
 // Reading certificate files, cached
 
 /**
- * A store's certificate as read: peeked (indexed by subject, parsed when a chain names it) or, from
- * the tools that report trust per certificate (NSS), parsed.
+ * A store's certificate as given up front: the tools that report trust per certificate (NSS) give
+ * them parsed; files are sources searched by name (CertificateText), parsed only when a chain names them.
  */
 type StoreCertificate = PeekedCertificate | ParsedCertificate;
 const selfSignedOf = (c: StoreCertificate) => 'summary' in c ? c.summary.selfSigned : c.selfSigned;
 
-interface FileEntry { key: string; certs: PeekedCertificate[] }
+interface FileEntry { key: string; text: CertificateText }
 const fileCache = new Map<string, FileEntry>();
 
-/** Every certificate in a file's bytes, read with `read`; a block that is not one is a warning. */
-function certificatesOf<T>(data: Buffer, warnings: string[], where: string, read: (der: Buffer) => T): T[] {
-  const out: T[] = [];
-  let ders: Buffer[];
-  try { ders = certificatesIn(data); } catch { return out; }
-  for (const der of ders) {
-    try { out.push(read(der)); } catch (err) {
+/** Every certificate in `data`, parsed now: NSS listings, whose intermediates are told apart by basicConstraints. */
+function parseAll(data: Buffer, warnings: string[], where: string): ParsedCertificate[] {
+  const out: ParsedCertificate[] = [];
+  for (const der of certificatesIn(data)) {
+    try { out.push(inspectCertificate(der, { selfSigned: 'key-id' })); } catch (err) {
       if (err instanceof CertParseError) warnings.push(`${where}: skipped a certificate that could not be read (${err.message})`);
       else throw err;
     }
   }
   return out;
 }
-/** Peeked only: parsed later, if a chain names one (see CertificateIndex). */
-const peekAll = (data: Buffer, warnings: string[], where: string) => certificatesOf(data, warnings, where, peekCertificate);
-/** Parsed now: NSS listings, whose intermediates are told apart by basicConstraints. */
-const parseAll = (data: Buffer, warnings: string[], where: string) =>
-  certificatesOf(data, warnings, where, der => inspectCertificate(der, { selfSigned: 'key-id' }));
+
+/** A certificate file's text, searched by name; a block that turns out unreadable is a warning when it is met. */
+const textOf = (data: Buffer, warnings: string[], where: string) =>
+  new CertificateText(data, message => warnings.push(`${where}: ${message}`));
 
 /**
  * Synchronous on purpose: a store is one bundle and at most a few hundred small files, and the thread
  * pool's round trips (open, stat, read, close per file) cost more than the reads themselves.
  */
-function readCertFile(file: string, warnings: string[]): PeekedCertificate[] | undefined {
+function readCertFile(file: string, warnings: string[]): CertificateText | undefined {
   try {
     const st = statSync(file);
     if (!st.isFile()) return undefined;
     const key = `${st.mtimeMs}:${st.size}`;
     const hit = fileCache.get(file);
-    if (hit && hit.key === key) return hit.certs;
-    const certs = peekAll(readFileSync(file), warnings, file);
-    fileCache.set(file, { key, certs });
-    return certs;
+    if (hit && hit.key === key) return hit.text;
+    const text = textOf(readFileSync(file), warnings, file);
+    fileCache.set(file, { key, text });
+    return text;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT') warnings.push(`${file}: ${(err as Error).message}`);
@@ -127,13 +122,13 @@ function hashedDirectory(dir: string, warnings: string[]): CertificateSource {
       for (let n = 0; ; n++) {
         const got = readCertFile(path.join(dir, `${hash}.${n}`), warnings);
         if (!got) return out;
-        out.push(...got);
+        out.push(...got.all());
       }
     },
     all() {
       let names: string[];
       try { names = readdirSync(dir).filter(n => HASH_NAME.test(n)); } catch { return []; }
-      return names.flatMap(n => readCertFile(path.join(dir, n), warnings) ?? []);
+      return names.flatMap(n => readCertFile(path.join(dir, n), warnings)?.all() ?? []);
     },
   };
 }
@@ -159,8 +154,8 @@ function split(certs: StoreCertificate[]): { anchors: StoreCertificate[]; interm
 interface StoreRead {
   anchors: StoreCertificate[];
   intermediates: StoreCertificate[];
-  /** Hashed directories, asked per issuer name (Linux). */
-  directories?: CertificateSource[];
+  /** Files and hashed directories, asked per issuer name: their self-signed certificates are anchors, the others intermediates. */
+  lookups?: CertificateSource[];
   sources: string[];
 }
 
@@ -174,20 +169,19 @@ async function linuxSystem(env: NodeJS.ProcessEnv, warnings: string[]): Promise<
     ? env.SSL_CERT_DIR.split(':').filter(Boolean)
     : LINUX_CERT_DIRS.slice(0, 1);
   const sources: string[] = [];
-  const certs: PeekedCertificate[] = [];
+  const lookups: CertificateSource[] = [];
   if (file) {
     const got = readCertFile(file, warnings);
-    if (got) { certs.push(...got); sources.push(file); } else if (env.SSL_CERT_FILE !== undefined) {
+    if (got) { lookups.push(got); sources.push(file); } else if (env.SSL_CERT_FILE !== undefined) {
       warnings.push(`SSL_CERT_FILE names ${file}, which cannot be read: the system store is empty there`);
     }
   }
-  const directories: CertificateSource[] = [];
   for (const dir of dirs) {
     try { if (!statSync(dir).isDirectory()) continue; } catch { continue; }
-    directories.push(hashedDirectory(dir, warnings));
+    lookups.push(hashedDirectory(dir, warnings));
     sources.push(dir);
   }
-  return { ...split(certs), directories, sources };
+  return { anchors: [], intermediates: [], lookups, sources };
 }
 
 interface ToolEntry { at: number; read: StoreRead }
@@ -245,7 +239,7 @@ async function systemStore(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, ho
   if (platform === 'win32' || platform === 'darwin') {
     const fromNode = nodeSystemCertificates();
     if (fromNode) {
-      return { ...split(peekAll(Buffer.from(fromNode.join('\n')), warnings, 'system store')), sources: ['tls.getCACertificates("system")'] };
+      return { anchors: [], intermediates: [], lookups: [textOf(Buffer.from(fromNode.join('\n')), warnings, 'system store')], sources: ['tls.getCACertificates("system")'] };
     }
     return platform === 'win32' ? windowsSystem(env, warnings) : darwinSystem(env, homeDir, warnings);
   }
@@ -255,29 +249,26 @@ async function systemStore(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, ho
 // ---------------------------------------------------------------------------------------------
 // Node
 
-let bundled: PeekedCertificate[] | undefined;
-let bundledSpki: Set<string> | undefined;
-function bundledRoots(): PeekedCertificate[] {
-  if (!bundled) {
-    bundled = peekAll(Buffer.from(tls.rootCertificates.join('\n')), [], 'tls.rootCertificates');
-    bundledSpki = new Set(bundled.map(c => c.spki.toString('base64')));
-  }
+let bundled: CertificateText | undefined;
+/** The roots Node ships (Mozilla's list), searched by name like a bundle file. */
+function bundledRoots(): CertificateText {
+  bundled ??= new CertificateText(Buffer.from(tls.rootCertificates.join('\n')));
   return bundled;
 }
 
 async function nodeStore(env: NodeJS.ProcessEnv, system: StoreRead, warnings: string[]): Promise<StoreRead> {
   // `--use-openssl-ca` makes Node read the OpenSSL store instead of its bundle.
   if (/(^|\s)--use-openssl-ca(\s|$)/.test(env.NODE_OPTIONS ?? '')) return { ...system, sources: ['--use-openssl-ca', ...system.sources] };
-  const certs: StoreCertificate[] = [...bundledRoots()];
+  const lookups: CertificateSource[] = [bundledRoots()];
   const sources = ['tls.rootCertificates'];
   const extra = env.NODE_EXTRA_CA_CERTS;
   if (extra) {
     const got = readCertFile(extra, warnings);
-    if (got) { certs.push(...got); sources.push(extra); } else {
+    if (got) { lookups.push(got); sources.push(extra); } else {
       warnings.push(`NODE_EXTRA_CA_CERTS names ${extra}, which cannot be read: Node ignores it`);
     }
   }
-  return { ...split(certs), sources };
+  return { anchors: [], intermediates: [], lookups, sources };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -366,17 +357,14 @@ export async function loadTrustAnchors(ctx: AnchorContext = {}): Promise<Consume
     platform === 'linux' && homeDir ? nssStores({ ...ctx, env, homeDir }, warnings) : Promise.resolve([]),
   ]);
   const node = await nodeStore(env, system, warnings);
-  bundledRoots();
-  const publicSpki = bundledSpki!;
   return {
-    system: new AnchorSet(system.anchors, 'system', system.intermediates, system.directories),
-    node: new AnchorSet(node.anchors, 'node', node.intermediates, node.directories),
+    system: new AnchorSet(system.anchors, 'system', system.intermediates, system.lookups),
+    node: new AnchorSet(node.anchors, 'node', node.intermediates, node.lookups),
     // Browsers also trust the public roots built into them; Node's bundle is the same Mozilla list.
     ...(nss.length ? {
-      nss: nss.map(db => ({ dir: db.dir, label: db.label, set: new AnchorSet([...db.anchors, ...bundledRoots()], 'nss', db.intermediates) })),
+      nss: nss.map(db => ({ dir: db.dir, label: db.label, set: new AnchorSet(db.anchors, 'nss', db.intermediates, [bundledRoots()]) })),
     } : {}),
-    knownIntermediates: new CertificateIndex([...system.intermediates, ...nss.flatMap(db => db.intermediates)], system.directories, c => !c.selfSigned),
-    isPublicRoot: c => publicSpki.has(c.spki.toString('base64')),
+    knownIntermediates: new CertificateIndex([...system.intermediates, ...nss.flatMap(db => db.intermediates)], system.lookups, c => !c.selfSigned),
     sources: { system: system.sources, node: node.sources, ...(nss.length ? { nss: nss.map(db => db.dir) } : {}) },
     warnings,
   };

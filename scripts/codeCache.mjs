@@ -1,0 +1,61 @@
+// The CLI's code caches (see src/cli/codeCache.ts): each bundle the CLI loads gets a build id line, then
+// the CLI's common commands run once in this process — generate, check against a local TLS server
+// (JSON and text), a dry-run repair, help — in a throwaway HOME and config folder, and V8's cache of
+// what they compiled is written beside each bundle. The caches fit this Node's V8 only; another Node
+// refuses them and compiles as usual.
+import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import tls from 'node:tls';
+
+const require = createRequire(import.meta.url);
+export const CACHED_BUNDLES = ['dist/core.js', 'dist/cli-main.js'];
+
+/** Delete caches of an earlier build first, so an interrupted build never leaves a stale one. */
+export function removeCodeCaches() {
+  for (const b of CACHED_BUNDLES) rmSync(`${b}.cache`, { force: true });
+}
+
+export async function makeCodeCaches() {
+  for (const b of CACHED_BUNDLES) {
+    const id = createHash('sha256').update(readFileSync(b)).digest('hex').slice(0, 32);
+    appendFileSync(b, `\n//# build=${id}\n`);
+  }
+  const work = mkdtempSync(path.join(os.tmpdir(), 'devcert-codecache-'));
+  const saved = { HOME: process.env.HOME, DEVCERT_DOCTOR_HOME: process.env.DEVCERT_DOCTOR_HOME };
+  const write = { out: process.stdout.write, err: process.stderr.write };
+  let server;
+  try {
+    // The loader itself, built as the launcher uses it, so the cache is made from the same wrapped source.
+    const loaderFile = path.join(work, 'codeCache.cjs');
+    await build({ entryPoints: ['src/cli/codeCache.ts'], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: loaderFile, logLevel: 'warning' });
+    const { loadBundle, codeCacheOf } = require(loaderFile);
+    process.env.HOME = path.join(work, 'home');
+    process.env.DEVCERT_DOCTOR_HOME = path.join(work, 'config');
+    const core = loadBundle(path.resolve('dist/core.js'));
+    const cli = loadBundle(path.resolve('dist/cli-main.js'), { './core.js': core.exports });
+    const main = cli.exports.main;
+    process.stdout.write = process.stderr.write = () => true;
+    const certs = path.join(work, 'certs');
+    await main(['generate', '--out', certs]);
+    server = tls.createServer({ cert: readFileSync(path.join(certs, 'local-ca.pem')), key: readFileSync(path.join(certs, 'local-ca-key.pem')) }, s => s.end());
+    await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
+    const port = String(server.address().port);
+    await main(['check', '--port', port, '--json']);
+    await main(['check', '--port', port]);
+    await main(['repair', '--dry-run', '--port', port]);
+    await main(['--help']);
+    for (const [bundle, loaded] of [['dist/core.js', core], ['dist/cli-main.js', cli]]) {
+      writeFileSync(`${bundle}.cache`, codeCacheOf(readFileSync(bundle, 'latin1'), loaded.script));
+    }
+  } finally {
+    process.stdout.write = write.out;
+    process.stderr.write = write.err;
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    server?.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * A certificate file (a PEM bundle, or one DER certificate) whose certificates are found by the bytes
+ * they contain, without decoding the others. A trust store's bundle holds ~150 certificates and a check
+ * needs the one or two whose subject is its chain's issuer name: decoding and peeking every block was
+ * most of a one-endpoint check's own time.
+ *
+ * Base64 turns every 3 bytes into 4 characters regardless of the bytes around them, so a DER name inside
+ * a certificate shows in the PEM text as the base64 of that name read from one of three starting
+ * offsets. Those three strings are searched for in the text with its line breaks removed; each block
+ * that contains one is decoded and peeked, and the caller keeps the ones whose subject it asked for
+ * (a hit may be the name as an issuer, or a coincidence). Names are compared as DER bytes, as RFC 5280
+ * asks CAs to encode them; an issuer name written differently from its CA's subject is not found here.
+ */
+import { CertParseError, certificatesIn, peekCertificate, type PeekedCertificate } from './parse';
+import type { CertificateSource } from './certificateIndex';
+
+/** The labels OpenSSL reads as certificates (the same set `pemToDer` accepts). */
+const CERTIFICATE_LABEL = /^-----BEGIN(?:TRUSTED|X509)?CERTIFICATE-----$/;
+const BEGIN = '-----BEGIN';
+const END = '-----END';
+/** Shorter needles would match by chance too often to be worth searching: such names are looked up in every block. */
+const MIN_NEEDLE = 8;
+
+export class CertificateText implements CertificateSource {
+  /** The PEM text with every whitespace character removed (built on the first search). */
+  private flat?: string;
+  /** Blocks already decoded, by the offset of their BEGIN line in `flat` (null: not a certificate we can read). */
+  private readonly decoded = new Map<number, PeekedCertificate | null>();
+  private everything?: PeekedCertificate[];
+
+  /**
+   * @param data the file's bytes
+   * @param onUnreadable told about a certificate block that cannot be read, once per block
+   */
+  constructor(private readonly data: Buffer, private readonly onUnreadable: (message: string) => void = () => undefined) {}
+
+  /** Certificates whose DER contains `nameDer` (a superset of those with that subject). */
+  find(nameDer: Buffer): PeekedCertificate[] {
+    return this.containing(nameDer);
+  }
+
+  /** Every certificate, peeked: for listing, never on a check's path. */
+  all(): PeekedCertificate[] {
+    if (!this.everything) {
+      this.everything = [];
+      let ders: Buffer[];
+      try { ders = certificatesIn(this.data); } catch { ders = []; }
+      for (const der of ders) {
+        const c = this.peek(der);
+        if (c) this.everything.push(c);
+      }
+    }
+    return this.everything;
+  }
+
+  /** Certificates whose DER contains `bytes` (a name, a public key). */
+  containing(bytes: Buffer): PeekedCertificate[] {
+    if (this.data.length > 0 && this.data[0] === 0x30) return this.all().filter(c => c.der.includes(bytes));
+    const needles = [0, 1, 2].map(shift => {
+      const usable = bytes.length - shift - ((bytes.length - shift) % 3);
+      return usable > 0 ? bytes.subarray(shift, shift + usable).toString('base64') : '';
+    });
+    if (needles.some(n => n.length < MIN_NEEDLE)) return this.all().filter(c => c.der.includes(bytes));
+    this.flat ??= this.data.toString('latin1').replace(/\s+/g, '');
+    const blocks = new Set<number>();
+    for (const needle of needles) {
+      for (let at = this.flat.indexOf(needle); at >= 0; at = this.flat.indexOf(needle, at + 1)) {
+        const begin = this.flat.lastIndexOf(BEGIN, at);
+        if (begin >= 0) blocks.add(begin);
+      }
+    }
+    const out: PeekedCertificate[] = [];
+    for (const begin of blocks) {
+      const c = this.blockAt(begin);
+      if (c && c.der.includes(bytes)) out.push(c);
+    }
+    return out;
+  }
+
+  private blockAt(begin: number): PeekedCertificate | null {
+    const known = this.decoded.get(begin);
+    if (known !== undefined) return known;
+    let got: PeekedCertificate | null = null;
+    const flat = this.flat!;
+    const headerEnd = flat.indexOf('-----', begin + BEGIN.length);
+    const end = flat.indexOf(END, headerEnd + 5);
+    if (headerEnd >= 0 && end >= 0 && CERTIFICATE_LABEL.test(flat.slice(begin, headerEnd + 5))) {
+      got = this.peek(Buffer.from(flat.slice(headerEnd + 5, end), 'base64'));
+    }
+    this.decoded.set(begin, got);
+    return got;
+  }
+
+  private peek(der: Buffer): PeekedCertificate | null {
+    try { return peekCertificate(der); } catch (err) {
+      if (!(err instanceof CertParseError)) throw err;
+      this.onUnreadable(`skipped a certificate that could not be read (${err.message})`);
+      return null;
+    }
+  }
+}
