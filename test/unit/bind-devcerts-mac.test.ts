@@ -80,35 +80,32 @@ describe('dotnet dev-certs --clean on macOS, as explicit steps by SHA-1', functi
     const found = await findMacDevCerts({ homeDir: home() }, runner as never);
     const ctx = { homeDir: home(), env: { DEVCERT_DOCTOR_HOME: path.join(tmp.dir, 'config') } };
     const steps = contiguousElevation(macDevCertsCleanSteps(found, ctx));
-    const pem = (c: CertFiles) => steps.find(s => s.action.type === 'write-file' && s.action.contents === new X509Certificate(c.certPem).toString())?.action;
-    const file = (c: CertFiles) => (pem(c) as { path: string }).path;
+    const pem = (c: CertFiles, root = false) => steps.find(s => s.action.type === 'write-file' && s.elevated === root && s.action.contents === new X509Certificate(c.certPem).toString())?.action;
+    const file = (c: CertFiles, root = false) => (pem(c, root) as { path: string }).path;
     const pfx = (hash: string) => path.posix.join(home(), '.aspnet', 'https', `aspnetcore-localhost-${hash}.pfx`);
     const expected: [boolean, string[]][] = [
-      [false, ['write-file', file(dotnet6)]],
-      [false, ['write-file', file(current)]],
-      [true, ['security', 'remove-trusted-cert', '-d', file(dotnet6)]],
+      [true, ['write-file', file(dotnet6, true)]],
+      [true, ['security', 'remove-trusted-cert', '-d', file(dotnet6, true)]],
       [true, ['security', 'delete-certificate', '-Z', sha1(dotnet6.certPem), SYSTEM]],
-      [false, ['remove-file', file(dotnet6)]],
+      [true, ['remove-file', file(dotnet6, true)]],
+      [false, ['write-file', file(current)]],
       [false, ['security', 'remove-trusted-cert', file(current)]],
       [false, ['security', 'delete-certificate', '-Z', sha1(current.certPem), login()]],
       [false, ['remove-file', file(current)]],
       [false, ['remove-file', pfx(sha1(current.certPem))]],
       [false, ['remove-file', pfx(pfxOnly)]],
     ];
-    assert.deepEqual(steps.map(s => [s.elevated, argv(s)]).sort(), expected.sort());
-    // Order: each PEM before what reads it, the elevated block contiguous (one prompt), each file removed after its last reader.
-    const at = (a: string[]) => steps.findIndex(s => JSON.stringify(argv(s)) === JSON.stringify(a));
+    assert.deepEqual(steps.map(s => [s.elevated, argv(s)]), expected, 'in order');
+    assert.match(file(dotnet6, true), /^\/Library\/Application Support\/devcert-doctor\//, 'root reads its PEM from a root-only folder');
+    // The elevated steps are contiguous: one prompt.
     const elevated = steps.map((s, i) => s.elevated ? i : -1).filter(i => i >= 0);
-    assert.deepEqual(elevated, [elevated[0], elevated[0] + 1]);
-    assert.ok(at(['write-file', file(dotnet6)]) < elevated[0]);
-    assert.ok(at(['security', 'remove-trusted-cert', file(current)]) < at(['remove-file', file(current)]));
+    assert.deepEqual(elevated, [0, 1, 2, 3]);
     // The PFX step matches the bytes read while planning, and keeps no copy of the key for an undo.
     const pfxStep = steps.find(s => argv(s)[1] === pfx(sha1(current.certPem)))!;
     assert.deepEqual(pfxStep.action, { type: 'remove-file', path: pfx(sha1(current.certPem)), ifMatch: createHash('sha256').update('PFX bytes').digest('hex') });
     assert.equal(pfxStep.undo, undefined);
     // dotnet's sudo is nowhere; .NET 6's unconstrained trust comes back unconstrained on undo.
     assert.ok(!steps.some(s => s.action.type === 'command' && s.action.command !== 'security'));
-    const untrust6 = steps[at(['security', 'remove-trusted-cert', '-d', file(dotnet6)])];
-    assert.deepEqual(untrust6.undo, { type: 'command', command: 'security', args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', SYSTEM, file(dotnet6)] });
+    assert.deepEqual(steps[1].undo, { type: 'command', command: 'security', args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', SYSTEM, file(dotnet6, true)] });
   });
 });

@@ -190,17 +190,19 @@ describe('darwin-keychain add/remove plans', () => {
     assert.deepEqual(await createDarwinKeychainStore(absent.runner).remove(LOCALHOST, ctx), []);
   });
 
-  it('System keychain and admin domain (.NET 6 put its certificate there): remove-trusted-cert -d and delete-certificate elevated, the PEM written before the prompt', () => {
+  it('System keychain and admin domain (.NET 6 put its certificate there): every step elevated, the PEM root reads written by the elevated script into a root-only folder', () => {
     const steps = darwinRemovalSteps(LOCALHOST, { where: 'system', trustSettings: [], inKeychain: true }, ctx);
+    const rootPem = `/Library/Application Support/devcert-doctor/${path.posix.basename(FILE)}`;
     assert.deepEqual(steps.map(s => [s.id, s.elevated, argv(s.action)]), [
-      ['darwin-trust-file', false, { type: 'write-file', path: FILE, contents: LOCALHOST.pem, encoding: 'utf8', mode: 0o644, ifMatch: '' }],
-      ['untrust-darwin-keychain', true, ['security', 'remove-trusted-cert', '-d', FILE]],
+      ['darwin-trust-file', true, { type: 'write-file', path: rootPem, contents: LOCALHOST.pem, encoding: 'utf8', mode: 0o644, ifMatch: '' }],
+      ['untrust-darwin-keychain', true, ['security', 'remove-trusted-cert', '-d', rootPem]],
       ['delete-darwin-keychain', true, ['security', 'delete-certificate', '-Z', LOCALHOST.sha1, '/Library/Keychains/System.keychain']],
-      ['darwin-trust-file-cleanup', false, { type: 'remove-file', path: FILE }],
+      ['darwin-trust-file-cleanup', true, { type: 'remove-file', path: rootPem }],
     ]);
-    assert.equal(steps[0].beforeElevated, true);
+    // Nothing root reads comes from the user's config folder (a program running as the user could swap it).
+    assert.ok(!JSON.stringify(steps).includes('/Users/dev/'));
     // .NET 6 trusted it unconstrained (no -p): that is what comes back on undo.
-    assert.deepEqual(argv(steps[1].undo), ['security', 'add-trusted-cert', '-d', '-r', 'trustRoot', '-k', '/Library/Keychains/System.keychain', FILE]);
+    assert.deepEqual(argv(steps[1].undo), ['security', 'add-trusted-cert', '-d', '-r', 'trustRoot', '-k', '/Library/Keychains/System.keychain', rootPem]);
   });
 
   it('settings add-trusted-cert cannot write back (a host name, an unknown policy, mixed results) get no undo rather than a wrong one', () => {

@@ -124,12 +124,19 @@ export function darwinProbes(runner: Runner = run) {
 }
 
 /** The PEM `security` reads. A macOS path planned from any machine: never read here, its undo removes it. */
-function pemStep(cert: CertificateRef, file: string): PlanStep {
+function pemStep(cert: CertificateRef, file: string, elevated = false): PlanStep {
   return writeFileStep({
     id: 'darwin-trust-file', title: `Write the certificate to ${file}`, path: file, contents: cert.pem,
-    mode: 0o644, existing: null, changes: `file ${file}`,
+    mode: 0o644, existing: null, changes: `file ${file}`, elevated,
   })!;
 }
+
+/**
+ * Where the elevated steps' PEM lives: a folder only root can write, the bytes carried inside the elevated
+ * script — never a file in the user's config folder, which a program running as the user could swap before
+ * root reads it (an undo would then trust that other certificate for every account).
+ */
+export const SYSTEM_PEM_DIR = '/Library/Application Support/devcert-doctor';
 
 /** What removing one certificate from one keychain and its trust domain takes (found by SHA-1 while planning). */
 export interface DarwinRemoval {
@@ -142,21 +149,22 @@ export interface DarwinRemoval {
 }
 
 /**
- * The steps that remove one certificate by SHA-1 from each place given, each with its undo: the PEM
- * `remove-trusted-cert` reads (written once), per place its trust settings then its keychain item, the PEM
- * again. The System keychain and the admin domain (where .NET 6 put its development certificate) need root:
- * those steps are elevated, and the file they read is written before the plan's one administrator prompt.
+ * The steps that remove one certificate by SHA-1 from each place given, each with its undo: per place the
+ * PEM `remove-trusted-cert` reads, its trust settings, its keychain item, the PEM again. The System keychain
+ * and the admin domain (where .NET 6 put its development certificate) need root: those steps are elevated,
+ * their PEM written by the elevated script itself into SYSTEM_PEM_DIR.
  */
 export function darwinRemovalSteps(cert: CertificateRef, removals: DarwinRemoval | readonly DarwinRemoval[], ctx: Pick<TrustContext, 'homeDir' | 'env'>): PlanStep[] {
   const places = (Array.isArray(removals) ? removals : [removals] as readonly DarwinRemoval[]).filter(r => r.trustSettings || r.inKeychain);
-  if (!places.length) return [];
-  const file = darwinTrustedFile(cert, ctx);
   const hash = sha1(cert);
-  const steps: PlanStep[] = [{ ...pemStep(cert, file), beforeElevated: places.some(r => r.where === 'system') }];
+  const steps: PlanStep[] = [];
   for (const removal of places) {
     const system = removal.where === 'system';
     const keychain = system ? SYSTEM_KEYCHAIN : loginKeychain(ctx);
     const where = system ? 'the System keychain' : 'your login keychain';
+    const userFile = darwinTrustedFile(cert, ctx);
+    const file = system ? path.posix.join(SYSTEM_PEM_DIR, path.posix.basename(userFile)) : userFile;
+    steps.push(pemStep(cert, file, system));
     if (removal.trustSettings) {
       const back = addTrustedCertArgsFor(removal.trustSettings);
       steps.push({
@@ -179,10 +187,10 @@ export function darwinRemovalSteps(cert: CertificateRef, removals: DarwinRemoval
         undo: cmd('add-certificates', '-k', keychain, file),
       });
     }
+    // Last, so every undo above still finds the file during a rollback.
+    steps.push({ id: 'darwin-trust-file-cleanup', title: `Delete ${file}`, action: { type: 'remove-file', path: file },
+      elevated: system, changes: `file ${file} removed` });
   }
-  // Last, so every undo above still finds the file during a rollback.
-  steps.push({ id: 'darwin-trust-file-cleanup', title: `Delete ${file}`, action: { type: 'remove-file', path: file },
-    elevated: false, changes: `file ${file} removed` });
   return steps;
 }
 
