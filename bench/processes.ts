@@ -3,7 +3,7 @@
  * which each command runs once (interleaved, so a busy moment on the machine hits all of them alike),
  * medians reported as ratios to a baseline measured in the same rounds.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { stats, type Stats } from './stats';
 
 export interface ProcessCase {
@@ -34,4 +34,27 @@ export async function compareProcesses(cases: ProcessCase[], runs: number): Prom
   const samples = new Map(cases.map(c => [c.name, [] as number[]]));
   for (let i = 0; i < runs; i++) for (const c of cases) samples.get(c.name)!.push(await runOnce(c));
   return new Map(cases.map(c => [c.name, stats(samples.get(c.name)!)]));
+}
+
+/**
+ * A Node TLS server in a process of its own, for the whole-process tables: one inside the bench's own
+ * process would answer only when the bench's event loop gets the CPU, which adds its wait to every
+ * process measured (a bare handshake then looked 3× slower than `node -e 0`).
+ */
+export async function startServerProcess(certFile: string, keyFile: string): Promise<{ port: number; stop(): void }> {
+  const script = [
+    "const fs = require('fs');",
+    `const server = require('tls').createServer({ cert: fs.readFileSync(${JSON.stringify(certFile)}), key: fs.readFileSync(${JSON.stringify(keyFile)}) },`,
+    "  s => { s.on('error', () => {}); s.end('HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\nConnection: close\\r\\n\\r\\nok'); });",
+    "server.on('tlsClientError', () => {});",
+    "server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));",
+  ].join('\n');
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', code => reject(new Error(`the bench's TLS server exited (${code})`)));
+    child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+  });
+  child.removeAllListeners('exit');
+  return { port, stop: () => { child.kill(); } };
 }

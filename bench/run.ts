@@ -21,10 +21,10 @@ import { checkEndpoints } from '../src/core/check/checkEndpoints';
 import { makeCert } from '../test/helpers/openssl';
 import { makeTempDir } from '../test/helpers/sandbox';
 import { startTlsServer, type RunningServer } from '../test/helpers/servers';
-import { loadTrustAnchors } from '../src/core/trust';
+import { LINUX_BUNDLES, loadTrustAnchors } from '../src/core/trust/anchors';
 import { benchGeneration } from './generation';
 import { measureIdleServer } from './idle';
-import { compareProcesses, type ProcessCase } from './processes';
+import { compareProcesses, startServerProcess, type ProcessCase } from './processes';
 import { timeRuns, type Stats } from './stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 50);
@@ -32,6 +32,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 50);
 const PROCESS_RUNS = Number(process.env.BENCH_PROCESS_RUNS ?? 20);
 const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
+/** The system bundle the healthy cases extend (Debian's path; the first that exists elsewhere). */
+const LINUX_BUNDLE_FOR_BENCH = LINUX_BUNDLES.find(f => { try { return statSync(f).isFile(); } catch { return false; } }) ?? '/dev/null';
 
 function bareHandshake(port: number): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -65,6 +67,7 @@ const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 async function main(): Promise<void> {
   const tmp = makeTempDir('devcert-bench-');
   const servers: RunningServer[] = [];
+  const stops: (() => void)[] = [];
   const lines: string[] = [];
   const say = (l = '') => { lines.push(l); console.log(l); };
   try {
@@ -72,6 +75,14 @@ async function main(): Promise<void> {
     const server = await startTlsServer({ cert: leaf.certPem, key: leaf.keyPem });
     servers.push(server);
     const port = server.port;
+    // A healthy endpoint: a leaf from a CA that the system store (a sandbox copy of this machine's bundle
+    // plus the CA) and Node (NODE_EXTRA_CA_CERTS) trust, so the check builds and verifies a whole path.
+    const ca = makeCert(tmp.dir, 'bench-ca', { ca: true, cn: 'Bench Local CA', days: 30 });
+    const trustedLeaf = makeCert(tmp.dir, 'trusted-leaf', { issuer: ca, days: 30 });
+    const trustedServer = await startTlsServer({ cert: trustedLeaf.certPem, key: trustedLeaf.keyPem });
+    servers.push(trustedServer);
+    const systemBundle = path.join(tmp.dir, 'system-bundle.pem');
+    writeFileSync(systemBundle, readFileSync(LINUX_BUNDLE_FOR_BENCH, 'utf8') + ca.certPem);
 
     // The whole-process runs read the machine's system store (read-only) but a sandbox HOME and config
     // folder: no NSS database there, nothing of the real HOME read or written. Every process of a table
@@ -101,17 +112,24 @@ async function main(): Promise<void> {
     const probe = await timeRuns(RUNS, () => probeEndpoint({ host: '127.0.0.1', port, servername: 'localhost', timeoutMs: 3000 }));
     say(row('`probeEndpoint` (handshake + chain capture)', probe, bare));
     const check = await timeRuns(RUNS, () => checkEndpoints([{ host: 'localhost', port }], { timeoutMs: 3000, env: sandboxEnv, homeDir: home }));
-    say(row('`checkEndpoints` (probe + judge + trust and acceptance per client)', check, bare));
+    say(row('`checkEndpoints`, self-signed (probe + judge + trust and acceptance per client, stores read per call)', check, bare));
+    const healthyEnv = { ...sandboxEnv, SSL_CERT_FILE: systemBundle, SSL_CERT_DIR: '', NODE_EXTRA_CA_CERTS: ca.cert };
+    const bareHealthy = await timeRuns(RUNS, () => bareHandshake(trustedServer.port));
+    say(row('bare `tls.connect` handshake, CA-issued server', bareHealthy));
+    const checkHealthy = await timeRuns(RUNS, () => checkEndpoints([{ host: 'localhost', port: trustedServer.port }], { timeoutMs: 3000, env: healthyEnv, homeDir: home }));
+    say(row('`checkEndpoints`, CA-issued and trusted (a whole path built and verified per client)', checkHealthy, bareHealthy));
     say();
 
     // The debug gate: the language server answers `checkLaunch` with checkEndpoints over anchors it holds.
     say('## The debug gate\'s case: 5 healthy endpoints checked at once');
     say();
     const five: RunningServer[] = [];
-    for (let i = 0; i < 5; i++) five.push(await startTlsServer({ cert: leaf.certPem, key: leaf.keyPem }));
+    for (let i = 0; i < 5; i++) five.push(await startTlsServer({ cert: trustedLeaf.certPem, key: trustedLeaf.keyPem }));
     servers.push(...five);
     const ports = five.map(s => s.port);
-    const anchors = await loadTrustAnchors({ env: sandboxEnv, homeDir: home });
+    const anchors = await loadTrustAnchors({ env: healthyEnv, homeDir: home });
+    const healthy = await checkEndpoints(ports.map(p => ({ host: 'localhost', port: p })), { timeoutMs: 3000, anchors });
+    if (!healthy.every(v => v.severity === 'ok')) throw new Error(`the gate's endpoints are meant to be healthy: ${healthy.map(v => v.severity).join(', ')}`);
     const bare5 = await timeRuns(RUNS, () => bareHandshakes(ports));
     const gate5 = await timeRuns(RUNS, () => checkEndpoints(ports.map(p => ({ host: 'localhost', port: p })), { timeoutMs: 3000, anchors }));
     say(`${RUNS} runs each.`);
@@ -126,16 +144,20 @@ async function main(): Promise<void> {
 
     say('## Whole processes: one endpoint');
     say();
+    const served = await startServerProcess(leaf.cert, leaf.key);
+    stops.push(served.stop);
+    const bareScript = `const s = require('tls').connect({ host: '127.0.0.1', port: ${served.port}, servername: 'localhost', rejectUnauthorized: false }, () => s.destroy());`;
     const procCases: ProcessCase[] = [
       { name: '`node -e 0` (empty Node process)', cmd: process.execPath, args: ['-e', '0'], env: sandboxEnv },
-      { name: '`devcert-doctor check --port N --json`', cmd: process.execPath, args: [CLI, 'check', '--port', String(port), '--json'], env: sandboxEnv, okCodes: [1] },
-      ...(hasCommand('curl') ? [{ name: '`curl -sk` (handshake + request)', cmd: 'curl', args: ['-sk', '-o', '/dev/null', `https://localhost:${port}/`], env: sandboxEnv }] : []),
+      { name: 'a bare `tls.connect` handshake as a Node process (the floor for any Node tool)', cmd: process.execPath, args: ['-e', bareScript], env: sandboxEnv },
+      { name: '`devcert-doctor check --port N --json`', cmd: process.execPath, args: [CLI, 'check', '--port', String(served.port), '--json'], env: sandboxEnv, okCodes: [1] },
+      ...(hasCommand('curl') ? [{ name: '`curl -sk` (handshake + request)', cmd: 'curl', args: ['-sk', '-o', '/dev/null', `https://localhost:${served.port}/`], env: sandboxEnv }] : []),
       // s_client exits 1 when the server closes the connection after its reply: still a full handshake.
-      ...(hasCommand('openssl') ? [{ name: '`openssl s_client`', cmd: 'openssl', args: ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost'], env: sandboxEnv, okCodes: [1] }] : []),
+      ...(hasCommand('openssl') ? [{ name: '`openssl s_client`', cmd: 'openssl', args: ['s_client', '-connect', `127.0.0.1:${served.port}`, '-servername', 'localhost'], env: sandboxEnv, okCodes: [1] }] : []),
     ];
     const procs = await compareProcesses(procCases, PROCESS_RUNS);
     const node0 = procs.get(procCases[0].name)!;
-    say(`${PROCESS_RUNS} interleaved rounds, all in one environment: this machine's system store, an empty sandbox HOME (no NSS database), no NODE_EXTRA_CA_CERTS, SSL_CERT_FILE or SSL_CERT_DIR.`);
+    say(`${PROCESS_RUNS} interleaved rounds, all in one environment: this machine's system store, an empty sandbox HOME (no NSS database), no NODE_EXTRA_CA_CERTS, SSL_CERT_FILE or SSL_CERT_DIR; the server is a Node TLS server in a process of its own.`);
     say();
     say('| what | median | p95 | runs | vs `node -e 0` |');
     say('| --- | ---: | ---: | ---: | ---: |');
@@ -208,6 +230,7 @@ async function main(): Promise<void> {
     console.log(`\nwritten to bench/results.md`);
   } finally {
     for (const s of servers) await s.close();
+    for (const stop of stops) stop();
     tmp.cleanup();
   }
 }

@@ -8,4 +8,11 @@ import { loadBundle } from './codeCache';
 
 const core = loadBundle(path.join(__dirname, 'core.js')).exports;
 const cli = loadBundle(path.join(__dirname, 'cli-main.js'), { './core.js': core }).exports as { main(argv: string[]): Promise<number> };
-cli.main(process.argv.slice(2)).then(code => { process.exitCode = code; });
+// Exit once the output is written, not when the last background task ends: a key search that lost its race
+// (certs/keys.ts) would otherwise hold the process until it finishes for nothing.
+cli.main(process.argv.slice(2)).then(code => {
+  let pending = 2;
+  const written = () => { if (--pending === 0) process.exit(code); };
+  process.stdout.write('', written);
+  process.stderr.write('', written);
+});

@@ -57,9 +57,11 @@ describe('CLI: repair --strategy (dry runs from real probes)', function () {
     const r = await runCli(['repair', '--dry-run', '--platform', 'win32', '--strategy', 'iisexpress', '--port', String(s.port)], env);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, new RegExp(`https://localhost:${s.port}: .*name-mismatch`));
-    // PowerShell syntax: & before the quoted program, the -url: argument quoted.
-    assert.match(r.stdout, new RegExp(`run: +& '${EXE.replace(/[\\().]/g, '\\$&')}' setupSslUrl '-url:https://localhost:${s.port}/' '-CertHash:[0-9A-F]{40}'`));
-    assert.match(r.stdout, new RegExp(`undo: +run & '${EXE.replace(/[\\().]/g, '\\$&')}' deleteSslUrl '-url:https://localhost:${s.port}/'`));
+    // A PowerShell step that finds IisExpressAdminCmd when it runs (Program Files, then Program Files (x86)),
+    // shown in PowerShell syntax: the whole script one single-quoted argument, its own quotes doubled.
+    const found = `run: +powershell\\.exe -NoProfile -NonInteractive -Command '\\$exe = @\\(''${EXE.replace(/[\\().]/g, '\\$&')}'', ''C:\\\\Program Files \\(x86\\)\\\\IIS Express\\\\IisExpressAdminCmd\\.exe''\\)`;
+    assert.match(r.stdout, new RegExp(`${found}.*& \\$exe ''setupSslUrl'' ''-url:https://localhost:${s.port}/'' ''-CertHash:[0-9A-F]{40}''`));
+    assert.match(r.stdout, new RegExp(`${found.replace('run: +', 'undo: +run ')}.*& \\$exe ''deleteSslUrl'' ''-url:https://localhost:${s.port}/''`));
     assert.match(r.stdout, /X509Store\(''Root'', ''CurrentUser''\)/, 'the new certificate is trusted in the same plan');
     assert.match(r.stdout, /need administrator rights: they run together in one script after one prompt\./);
     assert.doesNotMatch(r.stdout, /UseSelfSigned|netsh http add sslcert/);

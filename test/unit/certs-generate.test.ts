@@ -2,15 +2,21 @@ import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { generateCertificate, writeCertificateFiles } from '../../src/core/certs/generate';
-import { readCertificateFile, certificateRef } from '../../src/core/certs/formats';
+import { readCertificateFile, certificateRef, toPfx } from '../../src/core/certs/formats';
 import { ASPNETCORE_DEV_CERT_VERSION } from '../../src/core/certs/profiles';
 import { loadLocalCa } from '../../src/core/certs/localCa';
 import { makeCert } from '../helpers/openssl';
 import { makeTempDir } from '../helpers/sandbox';
 
 const text = (file: string) => execFileSync('openssl', ['x509', '-in', file, '-noout', '-text'], { encoding: 'utf8' });
+/** `openssl pkcs12 -info` prints the algorithms on stderr and the contents on stdout: both, in one text. */
+const pkcs12Info = (file: string, password: string, ...more: string[]) => {
+  const r = spawnSync('openssl', ['pkcs12', '-in', file, '-passin', `pass:${password}`, '-info', ...more], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return `${r.stderr}\n${r.stdout}`;
+};
 const verify = (ca: string, file: string) => execFileSync('openssl', ['verify', '-CAfile', ca, file], { encoding: 'utf8' });
 
 describe('certificate generation (checked with the openssl binary)', function () {
@@ -79,6 +85,34 @@ describe('certificate generation (checked with the openssl binary)', function ()
     assert.ok(back.key && new crypto.X509Certificate(back.certDer).checkPrivateKey(back.key));
     assert.ok(readCertificateFile(w.cer!).certDer.equals(g.certDer));
     assert.equal(fs.statSync(w.pfx!).mode & 0o777, 0o600);
+  });
+
+  it('the PFX for Windows imports: 3DES key (pbeWithSHA1And3-KeyTripleDES-CBC) and SHA-1 MAC, read by openssl and by our reader', async () => {
+    // OpenSSL 3.0 here reads this profile without -legacy (3DES and the PKCS#12 KDF are in its default provider).
+    for (const key of ['rsa', 'ecdsa'] as const) {
+      const g = await generateCertificate({ profile: 'iisexpress', key, env });
+      const file = path.join(tmp.dir, `win-${key}.pfx`);
+      const password = 'pä ss/Ω';
+      fs.writeFileSync(file, toPfx({ certDer: g.certDer, key: g.key, password, friendlyName: g.friendlyName, encryption: '3des-sha1' }));
+      const info = pkcs12Info(file, password, '-nodes');
+      assert.match(info, /^MAC: sha1, Iteration 2048$/m);
+      assert.match(info, /^Shrouded Keybag: pbeWithSHA1And3-KeyTripleDES-CBC, Iteration 2048$/m);
+      assert.doesNotMatch(info, /PBES2|AES/);
+      assert.match(info, /friendlyName: IIS Express Development Certificate/);
+      // The key openssl decrypted belongs to the certificate (a wrong key derivation decrypts to garbage or fails).
+      const keyPem = /-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----/.exec(info)![0];
+      assert.ok(new crypto.X509Certificate(g.certDer).checkPrivateKey(crypto.createPrivateKey(keyPem)));
+      const back = readCertificateFile(file, { password });
+      assert.ok(back.certDer.equals(g.certDer));
+      assert.throws(() => execFileSync('openssl', ['pkcs12', '-in', file, '-passin', 'pass:wrong', '-info', '-nodes'], { stdio: 'pipe' }));
+    }
+    // The default stays the modern profile (files people keep: Kestrel, exports).
+    const g = await generateCertificate({ profile: 'iisexpress', env });
+    const modern = path.join(tmp.dir, 'modern.pfx');
+    fs.writeFileSync(modern, toPfx({ certDer: g.certDer, key: g.key, password: 'pw' }));
+    assert.match(pkcs12Info(modern, 'pw', '-nokeys'), /^MAC: sha256, Iteration 2048$/m);
+    assert.match(pkcs12Info(modern, 'pw', '-nokeys'),
+      /Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF hmacWithSHA256/);
   });
 
   it('reads a PFX made by openssl (ECDSA key) and says "wrong password for FILE" on a bad password', async () => {

@@ -60,11 +60,14 @@ describe('planRepair: the new certificate is bound where the endpoint is declare
       const sha1 = install.record!.thumbprint!;
       assert.match(sha1, /^[0-9A-F]{40}$/);
       assert.deepEqual(command(plan, 'unbind-44312'), { type: 'command', command: 'netsh', args: ['http', 'delete', 'sslcert', 'ipport=0.0.0.0:44312'] });
-      assert.deepEqual(command(plan, 'bind-44312'), { type: 'command', command: 'netsh', args: ['http', 'add', 'sslcert', 'ipport=0.0.0.0:44312', `certhash=${sha1}`, `appid=${APP_ID}`] });
-      assert.deepEqual(command(plan, 'bind-44313'), { type: 'command', command: 'netsh', args: ['http', 'add', 'sslcert', 'ipport=0.0.0.0:44313', `certhash=${sha1}`, `appid=${APP_ID}`] });
-      // The binding that was there is recorded, so clean can put it back.
+      // 44312 keeps the settings of the binding there (netsh's defaults in this listing); 44313 had none.
+      const defaults = { certstorename: 'MY', verifyclientcertrevocation: 'enable', verifyrevocationwithcachedclientcertonly: 'disable', usagecheck: 'enable', dsmapperusage: 'disable', clientcertnegotiation: 'disable' };
+      assert.deepEqual(command(plan, 'bind-44312'), { type: 'command', command: 'netsh', args: ['http', 'add', 'sslcert', 'ipport=0.0.0.0:44312', `certhash=${sha1}`, `appid=${APP_ID}`,
+        ...Object.entries(defaults).map(([k, v]) => `${k}=${v}`)] });
+      assert.deepEqual(command(plan, 'bind-44313'), { type: 'command', command: 'netsh', args: ['http', 'add', 'sslcert', 'ipport=0.0.0.0:44313', `certhash=${sha1}`, `appid=${APP_ID}`, 'certstorename=MY'] });
+      // The binding that was there is recorded with its settings, so clean can put it back as it was.
       const bind = plan.steps.find(s => s.id === 'bind-44312')!;
-      assert.deepEqual(JSON.parse(bind.record!.previous!), { certHash: OLD_HASH, appId: APP_ID });
+      assert.deepEqual(JSON.parse(bind.record!.previous!), { certHash: OLD_HASH, appId: APP_ID, settings: defaults });
 
       // Import, unbind, bind, bind: contiguous, so one prompt.
       const elevated = plan.steps.map((s, i) => s.elevated ? i : -1).filter(i => i >= 0);

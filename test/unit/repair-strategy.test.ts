@@ -79,12 +79,19 @@ describe('planRepair strategies: who makes the new certificate', () => {
       assert.deepEqual(plan.steps.map(s => s.id), ['windows-my-pfx', 'windows-my-pfx-password', 'install-windows-my', 'unbind-44312',
         'iisexpress-ssl-44312', 'iisexpress-ssl-44313', 'restart-44312']);
       assert.deepEqual(argv(plan, 'unbind-44312'), ['netsh', 'http', 'delete', 'sslcert', 'ipport=0.0.0.0:44312']);
-      assert.deepEqual(argv(plan, 'iisexpress-ssl-44312'), [EXE, 'setupSslUrl', '-url:https://localhost:44312/', `-CertHash:${hash}`]);
-      assert.deepEqual(argv(plan, 'iisexpress-ssl-44313'), [EXE, 'setupSslUrl', '-url:https://localhost:44313/', `-CertHash:${hash}`]);
+      // IisExpressAdminCmd is found when the step runs (Program Files, then Program Files (x86)): bind-httpsys.test.ts has the script's text.
+      for (const port of [44312, 44313]) {
+        const [exe, ...args] = argv(plan, `iisexpress-ssl-${port}`)!;
+        assert.deepEqual([exe, ...args.slice(0, 3)], ['powershell.exe', '-NoProfile', '-NonInteractive', '-Command']);
+        assert.ok(args[3].includes(`& $exe 'setupSslUrl' '-url:https://localhost:${port}/' '-CertHash:${hash}'`), args[3]);
+        assert.ok(args[3].includes(`'${EXE}', 'C:\\Program Files (x86)\\IIS Express\\IisExpressAdminCmd.exe'`), args[3]);
+      }
       const ssl = plan.steps.find(s => s.id === 'iisexpress-ssl-44312')!;
-      assert.deepEqual(ssl.undo, { type: 'command', command: EXE, args: ['deleteSslUrl', '-url:https://localhost:44312/'] });
-      // The binding that was there is recorded, so clean puts it back.
-      assert.deepEqual(JSON.parse(ssl.record!.previous!), { certHash: OLD_HASH, appId: APP_ID });
+      assert.ok((ssl.undo as CommandAction).args[3].includes("& $exe 'deleteSslUrl' '-url:https://localhost:44312/'"));
+      // The binding that was there is recorded with its settings, so clean puts it back as it was.
+      assert.deepEqual(JSON.parse(ssl.record!.previous!), { certHash: OLD_HASH, appId: APP_ID, settings: {
+        certstorename: 'MY', verifyclientcertrevocation: 'enable', verifyrevocationwithcachedclientcertonly: 'disable', usagecheck: 'enable', dsmapperusage: 'disable', clientcertnegotiation: 'disable',
+      } });
       assert.equal(ssl.record!.thumbprint, hash);
 
       const text = renderPlan(plan);

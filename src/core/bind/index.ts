@@ -8,11 +8,12 @@ export {
   iisExpressSslPorts, isIisExpressSslPort, validateAppId, validatePort, validateThumbprint,
 } from './validate';
 export { findBinding, parseNetshShowSslcert, type NetshSslBinding } from './netshParse';
+export { sslcertArgs, type SslcertSettings } from './sslcertSettings';
 export {
-  DEFAULT_IIS_EXPRESS_ADMIN_CMD, httpSysBindTarget, httpSysUndoStep, interpretIisExpressAdminCmd,
-  planHttpSysBindings, planIisExpressSetupSslUrl, readHttpSysBinding, readHttpSysBindings,
-  type HttpSysBindRequest, type PreviousHttpSysBinding,
+  httpSysBindTarget, httpSysUndoStep, planHttpSysBindings, planIisExpressSetupSslUrl, readHttpSysBinding, readHttpSysBindings,
+  type HttpSysBinding, type HttpSysBindRequest,
 } from './httpSys';
+export { IIS_EXPRESS_ADMIN_CMD_PATHS, iisExpressAdminCmdAction, iisExpressAdminCmdPaths, interpretIisExpressAdminCmd } from './iisExpressAdminCmd';
 export {
   KestrelConfigError, PASSWORD_SECRET_KEY, checkDevCerts, dotnetAvailable, editKestrelDefaultCertificate,
   devCertsSslCertDirLine, devCertsUndo, interpretDevCertsCheck, interpretDevCertsMachineReadable, kestrelCertificateSection, type KestrelCertificateSection, kestrelConfigTarget, kestrelDevCertsTarget, planKestrelConfig, planKestrelDevCerts,
@@ -24,4 +25,3 @@ export {
 } from './devServer';
 export { setDotenvValues } from './dotenv';
 export { gitignoreNote } from './devServer';
-export { iisExpressAdminCmdPath } from './httpSys';

@@ -20,6 +20,8 @@ const BEGIN = '-----BEGIN';
 const END = '-----END';
 /** Shorter needles would match by chance too often to be worth searching: such names are looked up in every block. */
 const MIN_NEEDLE = 8;
+/** Distinct names remembered per file; a long-running server meets few, the cap only bounds memory. */
+const MAX_ANSWERS = 1000;
 
 export class CertificateText implements CertificateSource {
   /** The PEM text with every whitespace character removed (built on the first search). */
@@ -27,6 +29,8 @@ export class CertificateText implements CertificateSource {
   /** Blocks already decoded, by the offset of their BEGIN line in `flat` (null: not a certificate we can read). */
   private readonly decoded = new Map<number, PeekedCertificate | null>();
   private everything?: PeekedCertificate[];
+  /** Answers already given, by the bytes searched for: a store file is kept across checks, and its issuers repeat. */
+  private readonly answers = new Map<string, PeekedCertificate[]>();
 
   /**
    * @param data the file's bytes
@@ -55,6 +59,17 @@ export class CertificateText implements CertificateSource {
 
   /** Certificates whose DER contains `bytes` (a name, a public key). */
   containing(bytes: Buffer): PeekedCertificate[] {
+    const key = bytes.toString('latin1');
+    let answer = this.answers.get(key);
+    if (!answer) {
+      answer = this.search(bytes);
+      if (this.answers.size >= MAX_ANSWERS) this.answers.clear();
+      this.answers.set(key, answer);
+    }
+    return answer;
+  }
+
+  private search(bytes: Buffer): PeekedCertificate[] {
     if (this.data.length > 0 && this.data[0] === 0x30) return this.all().filter(c => c.der.includes(bytes));
     const needles = [0, 1, 2].map(shift => {
       const usable = bytes.length - shift - ((bytes.length - shift) % 3);

@@ -3,10 +3,11 @@
  * nginx, NSS), DER `.cer` (Windows Import-Certificate) and PKCS#12 `.pfx` (Kestrel, IIS Express,
  * Windows). One reader detects the format from the bytes, so a `.crt` holding DER or PEM both work.
  *
- * PKCS#12 output is assembled here with der.ts: the private key is encrypted by Node (PKCS#8 PBES2,
- * AES-256-CBC, PBKDF2-SHA256) and the MAC is HMAC-SHA256 — the modern profile OpenSSL 3 and Windows 10
- * 1709+ read. Reading a PFX (any profile, legacy ciphers included) needs node-forge: pfxRead.ts, loaded
- * only when a PFX is read.
+ * PKCS#12 output is assembled here with der.ts, in one of two profiles (`toPfx`'s `encryption`): by
+ * default the key encrypted by Node (PKCS#8 PBES2, AES-256-CBC, PBKDF2-SHA256) with an HMAC-SHA256 MAC —
+ * what OpenSSL 3 and Windows 10 1709+ read; or, for a file Windows imports on any supported version, the
+ * key under PKCS#12's own pbeWithSHAAnd3-KeyTripleDES-CBC with an HMAC-SHA1 MAC. Reading a PFX (any
+ * profile, legacy ciphers included) needs node-forge: pfxRead.ts, loaded only when a PFX is read.
  */
 import * as crypto from 'node:crypto';
 import type { CertificateRef } from './types';
@@ -196,7 +197,7 @@ function looksLikePfx(data: Buffer): boolean {
 const P12 = {
   data: '1.2.840.113549.1.7.1', certBag: '1.2.840.113549.1.12.10.1.3', shroudedKeyBag: '1.2.840.113549.1.12.10.1.2',
   x509Certificate: '1.2.840.113549.1.9.22.1', friendlyName: '1.2.840.113549.1.9.20', localKeyId: '1.2.840.113549.1.9.21',
-  sha256: '2.16.840.1.101.3.4.2.1',
+  sha256: '2.16.840.1.101.3.4.2.1', sha1: '1.3.14.3.2.26', pbeWithSHAAnd3KeyTripleDESCBC: '1.2.840.113549.1.12.1.3',
 };
 
 function bagAttributes(friendlyName: string | undefined, localKeyId: Buffer | undefined): Buffer {
@@ -208,19 +209,52 @@ function bagAttributes(friendlyName: string | undefined, localKeyId: Buffer | un
 
 const dataContentInfo = (inner: Buffer) => seq([oid(P12.data), context(0, octets(inner), true)]);
 
+/** What RFC 7292 B.2's derivation makes: 1 a key, 2 an IV, 3 a MAC key. */
+type Pkcs12KeyPurpose = 1 | 2 | 3;
+
 /**
- * RFC 7292 B.2's key derivation for the MAC key (ID 3), SHA-256, one 32-byte block: H^iterations(D || S
- * || P), where D is the ID repeated over a hash block, S the salt and P the password as UTF-16BE with a
- * trailing zero, each repeated to a whole number of blocks.
+ * RFC 7292 B.2's key derivation: `length` bytes for `purpose` from the password (UTF-16BE with a trailing
+ * zero), the salt and the iteration count, with SHA-1 or SHA-256 (hash block 64 bytes for both). Each
+ * output block is H^iterations(D || I), where D is the purpose repeated over a hash block and I the salt
+ * and password each repeated to whole blocks; between blocks every 64-byte block of I has the previous
+ * output (repeated to 64 bytes) plus one added to it, as a big-endian number.
  */
-export function pkcs12MacKey(password: string, salt: Buffer, iterations: number): Buffer {
-  const v = 64; // SHA-256 block size
+export function pkcs12Kdf(hash: 'sha1' | 'sha256', purpose: Pkcs12KeyPurpose, password: string, salt: Buffer, iterations: number, length: number): Buffer {
+  const v = 64;
   const pass = Buffer.from(password + '\0', 'utf16le').swap16();
   const fill = (b: Buffer) => { const out = Buffer.alloc(v * Math.ceil(b.length / v)); for (let i = 0; i < out.length; i++) out[i] = b[i % b.length]; return out; };
-  let digest = Buffer.concat([Buffer.alloc(v, 3), fill(salt), fill(pass)]);
-  for (let i = 0; i < iterations; i++) digest = crypto.createHash('sha256').update(digest).digest();
-  return digest;
+  const d = Buffer.alloc(v, purpose);
+  const i = Buffer.concat([fill(salt), fill(pass)]);
+  const blocks: Buffer[] = [];
+  for (let made = 0; made < length;) {
+    let a = Buffer.concat([d, i]);
+    for (let n = 0; n < iterations; n++) a = crypto.createHash(hash).update(a).digest();
+    blocks.push(a);
+    made += a.length;
+    if (made >= length) break;
+    const b = fill(a.subarray(0, v)).subarray(0, v);
+    for (let j = 0; j < i.length; j += v) {
+      let carry = 1;
+      for (let k = v - 1; k >= 0; k--) {
+        const sum = i[j + k] + b[k] + carry;
+        i[j + k] = sum & 0xff;
+        carry = sum >> 8;
+      }
+    }
+  }
+  return Buffer.concat(blocks).subarray(0, length);
 }
+
+/**
+ * How a PFX's key and MAC are protected:
+ *   - 'aes256-sha256': PBES2 (AES-256-CBC, PBKDF2-HMAC-SHA256) and an HMAC-SHA256 MAC, for files people
+ *     keep (Kestrel, exports): OpenSSL 3's default profile;
+ *   - '3des-sha1': pbeWithSHAAnd3-KeyTripleDES-CBC and an HMAC-SHA1 MAC, the one profile every Windows
+ *     imports — PBES2/AES needs Windows 10 1709 or Server 2019; Windows 10 before 1709 and Server 2016
+ *     refuse it. For transient files only: the import's own copy, under a random one-off password, deleted
+ *     by the step that imports it.
+ */
+export type PfxEncryption = 'aes256-sha256' | '3des-sha1';
 
 export interface PfxInput {
   certDer: Buffer;
@@ -228,9 +262,22 @@ export interface PfxInput {
   key: crypto.KeyObject;
   password: string;
   friendlyName?: string;
+  /** Default 'aes256-sha256'. */
+  encryption?: PfxEncryption;
+}
+
+const PFX_ITERATIONS = 2048;
+
+/** The key as an EncryptedPrivateKeyInfo under PKCS#12's own 3DES PBE (RFC 7292 appendix C). */
+function tripleDesShroudedKey(key: crypto.KeyObject, password: string): Buffer {
+  const salt = crypto.randomBytes(8);
+  const cipher = crypto.createCipheriv('des-ede3-cbc', pkcs12Kdf('sha1', 1, password, salt, PFX_ITERATIONS, 24), pkcs12Kdf('sha1', 2, password, salt, PFX_ITERATIONS, 8));
+  const encrypted = Buffer.concat([cipher.update(key.export({ type: 'pkcs8', format: 'der' })), cipher.final()]);
+  return seq([seq([oid(P12.pbeWithSHAAnd3KeyTripleDESCBC), seq([octets(salt), integer(PFX_ITERATIONS)])]), octets(encrypted)]);
 }
 
 export function toPfx(input: PfxInput): Buffer {
+  const legacy = input.encryption === '3des-sha1';
   // localKeyId ties the key to its certificate; the SHA-1 of the certificate is the customary value.
   const localKeyId = crypto.createHash('sha1').update(input.certDer).digest();
   const certBag = (der: Buffer, main: boolean) => seq([
@@ -238,19 +285,21 @@ export function toPfx(input: PfxInput): Buffer {
     context(0, seq([oid(P12.x509Certificate), context(0, octets(der), true)]), true),
     bagAttributes(main ? input.friendlyName : undefined, main ? localKeyId : undefined),
   ]);
-  const encryptedKey = input.key.export({ type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: input.password });
+  const encryptedKey = legacy ? tripleDesShroudedKey(input.key, input.password)
+    : input.key.export({ type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: input.password });
   const keyBag = seq([oid(P12.shroudedKeyBag), context(0, encryptedKey, true), bagAttributes(input.friendlyName, localKeyId)]);
   const authSafe = seq([
     dataContentInfo(seq([certBag(input.certDer, true), ...(input.chainDer ?? []).map(d => certBag(d, false))])),
     dataContentInfo(seq([keyBag])),
   ]);
-  const salt = crypto.randomBytes(16);
-  const iterations = 2048;
-  const mac = crypto.createHmac('sha256', pkcs12MacKey(input.password, salt, iterations)).update(authSafe).digest();
+  const hash = legacy ? 'sha1' : 'sha256';
+  const salt = crypto.randomBytes(legacy ? 8 : 16);
+  const macKey = pkcs12Kdf(hash, 3, input.password, salt, PFX_ITERATIONS, legacy ? 20 : 32);
+  const mac = crypto.createHmac(hash, macKey).update(authSafe).digest();
   return seq([
     integer(3),
     seq([oid(P12.data), context(0, octets(authSafe), true)]),
-    seq([seq([seq([oid(P12.sha256), derNull()]), octets(mac)]), octets(salt), integer(iterations)]),
+    seq([seq([seq([oid(legacy ? P12.sha1 : P12.sha256), derNull()]), octets(mac)]), octets(salt), integer(PFX_ITERATIONS)]),
   ]);
 }
 

@@ -8,7 +8,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { caDir, type ConfigContext, isForeignPlatform, pathFor, type PathContext, writeFileAtomic } from '../io';
+import { caDir, type ConfigContext, isForeignPlatform, pathFor, type PathContext, placeholderHome, writeFileAtomic } from '../io';
 import { readCertificateFile } from './formats';
 import { generateKey, privateKeyPem, type KeyAlgorithm } from './keys';
 import { localCaPermittedNames } from './nameConstraints';
@@ -37,11 +37,22 @@ export function localCaFiles(ctx: ConfigContext = process.env): { dir: string; c
   return { dir, certFile: p.join(dir, CA_CERT_FILE), keyFile: p.join(dir, CA_KEY_FILE) };
 }
 
-/** The CA's name says whose machine it belongs to, so a user looking at a trust store can tell. */
-export function localCaName(): NameAttrs {
-  let user = 'user';
-  try { user = os.userInfo().username; } catch { /* no passwd entry in some containers */ }
-  return { o: 'DevCert Doctor development CA', ou: `${user}@${os.hostname()}`, cn: `DevCert Doctor local CA (${user}@${os.hostname()})` };
+/**
+ * The CA's name says whose machine it belongs to, so a user looking at a trust store can tell. For a
+ * plan rendered for another platform it is that account's (its home folder's name), never this machine's
+ * user and host, which would name the wrong machine in the plan shown.
+ */
+export function localCaName(ctx?: ConfigContext): NameAttrs {
+  let owner: string;
+  if (isForeignPlatform(ctx as PathContext)) {
+    const { platform, homeDir } = ctx as PathContext;
+    owner = pathFor(platform!).basename(homeDir ?? placeholderHome(platform!));
+  } else {
+    let user = 'user';
+    try { user = os.userInfo().username; } catch { /* no passwd entry in some containers */ }
+    owner = `${user}@${os.hostname()}`;
+  }
+  return { o: 'DevCert Doctor development CA', ou: owner, cn: `DevCert Doctor local CA (${owner})` };
 }
 
 /**
@@ -72,7 +83,7 @@ export async function createLocalCa(ctx: ConfigContext = process.env, algorithm:
   const { certFile, keyFile } = localCaFiles(ctx);
   const permitted = localCaPermittedNames('env' in ctx && typeof ctx.env === 'object' ? ctx.env as NodeJS.ProcessEnv : ctx as NodeJS.ProcessEnv);
   const { privateKey, publicKey } = await generateKey(algorithm);
-  const name = localCaName();
+  const name = localCaName(ctx);
   const notBefore = new Date(Date.now() - 60_000);
   const notAfter = new Date(notBefore);
   notAfter.setUTCFullYear(notAfter.getUTCFullYear() + CA_YEARS);

@@ -144,7 +144,7 @@ export interface LedgerEntry {
    * in the config folder is gone (a crash before it was written, someone cleaning the folder).
    */
   certificate?: string;
-  /** binding: the binding it replaced, JSON `{ certHash, appId }`; file/config-edit: the previous bytes, base64. */
+  /** binding: the binding it replaced, JSON `{ certHash, appId, settings }` (settings: netsh's parameters, bind/sslcertSettings.ts); file/config-edit: the previous bytes, base64. */
   previous?: string;
   /** file/config-edit: the previous file's mode, when there was one. */
   previousMode?: number;

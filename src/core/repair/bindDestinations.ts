@@ -21,7 +21,7 @@ import type { CheckedVerdict } from '../check';
 import type { EndpointSource } from '../endpoints';
 import { containedTarget, generatedCertsDir, pathFor, realTarget, type Platform } from '../io';
 import { type PlanStep, writeFileStep } from '../plan';
-import { createWindowsMyStore, planRemoveExpiredIisExpressCertificates, type TrustContext, type WindowsCertificateRef } from '../trust';
+import { createWindowsMyStore, planReplaceOldIisExpressCertificates, type TrustContext, type WindowsCertificateRef } from '../trust';
 
 export type BindDestination =
   /** `via: 'iisexpress'`: bound by IisExpressAdminCmd (`--strategy iisexpress`) instead of netsh. */
@@ -114,19 +114,23 @@ export async function planBindSteps(d: BindDestination, gen: GeneratedCertificat
     case 'httpsys': {
       // http.sys serves from LocalMachine\My by thumbprint: the certificate goes there with its key (a PFX
       // whose one-off password is in a 0600 file the import deletes), then every port is bound to it.
+      // The PFX is 3DES/SHA-1, not AES-256/SHA-256: Windows 10 before 1709 and Server 2016 cannot import
+      // PBES2, and this file only carries the key to the import (random password, deleted by the import).
       const password = crypto.randomBytes(18).toString('base64url');
+      const pfx = toPfx({ certDer: gen.certDer, key: gen.key, password, friendlyName: gen.friendlyName, encryption: '3des-sha1' });
       const cert: WindowsCertificateRef = {
-        ...certificateRef(gen.certDer, 'iisexpress'), friendlyName: gen.friendlyName,
-        pfx: { base64: toPfx({ certDer: gen.certDer, key: gen.key, password, friendlyName: gen.friendlyName }).toString('base64'), password },
+        ...certificateRef(gen.certDer, 'iisexpress'), friendlyName: gen.friendlyName, pfx: { base64: pfx.toString('base64'), password },
       };
-      // Expired IIS Express certificates of the same friendly name go: the tools pick by that name.
-      const expired = gen.friendlyName ? await planRemoveExpiredIisExpressCertificates(o.ctx, new Date(), gen.sha1, o.runner) : [];
+      // Other IIS Express certificates of the same friendly name go (expired) or lose the name (valid): the
+      // tools pick by that name. After the ports are bound to the new one: if binding fails, the rollback
+      // puts the old bindings back while their certificate is still in LocalMachine\My.
+      const old = gen.friendlyName ? await planReplaceOldIisExpressCertificates(o.ctx, new Date(), gen.sha1, o.runner) : [];
       const my = await createWindowsMyStore(o.runner).add(cert, o.ctx);
       const ports = verdicts.map(v => v.port);
       const bind = d.via === 'iisexpress'
         ? await planIisExpressSetupSslUrl({ ports, thumbprint: gen.sha1 }, { runner: o.runner, tools: o.ctx.tools })
         : await planHttpSysBindings({ ports, thumbprint: gen.sha1 }, { runner: o.runner });
-      return { steps: [...my, ...expired, ...bind.steps, restart('IIS Express')], notes: bind.notes };
+      return { steps: [...my, ...bind.steps, ...old, restart('IIS Express')], notes: bind.notes };
     }
     case 'kestrel': {
       const projectDir = path.dirname(d.appsettingsFile);

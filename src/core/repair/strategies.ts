@@ -14,7 +14,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { dotnetAvailable, iisExpressAdminCmdPath, planKestrelDevCerts, type Runner } from '../bind';
+import { dotnetAvailable, iisExpressAdminCmdPaths, planKestrelDevCerts, type Runner } from '../bind';
 import { certificateRef, inspectCertificate } from '../certs';
 import type { CheckedVerdict } from '../check';
 import { parseAppSettings } from '../endpoints';
@@ -66,8 +66,10 @@ const foreign = (ctx: TrustContext) => ctx.platform !== process.platform;
 export async function strategyUnavailable(strategy: RepairStrategy, ctx: TrustContext, runner?: Runner): Promise<string | undefined> {
   if (foreign(ctx)) return undefined;
   if (strategy === 'iisexpress') {
-    const exe = iisExpressAdminCmdPath(ctx);
-    return fs.existsSync(exe) ? undefined : `${exe} does not exist (the machine setting devcertDoctor.iisExpressPath names another place)`;
+    // The plan's step takes the first of these that exists when it runs (bind/iisExpressAdminCmd.ts).
+    const paths = iisExpressAdminCmdPaths(ctx);
+    return paths.some(p => fs.existsSync(p)) ? undefined
+      : `${paths.join(' and ')} ${paths.length === 1 ? 'does' : 'do'} not exist (the machine setting devcertDoctor.iisExpressPath names another place)`;
   }
   if (strategy === 'dotnet-dev-certs') {
     const r = await dotnetAvailable({ tools: ctx.tools, runner });

@@ -9,7 +9,7 @@ export { nssStore } from './nss';
 export { nodeStore } from './node';
 export { prepareTrustSandbox, SandboxError, trustSandboxPaths } from './sandbox';
 export type { TrustSandbox } from './sandbox';
-export { createWindowsMyStore, planRemoveExpiredIisExpressCertificates } from './windows';
+export { createWindowsMyStore, planReplaceOldIisExpressCertificates, powershell } from './windows';
 export type { CertificateRef, TrustContext, TrustStore, TrustStoreId } from './store';
 export { anchorContextFor, loadTrustAnchors } from './anchors';
 export type { ConsumerAnchors } from './anchors';

@@ -248,36 +248,62 @@ export function createWindowsMyStore(runner: Runner = run): TrustStore {
 export const windowsRootStore = createWindowsRootStore();
 export const windowsMyStore = createWindowsMyStore();
 
+/** Renames a certificate in a store (the Cert: drive writes the property through to the store). */
+function renameAction(location: WindowsStoreLocation, thumbprint: string, friendlyName: string): CommandAction {
+  return powershell(`${STOP}; (Get-Item -LiteralPath ${psQuote(itemPath(location, thumbprint))}).FriendlyName = ${psQuote(friendlyName)}`);
+}
+
 /**
- * Expired "IIS Express Development Certificate"s (the friendly name Visual Studio and IIS Express pick
+ * The other "IIS Express Development Certificate"s (the friendly name Visual Studio and IIS Express pick
  * by) in the three stores they live in: LocalMachine\My (with its key, for http.sys), LocalMachine\Root
  * (where IIS Express setup trusts it) and CurrentUser\Root (where Visual Studio trusts it). Left beside
- * a new certificate of the same name, they are what the tools may pick. Removed by thumbprint:
- *   - a Root copy: its undo puts the same certificate back (its DER is written first, beside ours);
- *   - the LocalMachine\My copy: with its private key, which cannot come back — it is expired, nothing
- *     can serve it any more.
- * CurrentUser\Root's removal is not elevated (Windows asks to confirm in its own dialog) and runs
- * before the plan's elevated block, like the Root import.
+ * a new certificate of the same name, they are what the tools may pick. By thumbprint:
+ *   - an expired one is removed. A Root copy's undo puts the same certificate back (its DER is written
+ *     first, once per certificate); the LocalMachine\My copy goes with its private key, which cannot come
+ *     back — it is expired, nothing can serve it any more;
+ *   - one still valid in LocalMachine\My is a duplicate, not garbage: its key cannot be exported to put
+ *     it back, and other ports may still be bound to it. It keeps its key and bindings and loses the name
+ *     ("… (replaced YYYY-MM-DD)"); undo gives the name back. Its Root copies stay trusted, for those ports.
+ * CurrentUser\Root's removal is not elevated (Windows asks to confirm in its own dialog) and runs before
+ * the plan's elevated block, like the Root import.
  */
-export async function planRemoveExpiredIisExpressCertificates(ctx: TrustContext, now: Date, keep: string | undefined,
+export async function planReplaceOldIisExpressCertificates(ctx: TrustContext, now: Date, keep: string | undefined,
   runner: Runner = run): Promise<PlanStep[]> {
   const steps: PlanStep[] = [];
+  const copies = new Map<string, string>();
   for (const location of ['LocalMachine\\My', 'LocalMachine\\Root', 'CurrentUser\\Root'] as const) {
     const found = await runStoreQuery(location, queryFriendlyNameAction(location, IIS_EXPRESS_FRIENDLY_NAME), runner);
     for (const e of found) {
-      if (!/^[0-9A-F]{40}$/.test(e.thumbprint) || e.thumbprint === keep?.toUpperCase() || !e.notAfter || e.notAfter > now) continue;
+      if (!/^[0-9A-F]{40}$/.test(e.thumbprint) || e.thumbprint === keep?.toUpperCase()) continue;
       const short = e.thumbprint.slice(0, 8);
+      const where = location.replace('\\', '-').toLowerCase();
+      if (!e.notAfter || e.notAfter > now) {
+        if (location !== 'LocalMachine\\My') continue;
+        const retired = `${IIS_EXPRESS_FRIENDLY_NAME} (replaced ${now.toISOString().slice(0, 10)})`;
+        steps.push({
+          id: `rename-duplicate-${short}-${where}`,
+          title: `Rename the other "${IIS_EXPRESS_FRIENDLY_NAME}" ${e.thumbprint} in LocalMachine\\My to "${retired}" (still valid: its key and bindings stay)`,
+          action: renameAction(location, e.thumbprint, retired),
+          elevated: true,
+          changes: `LocalMachine\\My: ${e.subject || 'certificate'} (${e.thumbprint}) is named "${retired}"`,
+          undo: renameAction(location, e.thumbprint, e.friendlyName || IIS_EXPRESS_FRIENDLY_NAME),
+        });
+        continue;
+      }
       const elevated = location !== 'CurrentUser\\Root';
       const title = `Remove the expired "${IIS_EXPRESS_FRIENDLY_NAME}" ${e.thumbprint} (expired ${e.notAfter.toISOString().slice(0, 10)}) from ${location}`;
       let undo: CommandAction | undefined;
       if (location !== 'LocalMachine\\My' && e.rawData) {
-        const file = path.win32.join(windowsTrustedDir(ctx), `expired-iisexpress-${short}.cer`);
-        steps.push({ ...writeStep(`keep-expired-${short}-${location === 'CurrentUser\\Root' ? 'user' : 'machine'}`, file, e.rawData, 'base64', 0o644,
-          'a copy of the expired certificate (to put it back on undo)'), beforeElevated: true });
+        let file = copies.get(e.thumbprint);
+        if (!file) {
+          file = path.win32.join(windowsTrustedDir(ctx), `expired-iisexpress-${short}.cer`);
+          copies.set(e.thumbprint, file);
+          steps.push({ ...writeStep(`keep-expired-${short}`, file, e.rawData, 'base64', 0o644, 'a copy of the expired certificate (to put it back on undo)'), beforeElevated: true });
+        }
         undo = importRootAction(file, e.thumbprint, IIS_EXPRESS_FRIENDLY_NAME, location);
       }
       steps.push({
-        id: `remove-expired-${short}-${location.replace('\\', '-').toLowerCase()}`,
+        id: `remove-expired-${short}-${where}`,
         title: location === 'CurrentUser\\Root' ? `${title} — Windows asks you to confirm` : title,
         action: removeAction(location, e.thumbprint),
         elevated,
