@@ -30,6 +30,7 @@ const SEVERITY: Record<ProblemCode, DiagnosticSeverity> = {
   'weak-key-exchange': DiagnosticSeverity.Error,
   'malformed-certificate': DiagnosticSeverity.Error,
   'oversized-chain': DiagnosticSeverity.Error,
+  'platform-rules': DiagnosticSeverity.Error,
   'expiring-soon': DiagnosticSeverity.Warning,
   'weak-signature': DiagnosticSeverity.Warning,
   'weak-key': DiagnosticSeverity.Warning,
@@ -48,7 +49,7 @@ export function severityOf(p: Problem): DiagnosticSeverity {
 /** Problems that are about the certificate itself (so they also belong on the line that configures it). */
 export const CERTIFICATE_PROBLEMS: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
   'self-signed', 'unknown-issuer', 'incomplete-chain', 'expired', 'not-yet-valid', 'expiring-soon',
-  'name-mismatch', 'weak-signature', 'weak-key', 'untrusted-by-node', 'untrusted-by-browsers',
+  'name-mismatch', 'weak-signature', 'weak-key', 'untrusted-by-node', 'untrusted-by-browsers', 'platform-rules',
 ]);
 
 export function remoteNote(remoteName: string): string {

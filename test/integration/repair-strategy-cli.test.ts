@@ -7,6 +7,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCli } from '../helpers/mtlsCli';
@@ -95,7 +96,7 @@ describe('CLI: repair --strategy (dry runs from real probes)', function () {
   });
 
   for (const platform of ['linux', 'darwin', 'win32'] as const) {
-    it(`dotnet-dev-certs on ${platform}: --clean then --trust for an expired ASP.NET Core dev cert`, async function () {
+    it(`dotnet-dev-certs on ${platform}: the old development certificates removed (--clean; by SHA-1 on macOS), then --trust, for an expired ASP.NET Core dev cert`, async function () {
       const here = platform === process.platform;
       let runEnv = env;
       if (here) {
@@ -111,10 +112,19 @@ describe('CLI: repair --strategy (dry runs from real probes)', function () {
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.match(r.stdout, new RegExp(`https://localhost:${s.port}: .*expired`));
       const lines = r.stdout.split('\n');
-      assert.ok(lines.includes('       run:    dotnet dev-certs https --clean'), r.stdout);
+      if (platform === 'darwin') {
+        // dotnet's --clean would sudo out of sight: the served development certificate is removed by SHA-1 instead.
+        const sha1 = new X509Certificate(expiredDevCert.certPem).fingerprint.replace(/:/g, '');
+        assert.ok(lines.includes(`       run:    security delete-certificate -Z ${sha1} '/Users/<you>/Library/Keychains/login.keychain-db'`), r.stdout);
+        assert.ok(lines.some(l => /^ {7}run: +security remove-trusted-cert '\/Users\/<you>\/Library\/Application Support\/devcert-doctor\/trusted\/.*\.pem'$/.test(l)), r.stdout);
+        assert.ok(lines.includes(`       remove: /Users/<you>/.aspnet/https/aspnetcore-localhost-${sha1}.pfx`), r.stdout);
+        assert.doesNotMatch(r.stdout, /run: +(sudo|dotnet dev-certs https --clean)/);
+      } else {
+        assert.ok(lines.includes('       run:    dotnet dev-certs https --clean'), r.stdout);
+        assert.ok(lines.includes('       undo:   run dotnet dev-certs https --clean'), r.stdout);
+      }
       // On Linux --trust exits 4 until SSL_CERT_DIR lists ~/.aspnet/dev-certs/trust (SDK 10, seen for real): success there.
       assert.ok(lines.includes(`       run:    dotnet dev-certs https --trust${platform === 'linux' ? '   (exit 0/4 = success)' : ''}`), r.stdout);
-      assert.ok(lines.includes('       undo:   run dotnet dev-certs https --clean'), r.stdout);
       assert.ok(lines.some(l => /^ {7}you do: +Restart the ASP\.NET Core app/.test(l)), r.stdout);
       assert.doesNotMatch(r.stdout, /\[ELEVATED\]|administrator rights/);
       assert.equal(/Rendered for \w+ on \w+: whether dotnet runs there was not checked/.test(r.stdout), !here);

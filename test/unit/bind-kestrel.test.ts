@@ -6,7 +6,7 @@ import { parse } from 'jsonc-parser';
 import { ExecError, type ExecResult } from '../../src/core/io/exec';
 import type { PlanStep, RepairPlan } from '../../src/core/plan/types';
 import { executePlan } from '../../src/core/plan/run';
-import { KestrelConfigError, PASSWORD_SECRET_KEY, checkDevCerts, detectFormatting, editKestrelDefaultCertificate, interpretDevCertsCheck, interpretDevCertsMachineReadable, kestrelCertificateSection, planKestrelConfig, planKestrelDevCerts, userSecretsFile } from '../../src/core/bind/kestrel';
+import { KestrelConfigError, PASSWORD_SECRET_KEY, checkDevCerts, detectFormatting, devCertsUndo, editKestrelDefaultCertificate, interpretDevCertsCheck, interpretDevCertsMachineReadable, kestrelCertificateSection, planKestrelConfig, planKestrelDevCerts, userSecretsFile } from '../../src/core/bind/kestrel';
 import type { BindContext } from '../../src/core/bind/types';
 import { makeTempDir } from '../helpers/sandbox';
 
@@ -184,10 +184,29 @@ describe('ASP.NET Core dev-certs path', () => {
   });
 
   it('uses the configured dotnet, says which dialog appears, no Linux note elsewhere', async () => {
-    const plan = await planKestrelDevCerts({ platform: 'darwin', homeDir: '/Users/dev', env: {}, tools: { dotnet: '/usr/local/share/dotnet/dotnet' }, runner: runner({ '--version': 0 }) });
-    assert.equal(plan.steps[1].action.type === 'command' && plan.steps[1].action.command, '/usr/local/share/dotnet/dotnet');
-    assert.match(plan.steps[1].title, /login password/);
+    const plan = await planKestrelDevCerts({ platform: 'win32', homeDir: 'C:\\Users\\dev', env: {}, tools: { dotnet: 'C:\\dotnet\\dotnet.exe' }, runner: runner({ '--version': 0 }) });
+    assert.equal(plan.steps[1].action.type === 'command' && plan.steps[1].action.command, 'C:\\dotnet\\dotnet.exe');
+    assert.match(plan.steps[1].title, /Windows asks you to confirm/);
     assert.deepEqual(plan.notes, []);
+  });
+
+  it('macOS: no `dotnet dev-certs https --clean` (it runs sudo out of sight) — the removal is the plan\'s own; --trust has no in-plan undo', async () => {
+    const plan = await planKestrelDevCerts({ platform: 'darwin', homeDir: '/Users/dev', env: {}, tools: { dotnet: '/usr/local/share/dotnet/dotnet' }, runner: runner({ '--version': 0 }) });
+    const trust = plan.steps.find(s => s.id === 'dev-certs-trust')!;
+    assert.deepEqual(trust.action.type === 'command' && [trust.action.command, ...trust.action.args], ['/usr/local/share/dotnet/dotnet', 'dev-certs', 'https', '--trust']);
+    assert.match(trust.title, /login password/);
+    assert.equal(trust.undo, undefined);
+    assert.deepEqual(trust.record, { kind: 'trust', target: 'dotnet-dev-certs' });
+    assert.ok(!plan.steps.some(s => s.action.type === 'command' && (s.action.args.includes('--clean') || s.action.command === 'sudo')));
+    assert.match(plan.notes.join(' '), /runs `sudo security delete-certificate`.*removes each development certificate itself, by SHA-1/);
+  });
+
+  it('undoing a recorded dotnet dev-certs --trust: dotnet\'s --clean, except on macOS (its own removal by SHA-1, never dotnet\'s sudo)', async () => {
+    const linux = await devCertsUndo({ platform: 'linux', homeDir: '/home/dev', env: {}, tools: { dotnet: '/opt/dotnet/dotnet' } }, 'undo-0');
+    assert.deepEqual(linux.steps.map(s => s.action.type === 'command' && [s.action.command, ...s.action.args]), [['/opt/dotnet/dotnet', 'dev-certs', 'https', '--clean']]);
+    const mac = await devCertsUndo({ platform: 'darwin', homeDir: '/Users/dev', env: {}, runner: runner({}) }, 'undo-0');
+    assert.ok(!mac.steps.some(s => s.action.type === 'command' && /dotnet|sudo/.test(s.action.command)));
+    assert.match(mac.notes.join(' '), /removes each development certificate itself, by SHA-1/);
   });
 
   it('refuses clearly without dotnet', async () => {

@@ -3,6 +3,7 @@
  * step succeeds and recorded again when a rollback puts the change back.
  */
 import * as assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { sha256 } from '../../src/core/plan/steps';
@@ -13,6 +14,7 @@ import { executePlan } from '../../src/core/plan/run';
 import { renderPlan } from '../../src/core/plan/render';
 import type { TrustContext } from '../../src/core/trust/store';
 import { makeTempDir } from '../helpers/sandbox';
+import { createDarwinKeychainStore } from '../../src/core/trust/darwin';
 
 const APP_ID = '{214124cd-d05b-4309-9af9-9caa44b2b74a}';
 const OLD = '7A1E5C2B9F3D4E6A8B0C1D2E3F4A5B6C7D8E9F01';
@@ -107,5 +109,36 @@ describe('planClean (ledger → plan)', () => {
     assert.equal(out.ok, false);
     assert.equal(fs.readFileSync(path.join(tmp.dir, 'appsettings.Development.json'), 'utf8'), 'after\n', 'the restore was rolled back');
     assert.deepEqual(ledger.entries().map(e => e.target).sort(), [config.target, failing.target].sort());
+  });
+
+  it('macOS: each trust is undone by SHA-1 as the ledger recorded it — certificate and trust, or the trust alone', async () => {
+    const FIX = path.join(__dirname, '..', 'fixtures', 'platform');
+    const der = (name: string) => new X509Certificate(fs.readFileSync(path.join(FIX, name))).raw;
+    const sha1 = (name: string) => new X509Certificate(fs.readFileSync(path.join(FIX, name))).fingerprint.replace(/:/g, '');
+    // The local CA was added to the keychain by this tool; the dev certificate was there already (dotnet's), only trusted here.
+    ledger.add(
+      { kind: 'trust', target: 'darwin-keychain', thumbprint: sha1('local-ca-cert.pem'), certificate: der('local-ca-cert.pem').toString('base64'), addedAt: at },
+      { kind: 'trust', target: 'darwin-keychain:trust-settings', thumbprint: sha1('localhost-cert.pem'), certificate: der('localhost-cert.pem').toString('base64'), addedAt: at },
+    );
+    const runner = async (command: string, args: readonly string[]) => {
+      const reply = { command, args: [...args], code: 0, stdout: '', stderr: '', durationMs: 1, timedOut: false };
+      if (args[0] === 'find-certificate') return { ...reply, stdout: fs.readFileSync(path.join(FIX, 'security-find-certificate-a-Z-p.txt'), 'utf8') };
+      if (args[1] === '-d') return { ...reply, code: 1, stderr: 'SecTrustSettingsCreateExternalRepresentation: No Trust Settings were found.' };
+      // The user domain trusts both (as add-trusted-cert -p ssl -p basic left them).
+      const plist = fs.readFileSync(path.join(FIX, 'security-trust-settings-export-user.plist'), 'utf8');
+      fs.writeFileSync(args[args.length - 1], plist.replace('0F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C', sha1('local-ca-cert.pem')));
+      return reply;
+    };
+    const ctx: TrustContext = { platform: 'darwin', homeDir: '/Users/dev', env: {} };
+    const plan = await planClean({ ctx, ledger, runner, stores: [createDarwinKeychainStore(runner)] });
+    const keychain = '/Users/dev/Library/Keychains/login.keychain-db';
+    const commands = plan.steps.filter(s => s.action.type === 'command').map(s => s.action.type === 'command' && [s.action.command, ...s.action.args].map(a => a.endsWith('.pem') ? '<pem>' : a));
+    assert.deepEqual(commands, [
+      // Newest first: the dev certificate's trust settings only — it stays in the keychain, where dotnet put it.
+      ['security', 'remove-trusted-cert', '<pem>'],
+      ['security', 'remove-trusted-cert', '<pem>'],
+      ['security', 'delete-certificate', '-Z', sha1('local-ca-cert.pem'), keychain],
+    ]);
+    assert.ok(plan.steps.every(s => !s.elevated));
   });
 });

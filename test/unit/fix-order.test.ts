@@ -32,6 +32,7 @@ const EXAMPLES: Record<ProblemCode, () => Problem> = {
   'weak-key-exchange': () => P.weakKeyExchange('only DHE key exchange', 'the browsers', 'Node.js'),
   'malformed-certificate': () => P.malformedCertificate('certificate', 'subjectAltName'),
   'oversized-chain': () => P.oversizedChain('larger than 100 KB', 'Node.js'),
+  'platform-rules': () => P.platformRules(['it is valid for 3650 days, more than 825'], 'macOS clients (Safari, curl, .NET)'),
   'client-cert-required': () => P.clientCertRequired(undefined),
   'client-cert-rejected': () => P.clientCertRejected('client.pfx', 'alert', []),
   'not-listening': () => P.notListening('localhost', 5001, 'ECONNREFUSED'),

@@ -137,11 +137,13 @@ describe('planRepair strategies: who makes the new certificate', () => {
         const calls: string[][] = [];
         const ctx: TrustContext = platform === 'win32' ? winCtx : { platform, homeDir: `/home/dev`, env: { HOME: '/home/dev' } };
         const plan = await planRepair([bare(7001, expired, devCert)], { ctx, runner: runnerWith({ dotnet: here ? 'ok' : 'never', calls }), stores: [], strategy: 'dotnet-dev-certs' });
-        assert.deepEqual(plan.steps.map(s => s.id), ['dev-certs-clean', 'dev-certs-trust', 'restart-dev-certs']);
-        assert.deepEqual(argv(plan, 'dev-certs-clean'), ['dotnet', 'dev-certs', 'https', '--clean']);
+        // macOS: no dotnet --clean (it would sudo); with no served certificate in hand, nothing to list from here.
+        const darwin = platform === 'darwin';
+        assert.deepEqual(plan.steps.map(s => s.id), [...darwin ? [] : ['dev-certs-clean'], 'dev-certs-trust', 'restart-dev-certs']);
+        if (!darwin) assert.deepEqual(argv(plan, 'dev-certs-clean'), ['dotnet', 'dev-certs', 'https', '--clean']);
         assert.deepEqual(argv(plan, 'dev-certs-trust'), ['dotnet', 'dev-certs', 'https', '--trust']);
         assert.ok(plan.steps.every(s => !s.elevated));
-        assert.equal(plan.steps[2].action.type, 'manual');
+        assert.equal(plan.steps[plan.steps.length - 1].action.type, 'manual');
         const text = renderPlan(plan);
         assert.ok(!/administrator rights/.test(text));
         if (platform === 'win32') assert.match(text, /Windows asks you to confirm/);
@@ -157,7 +159,40 @@ describe('planRepair strategies: who makes the new certificate', () => {
       const plan = await planRepair([bare(7001, expired, devCert)], {
         ctx: { platform: 'darwin', homeDir: '/Users/dev', env: {}, tools: { dotnet: '/usr/local/share/dotnet/dotnet' } }, runner: runnerWith({ dotnet: 'never' }), stores: [], strategy: 'dotnet-dev-certs',
       });
-      assert.deepEqual(argv(plan, 'dev-certs-clean'), ['/usr/local/share/dotnet/dotnet', 'dev-certs', 'https', '--clean']);
+      assert.deepEqual(argv(plan, 'dev-certs-trust'), ['/usr/local/share/dotnet/dotnet', 'dev-certs', 'https', '--trust']);
+    });
+
+    it('macOS rendered elsewhere: the served development certificate removed by SHA-1 as dotnet 7+ keeps it — no sudo, no dotnet --clean, login keychain not elevated', async function () {
+      if (process.platform === 'darwin') this.skip(); // on a Mac the plan lists the Mac's own (test/unit/bind-devcerts-mac.test.ts)
+      const tmp = makeTempDir();
+      try {
+        const c = makeCert(tmp.dir, 'dev', { days: 1, extensions: ['1.3.6.1.4.1.311.84.1.1=DER:02'] });
+        const der = Buffer.from(c.certPem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+        const sha1 = createHash('sha1').update(der).digest('hex').toUpperCase();
+        const v = bare(7001, expired, devCert);
+        const ctx: TrustContext = { platform: 'darwin', homeDir: '/Users/dev', env: {} };
+        const plan = await planRepair([v], { ctx, runner: runnerWith({ dotnet: 'never' }), stores: [], strategy: 'dotnet-dev-certs', chains: { [v.url]: [der] } });
+        const pem = `/Users/dev/Library/Application Support/devcert-doctor/trusted/localhost_devcert-doctor_${sha1.slice(0, 8)}_-${sha1.slice(0, 8)}.pem`;
+        const login = '/Users/dev/Library/Keychains/login.keychain-db';
+        assert.deepEqual(plan.steps.map(s => [s.id, s.elevated, s.action.type === 'command' ? [s.action.command, ...s.action.args] : s.action.type === 'manual' ? 'manual' : [s.action.type, 'path' in s.action ? s.action.path : '']]), [
+          ['darwin-trust-file', false, ['write-file', pem]],
+          ['untrust-darwin-keychain', false, ['security', 'remove-trusted-cert', pem]],
+          ['delete-darwin-keychain', false, ['security', 'delete-certificate', '-Z', sha1, login]],
+          ['darwin-trust-file-cleanup', false, ['remove-file', pem]],
+          ['dev-certs-pfx', false, ['remove-file', `/Users/dev/.aspnet/https/aspnetcore-localhost-${sha1}.pfx`]],
+          ['dev-certs-trust', false, ['dotnet', 'dev-certs', 'https', '--trust']],
+          ['restart-dev-certs', false, 'manual'],
+        ]);
+        // Trust settings wait for macOS's dialog (no timeout); undo puts back dotnet's own -p basic -p ssl.
+        const untrust = plan.steps[1];
+        assert.equal((untrust.action as CommandAction).waitsForUser, true);
+        assert.deepEqual(untrust.undo, { type: 'command', command: 'security', args: ['add-trusted-cert', '-r', 'trustRoot', '-p', 'basic', '-p', 'ssl', '-k', login, pem], waitsForUser: true });
+        assert.equal(plan.steps[4].undo, undefined, 'the PFX holds a private key: no copy of it in the plan');
+        const steps = renderPlan({ ...plan, notes: [] });
+        assert.doesNotMatch(steps, /sudo|--clean|administrator rights|ELEVATED/);
+        assert.match(plan.notes.join('\n'), /runs `sudo security delete-certificate`.*this plan removes each development certificate itself, by SHA-1/);
+        assert.match(plan.notes.join('\n'), new RegExp(`cannot be listed from ${process.platform}: the steps shown remove the served one`));
+      } finally { tmp.cleanup(); }
     });
 
     it('dotnet missing on this machine: not applicable, with the reason; not offered', async function () {

@@ -1,13 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ExecResult } from '../../src/core/io/exec';
 import type { CommandAction, PlanStep } from '../../src/core/plan/types';
 import type { CertificateRef } from '../../src/core/certs/types';
 import type { TrustContext } from '../../src/core/trust/store';
-import { createDarwinKeychainStore, darwinProbes, verifyCertArgs } from '../../src/core/trust/darwin';
-import { isNoTrustSettings, parseDumpTrustSettings, parseFindCertificate } from '../../src/core/trust/darwinSecurityParse';
+import { addTrustedCertArgsFor, createDarwinKeychainStore, darwinProbes, darwinRemovalSteps } from '../../src/core/trust/darwin';
+import { APPLE_BASIC_X509_POLICY_OID, APPLE_SSL_POLICY_OID } from '../../src/core/trust/darwinTrustSettings';
+import { isNoTrustSettings, parseFindCertificate } from '../../src/core/trust/darwinSecurityParse';
 
 const FIX = path.join(__dirname, '..', 'fixtures', 'platform');
 const fixture = (name: string) => readFileSync(path.join(FIX, name), 'utf8');
@@ -57,36 +58,49 @@ describe('security output parsers', () => {
     assert.deepEqual(certs.map(c => [c.sha1, c.sha256]), [[LOCALHOST.sha1, undefined]]);
   });
 
-  it('dump-trust-settings: labels with their result types; "none found" is empty, not an error', () => {
-    assert.deepEqual(parseDumpTrustSettings(fixture('security-dump-trust-settings.txt')), [
-      { label: 'DevCert Doctor Local CA', results: [], policies: [] },
-      { label: 'localhost', results: ['kSecTrustSettingsResultTrustRoot', 'kSecTrustSettingsResultTrustRoot'], policies: ['SSL', 'Apple X509 Basic'] },
-    ]);
+  it('"no trust settings in this domain" is an empty answer, not an error (dump-trust-settings and trust-settings-export)', () => {
     assert.equal(isNoTrustSettings({ code: 1, stdout: '', stderr: fixture('security-dump-trust-settings-none.stderr.txt') }), true);
+    assert.equal(isNoTrustSettings({ code: 1, stdout: '', stderr: fixture('security-trust-settings-export-none.stderr.txt') }), true);
     assert.equal(isNoTrustSettings({ code: 1, stdout: '', stderr: 'SecTrustSettingsCopyCertificates: some other error' }), false);
   });
 });
 
-describe('darwin-keychain check', () => {
-  it('a leaf is verified with the SSL policy for localhost; a CA with the basic policy', () => {
-    assert.deepEqual(verifyCertArgs(LOCALHOST, '/tmp/x.pem'), ['verify-cert', '-c', '/tmp/x.pem', '-p', 'ssl', '-s', 'localhost']);
-    assert.deepEqual(verifyCertArgs(CA, '/tmp/x.pem'), ['verify-cert', '-c', '/tmp/x.pem']);
-  });
+const NONE = { code: 1, stderr: fixture('security-trust-settings-export-none.stderr.txt') };
+const NOT_FOUND = { code: 44, stderr: 'security: SecKeychainSearchCopyNext: The specified item could not be found in the keychain.' };
+/** `trust-settings-export [-d] FILE` as the tool does it: writes the domain's plist to FILE (or says there is none). */
+const exportOf = (user: string | undefined, admin?: string) => (args: readonly string[]): Reply => {
+  const body = args[1] === '-d' ? admin : user;
+  if (body === undefined) return NONE;
+  writeFileSync(args[args.length - 1], fixture(body));
+  return {};
+};
+/** find-certificate answering for the login keychain only (the System Roots hold no development certificate). */
+const inLogin = (args: readonly string[]): Reply => args[args.length - 1] === KEYCHAIN ? { stdout: fixture('security-find-certificate-a-Z-p.txt') } : NOT_FOUND;
+const USER = 'security-trust-settings-export-user.plist';
+const ADMIN = 'security-trust-settings-export-d-admin.plist';
 
-  it('trusted when verify-cert exits 0; the temp PEM it reads is the certificate and is removed after', async () => {
-    let seen = '';
-    let file = '';
-    const { runner } = securityRunner({ 'verify-cert': args => { file = args[2]; seen = readFileSync(file, 'utf8'); return { stdout: fixture('security-verify-cert-ok.txt') }; } });
+describe('darwin-keychain check: trust settings by SHA-1, as macOS reads them', () => {
+  it('trusted when the user domain trusts it for SSL (dotnet\'s -p basic -p ssl), although the admin domain denies it', async () => {
+    const { runner, calls } = securityRunner({ 'trust-settings-export': exportOf(USER, ADMIN) });
     assert.equal(await createDarwinKeychainStore(runner).check(LOCALHOST, ctx), true);
-    assert.equal(seen, LOCALHOST.pem);
-    assert.equal(existsSync(file), false);
+    assert.deepEqual(calls.map(c => c.slice(0, 3)), [['security', 'trust-settings-export', calls[0][2]], ['security', 'trust-settings-export', '-d']]);
   });
 
-  it('not trusted when verify-cert exits 1; a usage error (2) is an error', async () => {
-    const no = securityRunner({ 'verify-cert': { code: 1, stderr: fixture('security-verify-cert-not-trusted.stderr.txt') } });
-    assert.equal(await createDarwinKeychainStore(no.runner).check(LOCALHOST, ctx), false);
-    const bad = securityRunner({ 'verify-cert': { code: 2, stderr: 'usage: verify-cert ...' } });
-    await assert.rejects(createDarwinKeychainStore(bad.runner).check(LOCALHOST, ctx), /rejected its arguments/);
+  it('an untrusted dotnet dev-certs certificate in the login keychain is not trusted (no settings; not a System Root)', async () => {
+    const { runner, calls } = securityRunner({ 'trust-settings-export': exportOf(undefined), 'find-certificate': NOT_FOUND });
+    assert.equal(await createDarwinKeychainStore(runner).check(LOCALHOST, ctx), false);
+    assert.deepEqual(calls[2], ['security', 'find-certificate', '-a', '-c', 'localhost', '-Z', '-p', '/System/Library/Keychains/SystemRootCertificates.keychain']);
+  });
+
+  it('denied by the admin domain with nothing in the user domain: not trusted, even as a System Root', async () => {
+    const { runner } = securityRunner({ 'trust-settings-export': exportOf(undefined, ADMIN), 'find-certificate': { stdout: fixture('security-find-certificate-a-Z-p.txt') } });
+    assert.equal(await createDarwinKeychainStore(runner).check(LOCALHOST, ctx), false);
+  });
+
+  it('another "localhost" trusted only for one host name does not make ours trusted (by SHA-1, never by label)', async () => {
+    const { runner } = securityRunner({ 'trust-settings-export': exportOf(USER), 'find-certificate': NOT_FOUND });
+    const other = { ...LOCALHOST, sha1: '0F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C' };
+    assert.equal(await createDarwinKeychainStore(runner).check(other, ctx), false);
   });
 
   it('presence is by exact SHA-1 among the certificates find-certificate lists', async () => {
@@ -99,12 +113,13 @@ describe('darwin-keychain check', () => {
 });
 
 describe('darwin-keychain add/remove plans', () => {
-  it('add: writes the PEM, add-trusted-cert into the login keychain (not elevated), undo deletes with -t', async () => {
-    const { runner } = securityRunner({ 'verify-cert': { code: 1 }, 'find-certificate': { code: 44, stderr: 'security: SecKeychainSearchCopyNext: The specified item could not be found in the keychain.' } });
+  it('add: writes the PEM, add-trusted-cert -p ssl -p basic into the login keychain (not elevated, waits for the dialog), undo deletes with -t', async () => {
+    const { runner } = securityRunner({ 'trust-settings-export': exportOf(undefined), 'find-certificate': NOT_FOUND });
     const steps = await createDarwinKeychainStore(runner).add(LOCALHOST, ctx);
     assert.deepEqual(steps.map(s => s.id), ['darwin-trust-file', 'trust-darwin-keychain']);
     assert.deepEqual(steps[0].action, { type: 'write-file', path: FILE, contents: LOCALHOST.pem, encoding: 'utf8', mode: 0o644, ifMatch: '' });
     assert.deepEqual(argv(steps[1].action), ['security', 'add-trusted-cert', '-r', 'trustRoot', '-p', 'ssl', '-p', 'basic', '-k', KEYCHAIN, FILE]);
+    assert.equal((steps[1].action as CommandAction).waitsForUser, true);
     assert.equal(steps[1].elevated, false);
     assert.match(steps[1].title, /login password/);
     assert.deepEqual(argv(steps[1].undo), ['security', 'delete-certificate', '-Z', LOCALHOST.sha1, '-t', KEYCHAIN]);
@@ -113,23 +128,35 @@ describe('darwin-keychain add/remove plans', () => {
     assert.equal(steps[1].record?.certificate, LOCALHOST.pem.replace(/-----[^-]+-----|\s/g, ''));
   });
 
-  it('add: a certificate already in the keychain (untrusted) is only untrusted on undo, not deleted', async () => {
-    const { runner } = securityRunner({ 'verify-cert': { code: 1 }, 'find-certificate': { stdout: fixture('security-find-certificate-a-Z-p.txt') } });
+  it('add: a certificate already in the keychain (untrusted, as dotnet dev-certs leaves it): only its trust is recorded and undone', async () => {
+    const { runner } = securityRunner({ 'trust-settings-export': exportOf(undefined), 'find-certificate': inLogin });
     const steps = await createDarwinKeychainStore(runner).add(LOCALHOST, ctx);
     assert.deepEqual(argv(steps[1].undo), ['security', 'remove-trusted-cert', FILE]);
+    assert.equal(steps[1].record?.target, 'darwin-keychain:trust-settings');
   });
 
-  it('add changes nothing when already trusted', async () => {
-    const { runner, calls } = securityRunner({ 'verify-cert': { stdout: fixture('security-verify-cert-ok.txt') } });
-    assert.deepEqual(await createDarwinKeychainStore(runner).add(LOCALHOST, ctx), []);
-    assert.equal(calls.length, 1);
-  });
-
-  it('remove: remove-trusted-cert then delete-certificate -Z, each with an undo, file cleaned up last', async () => {
+  it('add: replacing the user\'s own settings (a Deny) says so', async () => {
     const { runner } = securityRunner({
-      'find-certificate': { stdout: fixture('security-find-certificate-a-Z-p.txt') },
-      'dump-trust-settings': { stdout: fixture('security-dump-trust-settings.txt') },
+      'trust-settings-export': exportOf(undefined, ADMIN), 'find-certificate': NOT_FOUND,
     });
+    const denied = await createDarwinKeychainStore(runner).add(LOCALHOST, ctx);
+    assert.ok(!/earlier settings/.test(denied[1].changes), 'the admin Deny is overridden, not replaced');
+    const mine = securityRunner({
+      'trust-settings-export': args => args[1] === '-d' ? NONE : (writeFileSync(args[args.length - 1], fixture(USER).replace(/<integer>1<\/integer>/g, '<integer>3</integer>')), {}),
+      'find-certificate': NOT_FOUND,
+    });
+    const steps = await createDarwinKeychainStore(mine.runner).add(LOCALHOST, ctx);
+    assert.match(steps[1].changes, /your earlier settings for it \(deny for basic, deny for ssl\) are replaced/);
+  });
+
+  it('add changes nothing when macOS already trusts it for TLS', async () => {
+    const { runner, calls } = securityRunner({ 'trust-settings-export': exportOf(USER) });
+    assert.deepEqual(await createDarwinKeychainStore(runner).add(LOCALHOST, ctx), []);
+    assert.ok(calls.every(c => c[1] === 'trust-settings-export'));
+  });
+
+  it('remove: remove-trusted-cert (settings found by SHA-1) then delete-certificate -Z, each with an undo that puts back what was there, file cleaned up last', async () => {
+    const { runner } = securityRunner({ 'find-certificate': { stdout: fixture('security-find-certificate-a-Z-p.txt') }, 'trust-settings-export': exportOf(USER) });
     const steps = await createDarwinKeychainStore(runner).remove(LOCALHOST, ctx);
     assert.deepEqual(steps.map(s => [s.id, argv(s.action)]), [
       ['darwin-trust-file', { type: 'write-file', path: FILE, contents: LOCALHOST.pem, encoding: 'utf8', mode: 0o644, ifMatch: '' }],
@@ -137,22 +164,56 @@ describe('darwin-keychain add/remove plans', () => {
       ['delete-darwin-keychain', ['security', 'delete-certificate', '-Z', LOCALHOST.sha1, KEYCHAIN]],
       ['darwin-trust-file-cleanup', { type: 'remove-file', path: FILE }],
     ]);
-    assert.deepEqual(argv(steps[1].undo), ['security', 'add-trusted-cert', '-r', 'trustRoot', '-p', 'ssl', '-p', 'basic', '-k', KEYCHAIN, FILE]);
+    // The settings were basic then ssl, TrustRoot: the undo writes exactly those.
+    assert.deepEqual(argv(steps[1].undo), ['security', 'add-trusted-cert', '-r', 'trustRoot', '-p', 'basic', '-p', 'ssl', '-k', KEYCHAIN, FILE]);
     assert.deepEqual(argv(steps[2].undo), ['security', 'add-certificates', '-k', KEYCHAIN, FILE]);
   });
 
-  it('remove skips remove-trusted-cert when the user domain has no trust settings, and is empty when absent', async () => {
-    const present = securityRunner({
-      'find-certificate': { stdout: fixture('security-find-certificate-a-Z-p.txt') },
-      'dump-trust-settings': { code: 1, stderr: fixture('security-dump-trust-settings-none.stderr.txt') },
-    });
+  it('remove: another "localhost" with trust settings does not make ours planned (the cause of a failed, rolled-back untrust)', async () => {
+    const other = { ...LOCALHOST, sha1: 'F'.repeat(40) };
+    const { runner } = securityRunner({ 'find-certificate': NOT_FOUND, 'trust-settings-export': exportOf(USER) });
+    assert.deepEqual(await createDarwinKeychainStore(runner).remove(other, ctx), []);
+  });
+
+  it('remove: the certificate was in the keychain before this tool trusted it (ledger target darwin-keychain:trust-settings): only the trust goes', async () => {
+    const { runner, calls } = securityRunner({ 'find-certificate': { stdout: fixture('security-find-certificate-a-Z-p.txt') }, 'trust-settings-export': exportOf(USER) });
+    const steps = await createDarwinKeychainStore(runner).remove(LOCALHOST, ctx, { target: 'darwin-keychain:trust-settings' });
+    assert.deepEqual(steps.map(s => s.id), ['darwin-trust-file', 'untrust-darwin-keychain', 'darwin-trust-file-cleanup']);
+    assert.ok(!calls.some(c => c[1] === 'find-certificate'));
+  });
+
+  it('remove skips remove-trusted-cert when the user domain has no settings for it, and is empty when absent', async () => {
+    const present = securityRunner({ 'find-certificate': { stdout: fixture('security-find-certificate-a-Z-p.txt') }, 'trust-settings-export': exportOf(undefined, ADMIN) });
     const steps = await createDarwinKeychainStore(present.runner).remove(LOCALHOST, ctx);
     assert.deepEqual(steps.map(s => s.id), ['darwin-trust-file', 'delete-darwin-keychain', 'darwin-trust-file-cleanup']);
-    const absent = securityRunner({
-      'find-certificate': { code: 44 },
-      'dump-trust-settings': { code: 1, stderr: fixture('security-dump-trust-settings-none.stderr.txt') },
-    });
+    const absent = securityRunner({ 'find-certificate': NOT_FOUND, 'trust-settings-export': exportOf(undefined) });
     assert.deepEqual(await createDarwinKeychainStore(absent.runner).remove(LOCALHOST, ctx), []);
+  });
+
+  it('System keychain and admin domain (.NET 6 put its certificate there): every step elevated, the PEM root reads written by the elevated script into a root-only folder', () => {
+    const steps = darwinRemovalSteps(LOCALHOST, { where: 'system', trustSettings: [], inKeychain: true }, ctx);
+    const rootPem = `/Library/Application Support/devcert-doctor/${path.posix.basename(FILE)}`;
+    assert.deepEqual(steps.map(s => [s.id, s.elevated, argv(s.action)]), [
+      ['darwin-trust-file', true, { type: 'write-file', path: rootPem, contents: LOCALHOST.pem, encoding: 'utf8', mode: 0o644, ifMatch: '' }],
+      ['untrust-darwin-keychain', true, ['security', 'remove-trusted-cert', '-d', rootPem]],
+      ['delete-darwin-keychain', true, ['security', 'delete-certificate', '-Z', LOCALHOST.sha1, '/Library/Keychains/System.keychain']],
+      ['darwin-trust-file-cleanup', true, { type: 'remove-file', path: rootPem }],
+    ]);
+    // Nothing root reads comes from the user's config folder (a program running as the user could swap it).
+    assert.ok(!JSON.stringify(steps).includes('/Users/dev/'));
+    // .NET 6 trusted it unconstrained (no -p): that is what comes back on undo.
+    assert.deepEqual(argv(steps[1].undo), ['security', 'add-trusted-cert', '-d', '-r', 'trustRoot', '-k', '/Library/Keychains/System.keychain', rootPem]);
+  });
+
+  it('settings add-trusted-cert cannot write back (a host name, an unknown policy, mixed results) get no undo rather than a wrong one', () => {
+    const ssl = { policy: APPLE_SSL_POLICY_OID, result: 1, scoped: false };
+    assert.deepEqual(addTrustedCertArgsFor([ssl, { policy: APPLE_BASIC_X509_POLICY_OID, result: 1, scoped: false }]), ['-r', 'trustRoot', '-p', 'ssl', '-p', 'basic']);
+    assert.deepEqual(addTrustedCertArgsFor([{ ...ssl, result: 3 }]), ['-r', 'deny', '-p', 'ssl']);
+    assert.equal(addTrustedCertArgsFor([{ ...ssl, scoped: true }]), undefined);
+    assert.equal(addTrustedCertArgsFor([{ ...ssl, policy: '1.2.840.113635.100.1.8' }]), undefined);
+    assert.equal(addTrustedCertArgsFor([ssl, { ...ssl, result: 3 }]), undefined);
+    const steps = darwinRemovalSteps(LOCALHOST, { where: 'login', trustSettings: [{ ...ssl, scoped: true }], inKeychain: false }, ctx);
+    assert.equal(steps.find(s => s.id === 'untrust-darwin-keychain')!.undo, undefined);
   });
 
   it('is not available off macOS', async () => {

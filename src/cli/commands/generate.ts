@@ -2,7 +2,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import type { CliCommand } from '../command';
 import { envOption, parseArgs, parseIntOption, UsageError } from '../args';
-import { CERT_PROFILES, type CertProfileId, generateCertificate, loadLocalCa, type OutputFormat, outputPaths, writeCertificateFiles } from '../../core/certs';
+import { CERT_PROFILES, type CertProfileId, generateCertificate, loadLocalCa, maxValidityDays, type OutputFormat, outputPaths, writeCertificateFiles } from '../../core/certs';
 import { generatedCertsDir } from '../../core/io';
 
 const HELP = `Usage: devcert-doctor generate [options]
@@ -16,7 +16,8 @@ Create a development certificate. Keys come from Node's crypto; the key file is 
   --key rsa|ecdsa    RSA 2048 (default) or ECDSA P-256
   --cn NAME          subject common name (default localhost; for client: "devcert-doctor client")
   --host NAME        a DNS name or IP for the certificate (repeatable; default per profile)
-  --days N           validity (default 365)
+  --days N           validity (default 365; at most 825 for the server profiles, Apple's limit
+                     for TLS server certificates, which macOS refuses beyond it)
   --ca               for --profile client: sign with the local CA instead of self-signing
   --out DIR          where to write (default: the config folder's certs/)
   --name NAME        file name stem (default: the profile name)
@@ -47,7 +48,7 @@ export const generateCommand: CliCommand = {
     for (const f of formats) if (!['pem', 'pfx', 'cer'].includes(f)) throw new UsageError(`--format must be pem, pfx or cer, got "${f}"`);
     const password = envOption(options, 'password-env');
     if (formats.includes('pfx') && password === undefined) throw new UsageError('--format pfx needs --password-env VAR (the password is never taken on the command line)');
-    const days = options.days ? parseIntOption('days', options.days as string, 1, 3650) : undefined;
+    const days = options.days ? parseIntOption('days', options.days as string, 1, maxValidityDays(profile)) : undefined;
     const dir = (options.out as string | undefined) ?? generatedCertsDir();
     const name = (options.name as string | undefined) ?? profile;
     const paths = outputPaths(dir, name);

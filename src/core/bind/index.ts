@@ -16,7 +16,7 @@ export {
 export { IIS_EXPRESS_ADMIN_CMD_PATHS, iisExpressAdminCmdAction, iisExpressAdminCmdPaths, interpretIisExpressAdminCmd } from './iisExpressAdminCmd';
 export {
   KestrelConfigError, PASSWORD_SECRET_KEY, checkDevCerts, dotnetAvailable, editKestrelDefaultCertificate,
-  devCertsSslCertDirLine, devCertsUndoStep, interpretDevCertsCheck, interpretDevCertsMachineReadable, kestrelCertificateSection, type KestrelCertificateSection, kestrelConfigTarget, kestrelDevCertsTarget, planKestrelConfig, planKestrelDevCerts,
+  devCertsSslCertDirLine, devCertsUndo, interpretDevCertsCheck, interpretDevCertsMachineReadable, kestrelCertificateSection, type KestrelCertificateSection, kestrelConfigTarget, kestrelDevCertsTarget, planKestrelConfig, planKestrelDevCerts,
   userSecretsFile, type DevCertsState, type KestrelCertificate, type KestrelConfigRequest,
 } from './kestrel';
 export {

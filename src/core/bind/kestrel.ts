@@ -17,7 +17,9 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { applyEdits, findNodeAtLocation, modify, parse as parseJsonc, parseTree, printParseErrorCode, type FormattingOptions, type ParseError } from 'jsonc-parser';
 import { ExecError, run } from '../io';
+import type { CertificateRef } from '../certs';
 import { type CommandAction, type PlanStep, readExisting, writeFileStep } from '../plan';
+import { planMacDevCertsClean } from './devCertsMac';
 import type { BindContext, BindPlan, BindTarget } from './types';
 import { BindInputError } from './validate';
 
@@ -183,13 +185,18 @@ function devCertsCleanAction(exe: string): CommandAction {
 
 /**
  * Undoing a recorded `dotnet dev-certs https --trust`: the same tool's --clean, with the dotnet this
- * machine's settings name (never a command line read from the ledger).
+ * machine's settings name (never a command line read from the ledger) — on macOS the same removal as this
+ * tool's own steps, by SHA-1 (devCertsMac.ts: dotnet's --clean would run sudo).
  */
-export function devCertsUndoStep(ctx: Pick<BindContext, 'tools'>, id: string): PlanStep {
+export async function devCertsUndo(ctx: BindContext, id: string): Promise<BindPlan> {
+  if (ctx.platform === 'darwin') return planMacDevCertsClean({ ...ctx, runner: ctx.runner ?? run });
   return {
-    id, title: 'Remove the ASP.NET Core development certificate DevCert Doctor had dotnet create and trust',
-    action: devCertsCleanAction(dotnet(ctx)), elevated: false,
-    changes: 'every ASP.NET Core HTTPS development certificate of this user is deleted (and untrusted)',
+    steps: [{
+      id, title: 'Remove the ASP.NET Core development certificate DevCert Doctor had dotnet create and trust',
+      action: devCertsCleanAction(dotnet(ctx)), elevated: false,
+      changes: 'every ASP.NET Core HTTPS development certificate of this user is deleted (and untrusted)',
+    }],
+    notes: [],
   };
 }
 
@@ -319,9 +326,10 @@ export async function dotnetAvailable(ctx: Pick<BindContext, 'tools' | 'runner'>
 
 /**
  * `--clean` then `--trust`. `checkAvailable: false` plans without running dotnet: the caller checked
- * already, or renders the plan for another platform, where this machine's dotnet says nothing.
+ * already, or renders the plan for another platform, where this machine's dotnet says nothing. `served`:
+ * the development certificates the endpoints serve (what a macOS plan rendered elsewhere shows removing).
  */
-export async function planKestrelDevCerts(ctx: BindContext, options: { checkAvailable?: boolean } = {}): Promise<BindPlan> {
+export async function planKestrelDevCerts(ctx: BindContext, options: { checkAvailable?: boolean; served?: CertificateRef[] } = {}): Promise<BindPlan> {
   if (options.checkAvailable ?? true) {
     const available = await dotnetAvailable(ctx);
     if (!available.ok) throw new BindInputError(`The .NET SDK is needed for dotnet dev-certs: ${available.reason}.`);
@@ -329,14 +337,20 @@ export async function planKestrelDevCerts(ctx: BindContext, options: { checkAvai
   const exe = dotnet(ctx);
   const prompt = ctx.platform === 'win32' ? ' — Windows asks you to confirm'
     : ctx.platform === 'darwin' ? ' — macOS asks for your login password' : '';
-  const steps: PlanStep[] = [{
-    id: 'dev-certs-clean',
-    title: `Remove the existing ASP.NET Core development certificates${prompt}`,
-    action: { type: 'command', command: exe, args: ['dev-certs', 'https', '--clean'], waitsForUser: true },
-    elevated: false,
-    // No undo: --clean deletes them; the next step makes a new one.
-    changes: 'every ASP.NET Core HTTPS development certificate of this user is deleted (and untrusted)',
-  }, {
+  const darwin = ctx.platform === 'darwin';
+  // On macOS dotnet's --clean would run sudo out of sight: the removal is this plan's own steps there.
+  const clean: BindPlan = darwin ? await planMacDevCertsClean({ ...ctx, runner: ctx.runner ?? run }, options.served) : {
+    steps: [{
+      id: 'dev-certs-clean',
+      title: `Remove the existing ASP.NET Core development certificates${prompt}`,
+      action: { type: 'command', command: exe, args: ['dev-certs', 'https', '--clean'], waitsForUser: true },
+      elevated: false,
+      // No undo: --clean deletes them; the next step makes a new one.
+      changes: 'every ASP.NET Core HTTPS development certificate of this user is deleted (and untrusted)',
+    }],
+    notes: [],
+  };
+  const steps: PlanStep[] = [...clean.steps, {
     id: 'dev-certs-trust',
     title: `Create a new ASP.NET Core development certificate and trust it${prompt}`,
     // On Linux --trust exits 4 ("trusted by some clients but not by others") whenever SSL_CERT_DIR does not
@@ -345,10 +359,12 @@ export async function planKestrelDevCerts(ctx: BindContext, options: { checkAvai
     action: { type: 'command', command: exe, args: ['dev-certs', 'https', '--trust'], waitsForUser: true, ...(ctx.platform === 'linux' ? { okExitCodes: [4] } : {}) },
     elevated: false,
     changes: 'a new ASP.NET Core development certificate in the user store, trusted',
-    undo: devCertsCleanAction(exe),
+    // macOS: no undo inside the plan — the certificate --trust makes is not known before it runs, and dotnet's
+    // --clean would sudo; the ledger records it, and `untrust` removes it by SHA-1 once it exists.
+    ...(darwin ? {} : { undo: devCertsCleanAction(exe) }),
     record: { kind: 'trust', target: 'dotnet-dev-certs' },
   }];
-  const notes: string[] = [];
+  const notes: string[] = [...clean.notes];
   if (ctx.platform === 'linux') {
     notes.push('On Linux `dotnet dev-certs https --trust` trusts only for some consumers: .NET 9+ SDKs put the certificate in '
       + '~/.aspnet/dev-certs/trust (OpenSSL reads it only with SSL_CERT_DIR set to include it) and in the NSS databases '
@@ -366,6 +382,6 @@ export const kestrelConfigTarget: BindTarget<KestrelConfigRequest> = {
 
 export const kestrelDevCertsTarget: BindTarget<Record<string, never>> = {
   id: 'kestrel-dev-certs',
-  label: 'ASP.NET Core development certificate (dotnet dev-certs https --clean, --trust)',
+  label: 'ASP.NET Core development certificate (dotnet dev-certs https --clean, --trust; on macOS the removal by SHA-1 as its own steps)',
   plan: (_request, ctx) => planKestrelDevCerts(ctx),
 };

@@ -10,7 +10,7 @@ import { certificateRef, toPfx } from './formats';
 import { generateKey, privateKeyPem, type KeyAlgorithm } from './keys';
 import { ensureLocalCa, loadLocalCa, permittedNamesOf, type LocalCa } from './localCa';
 import { CA_NAMES_ENV, namesOutside } from './nameConstraints';
-import { PROFILES, type CertProfileId } from './profiles';
+import { MAX_TLS_SERVER_VALIDITY_DAYS, maxValidityDays, PROFILES, type CertProfileId } from './profiles';
 import { OID, authorityKeyIdentifier, basicConstraints, extKeyUsage, keyUsage, randomSerial, signCertificate, subjectAltName, subjectKeyIdentifier, type Extension } from './x509';
 import { toPem } from './encoding';
 
@@ -62,11 +62,18 @@ export async function generateCertificate(opts: GenerateOptions): Promise<Genera
   let createdCa = false;
   if (useCa && !ca) ({ ca, created: createdCa } = await ensureLocalCa(env));
 
+  const days = opts.days ?? shape.days;
+  const maxDays = maxValidityDays(opts.profile);
+  if (!(days >= 1 && days <= maxDays)) {
+    throw new Error(`a ${opts.profile} certificate may be valid for 1 to ${maxDays} days, not ${days}`
+      + (maxDays === MAX_TLS_SERVER_VALIDITY_DAYS ? ' (macOS refuses TLS server certificates valid for longer)' : ''));
+  }
   const { privateKey, publicKey } = await generateKey(opts.key ?? 'rsa');
   const now = opts.now ?? new Date();
-  // A minute of slack: a container or VM whose clock is slightly behind still accepts a fresh cert.
+  // A minute of slack: a container or VM whose clock is slightly behind still accepts a fresh cert. The
+  // validity (notAfter − notBefore) is exactly `days`, so 825 stays within Apple's limit to the second.
   const notBefore = new Date(now.getTime() - 60_000);
-  const notAfter = new Date(now.getTime() + (opts.days ?? shape.days) * 86400_000);
+  const notAfter = new Date(notBefore.getTime() + days * 86400_000);
   const cn = opts.cn ?? shape.defaultCn;
   const hosts = opts.hosts?.length ? opts.hosts : shape.defaultSans;
   const issuerKeyPublic = ca ? crypto.createPublicKey(ca.key) : publicKey;

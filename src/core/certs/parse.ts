@@ -13,7 +13,8 @@ import { CertParseError, children, readTlv, valueOf as value, wholeOf as whole, 
 // The DER reader lives in der.ts; CertParseError is re-exported because callers know it from here.
 export { CertParseError };
 
-function decodeOid(bytes: Buffer): string {
+/** An OBJECT IDENTIFIER's content bytes (no tag, no length) in dotted form. */
+export function decodeOid(bytes: Buffer): string {
   if (bytes.length === 0) throw new CertParseError('empty OID');
   const parts: number[] = [];
   let acc = 0;

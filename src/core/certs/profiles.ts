@@ -21,6 +21,19 @@ export const ASPNETCORE_FRIENDLY_NAME = 'ASP.NET Core HTTPS development certific
 /** The names `dotnet dev-certs https` (version 6) puts in the ASP.NET Core development certificate. */
 export const ASPNETCORE_DEV_CERT_SANS: readonly string[] = ['localhost', '*.dev.localhost', '*.dev.internal', 'host.docker.internal', 'host.containers.internal', '127.0.0.1', '::1'];
 
+/**
+ * Apple's rules for TLS server certificates (support.apple.com/103769, macOS 10.15+): one issued after
+ * 2019-07-01 must be valid for at most 825 days and carry serverAuth in its extended key usage and its
+ * names in subjectAltName; every one needs RSA ≥ 2048 bits and a SHA-2 signature. macOS refuses any other
+ * for TLS whatever its trust, so every server profile here stays inside them (RSA 2048 or P-256, SHA-256,
+ * serverAuth, SAN). The 398-day limit of certificates issued after 2020-09-01 binds chains to publicly
+ * trusted roots only, not to a root the user added (the local CA, a self-signed development certificate).
+ * A CA is not a TLS server certificate: the local CA's ten years are fine.
+ */
+export const MAX_TLS_SERVER_VALIDITY_DAYS = 825;
+/** Other certificates (client certificates) are bounded only by what is sensible for development. */
+const MAX_VALIDITY_DAYS = 3650;
+
 export interface ProfileShape {
   id: CertProfileId;
   /** Subject CN when the user gives none. */
@@ -67,3 +80,8 @@ export const PROFILES: Record<CertProfileId, ProfileShape> = {
     issuedByLocalCa: false, days: 365,
   },
 };
+
+/** The longest validity a profile may be given: Apple's 825 days for a TLS server certificate. */
+export function maxValidityDays(profile: CertProfileId): number {
+  return PROFILES[profile].ekus.includes(OID.serverAuth) ? MAX_TLS_SERVER_VALIDITY_DAYS : MAX_VALIDITY_DAYS;
+}

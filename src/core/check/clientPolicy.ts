@@ -8,11 +8,50 @@
  * - Node 20: its own OpenSSL at level 1 (RSA ≥ 1024), `minDHSize` 1024, TLS 1.2 minimum by default.
  * - Chromium: TLS 1.2 minimum, no DHE suites at all, RSA ≥ 1024, the name only from subjectAltName.
  * All three fall back to the CN — except browsers — only when the certificate has no DNS name in its SAN.
+ * - macOS (Safari, .NET, anything on Apple's verifier): Apple's rules for TLS server certificates, which no
+ *   trust setting lifts (`tlsServerRules` below).
  */
 import { readFileSync } from 'node:fs';
+import { type CertificateSummary, MAX_TLS_SERVER_VALIDITY_DAYS } from '../certs';
 
 export type ClientId = 'system' | 'node' | 'browsers';
 export const CLIENT_IDS: readonly ClientId[] = ['system', 'node', 'browsers'];
+
+/**
+ * What a platform's own verifier demands of a TLS server certificate whatever its trust: Apple's rules
+ * (support.apple.com/103769: at most 825 days and serverAuth for certificates issued from 2019-07-01). Its
+ * other rules are modelled beside this one: names only from subjectAltName (`cnFallback`), RSA ≥ 2048
+ * (`minRsaBits`), SHA-2 signatures (every client refuses SHA-1). The 398-day limit (support.apple.com/102028)
+ * binds only chains to publicly trusted roots, whose CAs have issued nothing longer since 2020-09-01 (the
+ * CA/Browser Forum's rule), never a root the user added: nothing to judge for a development certificate.
+ * certs/profiles.ts keeps the certificates this tool makes inside these rules.
+ */
+export interface TlsServerRules {
+  /** The rules bind certificates whose notBefore is on or after this instant. */
+  since: string;
+  /** Longest validity (notAfter − notBefore), in days. */
+  maxValidityDays: number;
+  /** The extended key usage must list serverAuth (an absent extension, or anyExtendedKeyUsage alone, is refused). */
+  serverAuthRequired: boolean;
+}
+
+export const APPLE_TLS_SERVER_RULES: TlsServerRules = { since: '2019-07-01T00:00:00Z', maxValidityDays: MAX_TLS_SERVER_VALIDITY_DAYS, serverAuthRequired: true };
+
+const DAY_MS = 86_400_000;
+
+/** Why a client holding these rules refuses the certificate for TLS whatever is trusted, a few words each; empty when it does not. */
+export function tlsServerRuleBreaks(cert: Pick<CertificateSummary, 'notBefore' | 'notAfter' | 'extendedKeyUsage'>, rules: TlsServerRules | undefined): string[] {
+  if (!rules) return [];
+  const notBefore = Date.parse(cert.notBefore);
+  if (!(notBefore >= Date.parse(rules.since))) return [];
+  const breaks: string[] = [];
+  const days = (Date.parse(cert.notAfter) - notBefore) / DAY_MS;
+  if (days > rules.maxValidityDays) breaks.push(`it is valid for ${Math.ceil(days)} days, more than ${rules.maxValidityDays}`);
+  if (rules.serverAuthRequired && !cert.extendedKeyUsage.includes('serverAuth')) {
+    breaks.push(cert.extendedKeyUsage.length ? `its extended key usage (${cert.extendedKeyUsage.join(', ')}) lacks serverAuth` : 'it has no extended key usage listing serverAuth');
+  }
+  return breaks;
+}
 
 export interface ClientPolicy {
   /** Lowest TLS version offered, as TLS version numbers (0x0303 = TLS 1.2). */
@@ -22,6 +61,8 @@ export interface ClientPolicy {
   minDhBits: number;
   /** Falls back to the subject CN when the certificate has no DNS subjectAltName. */
   cnFallback: boolean;
+  /** The platform verifier's rules for TLS server certificates (macOS); absent: none beyond the above. */
+  tlsServerRules?: TlsServerRules;
   /** What this policy is read from or assumed to be, for the details view. */
   assumed: string;
 }
@@ -70,7 +111,10 @@ export function clientPolicies(env: NodeJS.ProcessEnv = process.env, platform: N
   if (platform === 'win32') {
     system = { minProtocol: TLS12, minRsaBits: 1024, minDhBits: 1024, cnFallback: true, assumed: 'Windows Schannel defaults (TLS 1.2+, RSA ≥ 1024)' };
   } else if (platform === 'darwin') {
-    system = { minProtocol: TLS12, minRsaBits: 2048, minDhBits: 2048, cnFallback: false, assumed: 'macOS TLS requirements (TLS 1.2+, RSA ≥ 2048, names from subjectAltName only)' };
+    system = {
+      minProtocol: TLS12, minRsaBits: 2048, minDhBits: 2048, cnFallback: false, tlsServerRules: APPLE_TLS_SERVER_RULES,
+      assumed: 'macOS TLS requirements (TLS 1.2+, RSA ≥ 2048, names from subjectAltName only; server certificates at most 825 days, with serverAuth)',
+    };
   } else {
     const file = env.OPENSSL_CONF || '/etc/ssl/openssl.cnf';
     const read = opensslPolicyOf(file);

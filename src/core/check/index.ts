@@ -10,8 +10,8 @@ export type { ClientCertificateEntry, ClientCertificateMap } from './clientCerti
 export { DEFAULT_EXPIRING_SOON_DAYS, DEFAULT_TIMEOUT_MS } from './defaults';
 export { endpointUrl, judge } from './judge';
 export { acceptanceSummary, clientNames, problemHeadline } from './messages';
-export { CLIENT_IDS, clientPolicies } from './clientPolicy';
-export type { ClientId, ClientPolicies, ClientPolicy } from './clientPolicy';
+export { APPLE_TLS_SERVER_RULES, CLIENT_IDS, clientPolicies, tlsServerRuleBreaks } from './clientPolicy';
+export type { ClientId, ClientPolicies, ClientPolicy, TlsServerRules } from './clientPolicy';
 export { FIX_IDS, orderedFixes, UNSOUND_CERTIFICATE_CODES } from './problems';
 export type { FixId, Problem, ProblemCode } from './problems';
 export { checkTargets, judgeDeclaredCertificate, warmUpTrustAnchors } from './service';

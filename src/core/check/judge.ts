@@ -12,7 +12,7 @@ import { clientCertificateMessages, clientNames, consumerList, phrases, problemM
 import { canonicalIp, dnsNameMatches, matchHostName } from './names';
 import { type Problem, settleFixes } from './problems';
 import type { EndpointVerdict } from './types';
-import { type ClientId, type ClientPolicies, clientPolicies, PROTOCOL_VERSIONS } from './clientPolicy';
+import { type ClientId, type ClientPolicies, clientPolicies, PROTOCOL_VERSIONS, tlsServerRuleBreaks } from './clientPolicy';
 import { DEFAULT_EXPIRING_SOON_DAYS } from './defaults';
 
 export interface JudgeContext {
@@ -253,6 +253,11 @@ function judgeCertificates(
     const refusing = clients.filter(c => bits < policies[c].minRsaBits);
     push(P.weakKey(which(weakKey, leaf), bits, clientNames(refusing, platform), clientNames(clients.filter(c => !refusing.includes(c)), platform)), refusing);
   }
+
+  // -- the platform verifier's own rules for server certificates (Apple's on macOS): no trust lifts them ------
+  const ruleBreaks = (c: ClientId) => tlsServerRuleBreaks(leaf.summary, policies[c].tlsServerRules);
+  const refusedByRules = clients.filter(c => ruleBreaks(c).length > 0);
+  if (refusedByRules.length) push(P.platformRules(ruleBreaks(refusedByRules[0]), clientNames(refusedByRules, platform)), refusedByRules);
 }
 
 function which(c: ParsedCertificate, leaf: ParsedCertificate): string {

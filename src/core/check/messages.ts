@@ -160,6 +160,15 @@ export const problemMessages = {
       ['regenerate', 'bind']);
   },
 
+  /** `breaks`: tlsServerRuleBreaks' words; `refusing`: the clients on the platform's verifier (macOS). */
+  platformRules(breaks: string[], refusing: string): Problem {
+    return problem('platform-rules', 'error',
+      `The certificate breaks Apple's rules for TLS server certificates — ${breaks.join('; ')} — so ${refusing} refuse it whatever is trusted `
+      + '(Safari shows "This Connection Is Not Private", .NET on macOS throws \'The SSL connection could not be established\'). '
+      + 'Trusting it changes nothing: a new certificate within the rules (at most 825 days, serverAuth, names in subjectAltName) does.',
+      ['regenerate', 'bind']);
+  },
+
   clientCertRequired(acceptable: string[] | undefined): Problem {
     return problem('client-cert-required', 'error',
       'The server requires a client certificate (mutual TLS) and none was presented, so it aborts the handshake: browsers show ERR_BAD_SSL_CLIENT_AUTH_CERT (or ask you to pick a certificate); .NET HttpClient throws \'The SSL connection could not be established\'; Node fails with a certificate_required / handshake_failure alert.'
@@ -264,6 +273,7 @@ const CAUSE: Record<ProblemCode, string> = {
   'weak-key-exchange': 'no key exchange they accept',
   'malformed-certificate': 'the certificate cannot be parsed',
   'oversized-chain': 'certificate chain too large',
+  'platform-rules': 'outside Apple\'s rules for TLS certificates',
   'client-cert-required': 'a client certificate is required',
   'client-cert-rejected': 'the client certificate is refused',
   'not-tls': 'it does not speak TLS',

@@ -8,7 +8,7 @@ export const PROBLEM_CODES = [
   'self-signed', 'unknown-issuer', 'incomplete-chain', 'expired', 'not-yet-valid', 'expiring-soon',
   'name-mismatch', 'weak-signature', 'weak-key', 'client-cert-required', 'client-cert-rejected',
   'not-listening', 'not-tls', 'reset', 'timeout', 'untrusted-by-node', 'untrusted-by-browsers',
-  'legacy-protocol', 'weak-key-exchange', 'malformed-certificate', 'oversized-chain',
+  'legacy-protocol', 'weak-key-exchange', 'malformed-certificate', 'oversized-chain', 'platform-rules',
 ] as const;
 export type ProblemCode = typeof PROBLEM_CODES[number];
 
@@ -32,7 +32,7 @@ export interface Problem {
  * Problems of the certificate itself: trusting it fixes none of them; a new certificate, bound where it
  * is served, does. (A served leaf that is a CA counts too: judge.ts passes that in.)
  */
-export const UNSOUND_CERTIFICATE_CODES: readonly ProblemCode[] = ['expired', 'not-yet-valid', 'name-mismatch', 'weak-signature', 'weak-key', 'malformed-certificate', 'oversized-chain'];
+export const UNSOUND_CERTIFICATE_CODES: readonly ProblemCode[] = ['expired', 'not-yet-valid', 'name-mismatch', 'weak-signature', 'weak-key', 'malformed-certificate', 'oversized-chain', 'platform-rules'];
 
 const unsound = (problems: readonly Pick<Problem, 'code'>[]) => problems.some(p => UNSOUND_CERTIFICATE_CODES.includes(p.code));
 

@@ -15,7 +15,7 @@
  * back), so the ledger says what is still on the machine; entries whose change is already gone are
  * forgotten with the rest. A second clean finds nothing to do.
  */
-import { BindInputError, devCertsUndoStep, httpSysUndoStep, type Runner } from '../bind';
+import { BindInputError, devCertsUndo, httpSysUndoStep, type Runner } from '../bind';
 import { certificateRef, type CertificateRef } from '../certs';
 import { contiguousElevation, Ledger, type LedgerEntry, mergeSteps, type PlanStep, readExisting, removeFileStep, type RepairPlan, sha256, trustedCertFile } from '../plan';
 import { pathFor } from '../io';
@@ -77,11 +77,16 @@ export async function planClean(options: CleanOptions): Promise<RepairPlan> {
   for (const e of newestFirst.filter(x => x.kind === 'trust')) {
     const store = storeForTarget(e.target, stores, ctx);
     if (store === 'elsewhere') { kept.add(e); continue; }
-    if (e.target === 'dotnet-dev-certs') { undoing(e, [devCertsUndoStep(ctx, `undo-${groups.length}`)]); continue; }
+    if (e.target === 'dotnet-dev-certs') {
+      const undo = await devCertsUndo({ ...ctx, runner }, `undo-${groups.length}`);
+      notes.push(...undo.notes);
+      undoing(e, undo.steps);
+      continue;
+    }
     if (!store || !e.thumbprint) { keep(e, `${describe(e)}: not a store on ${ctx.platform}: remove it by hand.`); continue; }
     const copy = e.certificate ? Buffer.from(e.certificate, 'base64') : readIfExists(savedCopy(e.thumbprint));
     if (!copy) { keep(e, `${e.target}: the saved copy ${savedCopy(e.thumbprint)} is missing; remove ${e.thumbprint} by hand.`); continue; }
-    undoing(e, await store.remove(certificateRef(copy), ctx));
+    undoing(e, await store.remove(certificateRef(copy), ctx, e));
   }
   const done = new Set<LedgerEntry>();
   for (const e of newestFirst.filter(x => x.kind !== 'trust')) {

@@ -10,10 +10,10 @@
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import type { Runner } from '../bind';
-import { certificateRef, type CertificateRef, type CertProfileId, createLocalCa, generateCertificate, loadLocalCa, type LocalCa, permittedNamesOf, privateKeyPem } from '../certs';
+import { certificateRef, type CertificateRef, type CertProfileId, createLocalCa, generateCertificate, inspectCertificate, loadLocalCa, type LocalCa, pemToDer, permittedNamesOf, privateKeyPem } from '../certs';
 import type { Platform } from '../io';
 import { contiguousElevation, mergeSteps, type PlanStep, type RepairPlan, trustedCertFileStep, type WithheldTrust, writeFileStep } from '../plan';
-import { type CheckedVerdict, type EndpointVerdict, fetchServedChain, type FixId, type ProblemCode, servedChainOf, UNSOUND_CERTIFICATE_CODES } from '../check';
+import { type CheckedVerdict, clientPolicies, type EndpointVerdict, fetchServedChain, type FixId, type ProblemCode, servedChainOf, tlsServerRuleBreaks, UNSOUND_CERTIFICATE_CODES } from '../check';
 import { bindDestinationFor, destinationKey, planBindSteps, profileFor, type BindDestination } from './bindDestinations';
 import { planStrategySteps, strategyAppliesTo, strategyEndpoints, strategyUnavailable, type RepairStrategy } from './strategies';
 import { whyNotTrustable } from './trustPolicy';
@@ -54,7 +54,7 @@ export interface RepairOptions {
 }
 
 /** Problems a new certificate fixes (a trusted one would still be expired, misnamed or weak). */
-const REPLACE_CODES: ProblemCode[] = ['expired', 'not-yet-valid', 'name-mismatch', 'weak-key', 'weak-signature', 'expiring-soon', 'incomplete-chain'];
+const REPLACE_CODES: ProblemCode[] = ['expired', 'not-yet-valid', 'name-mismatch', 'weak-key', 'weak-signature', 'expiring-soon', 'incomplete-chain', 'platform-rules'];
 
 const SYSTEM_STORES: TrustStoreId[] = ['linux-system', 'darwin-keychain', 'windows-root'];
 
@@ -156,12 +156,15 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
     if (fixes.has('start-server')) notes.push(`${v.url}: nothing is listening — start the server, then run repair again.`);
     if (fixes.has('configure-client-certificate')) notes.push(`${v.url}: the server wants a client certificate — see \`devcert-doctor client-cert create\`.`);
     let regenerate = needsNewCertificate(v, platform, options.fixes);
+    // macOS refuses it whatever is trusted: said once, so its trust is never planned again and again without a word.
+    const refusedByPlatform = v.problems.some(p => p.code === 'platform-rules') ? platformRulesNote(v, ctx) : undefined;
     if (!regenerate && options.fixes?.includes('trust') && !fixes.has('trust') && v.certificate) {
       // "Trust" asked for a certificate that is itself wrong (orderedFixes offers no trust): a new one fixes it.
       const wrong = v.problems.filter(p => UNSOUND_CERTIFICATE_CODES.includes(p.code)).map(p => p.code);
-      notes.push(`${v.url}: trusting the served certificate would not fix it${wrong.length ? ` (${wrong.join(', ')})` : ''}; a new certificate under your local CA replaces it.`);
+      if (!refusedByPlatform) notes.push(`${v.url}: trusting the served certificate would not fix it${wrong.length ? ` (${wrong.join(', ')})` : ''}; a new certificate under your local CA replaces it.`);
       regenerate = true;
     }
+    if (regenerate && refusedByPlatform) notes.push(refusedByPlatform);
     if (!regenerate && fixes.has('trust')) {
       const chain = options.chains?.[v.url] ?? servedChainOf(v) ?? (await fetchServedChain({ host: v.host, port: v.port, servername: v.servername })).chain;
       const anchor = anchorFor(chain, ca, !!options.allowServedAnchors);
@@ -204,7 +207,8 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
       ? [...regenerations.values()].some(g => g.destination.kind === 'httpsys' && g.destination.via === 'iisexpress')
       : byStrategy.length > 0;
     if (strategy === 'dotnet-dev-certs' && made) {
-      const steps = await planStrategySteps(strategy, byStrategy, ctx, runner);
+      const leaves = byStrategy.map(v => (options.chains?.[v.url] ?? servedChainOf(v))?.[0]).filter((der): der is Buffer => !!der);
+      const steps = await planStrategySteps(strategy, byStrategy, ctx, runner, leaves);
       groups.push(steps.steps);
       notes.push(...steps.notes);
     } else if (!made) {
@@ -237,6 +241,12 @@ export async function planRepair(verdicts: EndpointVerdict[], options: RepairOpt
   return { title, platform, steps, notes: [...new Set(notes)], ...(withheld.length ? { withheld } : {}) };
 }
 
+/** Why macOS will never accept this served certificate for TLS, in one sentence for the plan. */
+function platformRulesNote(v: EndpointVerdict, ctx: TrustContext): string {
+  const breaks = v.certificate ? tlsServerRuleBreaks(v.certificate, clientPolicies(ctx.env, ctx.platform).system.tlsServerRules) : [];
+  return `${v.url}: macOS never accepts this certificate for TLS, trusted or not (${breaks.length ? breaks.join('; ') : 'Apple\'s rules for TLS server certificates'}); a new certificate within Apple's rules replaces it.`;
+}
+
 /** Said whenever a plan relies on a local CA made before DevCert Doctor constrained it to loopback names. */
 export function unconstrainedCaNote(ca: LocalCa): string {
   return `Your local CA (${ca.certFile}) predates name constraints, so it could vouch for any website; it keeps working — `
@@ -251,6 +261,13 @@ export async function planTrust(cert: CertificateRef, ctx: TrustContext, stores:
     const avail = await s.available(ctx);
     if (!avail.ok) { notes.push(`${s.label}: skipped — ${avail.reason}.`); continue; }
     const steps = await s.add(cert, ctx);
+    if (s.id === 'darwin-keychain' && steps.length) {
+      // Trusted, a server certificate outside Apple's rules is still refused for TLS: say so, not leave it to the next check.
+      const der = pemToDer(cert.pem)[0];
+      const summary = der && inspectCertificate(der).summary;
+      const breaks = summary && !summary.isCa ? tlsServerRuleBreaks(summary, clientPolicies(ctx.env, 'darwin').system.tlsServerRules) : [];
+      if (breaks?.length) notes.push(`macOS will still refuse ${cert.subject} as a TLS server certificate once trusted (${breaks.join('; ')}): \`devcert-doctor repair\` replaces it with one within Apple's rules.`);
+    }
     // Our own copy of what we trust: `untrust` finds the certificate by the ledger's thumbprint.
     if (steps.length) groups.unshift([trustedCertFileStep(cert, ctx)]);
     groups.push(steps);

@@ -7,13 +7,15 @@
  *     removes the expired ones and trusts the new one (planRepair routes these to bindDestinations);
  *   - 'dotnet-dev-certs': `dotnet dev-certs https --clean` then `--trust`, for endpoints on the ASP.NET Core
  *     development certificate (served, or an ASP.NET Core project that configures no certificate of its
- *     own), when dotnet runs.
+ *     own), when dotnet runs. On macOS the clean is this plan's own steps by SHA-1 (bind/devCertsMac.ts:
+ *     dotnet's --clean runs sudo out of sight).
  * A strategy changes only how a new certificate is made: an endpoint whose certificate just needs trusting
  * is trusted as it is — the served certificate is in hand, the tools' new one is not until they have run.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dotnetAvailable, iisExpressAdminCmdPaths, planKestrelDevCerts, type Runner } from '../bind';
+import { certificateRef, inspectCertificate } from '../certs';
 import type { CheckedVerdict } from '../check';
 import { parseAppSettings } from '../endpoints';
 import { type PlanStep, readExisting } from '../plan';
@@ -87,12 +89,17 @@ export async function strategyEndpoints(strategy: Exclude<RepairStrategy, 'devce
   return new Set(mine);
 }
 
-/** The steps with which the strategy's tool makes (and binds or trusts) the new certificate for `verdicts`. */
+/**
+ * The steps with which the strategy's tool makes (and binds or trusts) the new certificate for `verdicts`.
+ * `servedLeaves`: the certificates those endpoints serve (DER), when known — the development certificates
+ * among them are what a macOS plan rendered on another machine shows removing.
+ */
 export async function planStrategySteps(strategy: 'dotnet-dev-certs', verdicts: CheckedVerdict[],
-  ctx: TrustContext, runner?: Runner): Promise<{ steps: PlanStep[]; notes: string[] }> {
+  ctx: TrustContext, runner?: Runner, servedLeaves: readonly Buffer[] = []): Promise<{ steps: PlanStep[]; notes: string[] }> {
   const urls = verdicts.map(v => v.url).join(', ');
   const again = 'Run the repair again once this plan has run: it then sees the new certificate, which is not known before, and trusts it where needed';
-  const plan = await planKestrelDevCerts({ platform: ctx.platform, homeDir: ctx.homeDir, env: ctx.env, tools: ctx.tools, runner }, { checkAvailable: false });
+  const served = servedLeaves.filter(der => inspectCertificate(der).summary.isAspNetCoreDevCert).map(der => certificateRef(der));
+  const plan = await planKestrelDevCerts({ platform: ctx.platform, homeDir: ctx.homeDir, env: ctx.env, tools: ctx.tools, runner }, { checkAvailable: false, served });
   const notes = [...plan.notes, `${again} (Node's NODE_EXTRA_CA_CERTS bundle${ctx.platform === 'linux' ? ', the system store' : ''}).`];
   if (foreign(ctx)) notes.push(`Rendered for ${ctx.platform} on ${process.platform}: whether dotnet runs there was not checked; this plan needs the .NET SDK (dotnet on PATH, or the devcertDoctor.dotnetPath setting).`);
   const restart: PlanStep = {

@@ -15,6 +15,7 @@ import {
 } from '../certs';
 import { sandboxPaths } from './linuxSystem';
 import { findNssDatabases, type NssDatabase } from './nssDatabases';
+import { readDarwinAnchors } from './darwinAnchors';
 import type { TrustContext } from './store';
 
 export interface AnchorContext {
@@ -219,29 +220,15 @@ async function windowsSystem(env: NodeJS.ProcessEnv, warnings: string[]): Promis
   });
 }
 
-/**
- * macOS: the system roots plus the System and login keychains. Approximation: a self-signed
- * certificate in those keychains counts as trusted (trust settings are not read).
- */
+/** macOS: the keychains' certificates kept as anchors only where their trust settings say so (darwinAnchors.ts). */
 async function darwinSystem(env: NodeJS.ProcessEnv, homeDir: string, warnings: string[]): Promise<StoreRead> {
-  const keychains = [
-    '/System/Library/Keychains/SystemRootCertificates.keychain',
-    '/Library/Keychains/System.keychain',
-    path.join(homeDir, 'Library/Keychains/login.keychain-db'),
-  ];
-  return cachedTool(`darwin:${homeDir}`, async () => {
-    const certs: PeekedCertificate[] = [];
-    for (const kc of keychains) {
-      try {
-        const res = await run('security', ['find-certificate', '-a', '-p', kc], { env, timeoutMs: 20_000 });
-        certs.push(...textOf(Buffer.from(res.stdout), warnings, kc).all());
-      } catch (err) { warnings.push(`${kc}: ${(err as Error).message}`); }
-    }
-    return { ...split(certs), sources: keychains };
-  });
+  return cachedTool(`darwin:${homeDir}`, () => readDarwinAnchors(homeDir, (command, args, options) => run(command, args, { ...options, env }), warnings));
 }
 
-/** Node ≥ 22.15 can read the OS store itself; Node 20 cannot, hence the tools above. */
+/**
+ * Node ≥ 22.15 can read the OS store itself — on macOS judging each certificate's trust settings for SSL as
+ * darwinAnchors.ts does — and Node 20 cannot, hence the tools above.
+ */
 function nodeSystemCertificates(): string[] | undefined {
   const get = (tls as unknown as { getCACertificates?: (kind: string) => string[] }).getCACertificates;
   if (typeof get !== 'function') return undefined;

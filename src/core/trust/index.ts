@@ -15,3 +15,7 @@ export { anchorContextFor, loadTrustAnchors } from './anchors';
 export type { ConsumerAnchors } from './anchors';
 export type { WindowsCertificateRef } from './windows';
 export { DOTNET_TRUST_FOLDER, dotnetTrustFolderLine } from './dotnetTrustFolder';
+export { darwinProbes, darwinRemovalSteps, loginKeychain, SYSTEM_KEYCHAIN } from './darwin';
+export type { DarwinRemoval } from './darwin';
+export { APPLE_BASIC_X509_POLICY_OID, APPLE_SSL_POLICY_OID } from './darwinTrustSettings';
+export type { UsageConstraint } from './darwinTrustSettings';

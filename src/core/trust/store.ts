@@ -4,7 +4,7 @@
  */
 import type { CertificateRef } from '../certs';
 import type { Platform } from '../io';
-import type { PlanStep } from '../plan';
+import type { LedgerEntry, PlanStep } from '../plan';
 
 export type { CertificateRef };
 
@@ -41,6 +41,10 @@ export interface TrustStore {
   check(cert: CertificateRef, ctx: TrustContext): Promise<boolean>;
   /** Steps that add it; empty when it is already there (running twice changes nothing). */
   add(cert: CertificateRef, ctx: TrustContext): Promise<PlanStep[]>;
-  /** Steps that remove it; empty when it is not there. */
-  remove(cert: CertificateRef, ctx: TrustContext): Promise<PlanStep[]>;
+  /**
+   * Steps that remove it; empty when it is not there. `recorded`: the ledger entry being undone, when a
+   * clean asks — its target says what this tool added there (the macOS keychain: the certificate and its
+   * trust settings, or the trust settings only).
+   */
+  remove(cert: CertificateRef, ctx: TrustContext, recorded?: Pick<LedgerEntry, 'target'>): Promise<PlanStep[]>;
 }

@@ -12,6 +12,7 @@ export function problemWord(code: ProblemCode): string {
     case 'name-mismatch': return vscode.l10n.t('wrong name');
     case 'weak-signature': case 'weak-key': return vscode.l10n.t('weak certificate');
     case 'malformed-certificate': case 'oversized-chain': return vscode.l10n.t('unreadable certificate');
+    case 'platform-rules': return vscode.l10n.t('refused by macOS');
     case 'legacy-protocol': case 'weak-key-exchange': return vscode.l10n.t('outdated TLS');
     case 'client-cert-required': case 'client-cert-rejected': return vscode.l10n.t('client certificate');
     case 'not-tls': return vscode.l10n.t('not HTTPS');
