@@ -33,10 +33,12 @@ export async function benchGeneration(dir: string, runs: number, baseEnv: NodeJS
     execFileSync('mkcert', ['-cert-file', path.join(work, 'warm.pem'), '-key-file', path.join(work, 'warm-key.pem'), 'localhost'], { env: mkEnv, stdio: 'ignore' });
     cases.push({ name: '`mkcert localhost 127.0.0.1 ::1` (CA exists; RSA 2048)', cmd: 'mkcert', env: mkEnv,
       args: ['-cert-file', path.join(work, 'mk.pem'), '-key-file', path.join(work, 'mk-key.pem'), 'localhost', '127.0.0.1', '::1'] });
+    cases.push({ name: '`mkcert -ecdsa localhost 127.0.0.1 ::1` (P-256)', cmd: 'mkcert', env: mkEnv,
+      args: ['-ecdsa', '-cert-file', path.join(work, 'mk-ec.pem'), '-key-file', path.join(work, 'mk-ec-key.pem'), 'localhost', '127.0.0.1', '::1'] });
   }
   cases.push({ name: '`node -e 0` (empty Node process)', cmd: process.execPath, args: ['-e', '0'], env });
-  cases.push({ name: '`devcert-doctor generate` (local CA exists; RSA 2048, PEM pair)', cmd: process.execPath, args: [cli, 'generate', '--out', path.join(work, 'cli'), '--force'], env });
-  cases.push({ name: '`devcert-doctor generate --key ecdsa` (local CA exists; P-256)', cmd: process.execPath, args: [cli, 'generate', '--key', 'ecdsa', '--out', path.join(work, 'cli-ec'), '--force'], env });
+  cases.push({ name: '`devcert-doctor generate` (local CA exists; its default, a P-256 leaf; PEM pair)', cmd: process.execPath, args: [cli, 'generate', '--out', path.join(work, 'cli'), '--force'], env });
+  cases.push({ name: '`devcert-doctor generate --key rsa` (local CA exists; RSA 2048, as mkcert\'s default)', cmd: process.execPath, args: [cli, 'generate', '--key', 'rsa', '--out', path.join(work, 'cli-rsa'), '--force'], env });
   if (has('openssl')) {
     cases.push({ name: '`openssl req -x509 -newkey rsa:2048`', cmd: 'openssl', args: ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(work, 'o-key.pem'),
       '-out', path.join(work, 'o.pem'), '-days', '365', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1'], env });
@@ -52,7 +54,7 @@ export async function benchGeneration(dir: string, runs: number, baseEnv: NodeJS
   out.push('', 'In process (the API), same run:', '', '| what | median | p95 | runs | vs mkcert |', '| --- | ---: | ---: | ---: | ---: |');
   const ca = await createLocalCa(env);
   const leaf = await timeRuns(runs, async () => {
-    const gen = await generateCertificate({ profile: 'local-ca', ca, env });
+    const gen = await generateCertificate({ profile: 'local-ca', key: 'rsa', ca, env });
     writeCertificateFiles(gen, work, 'leaf', ['pem']);
   });
   out.push(row('`local-ca` leaf, RSA 2048, PEM pair written', leaf, base));

@@ -2,7 +2,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import type { CliCommand } from '../command';
 import { envOption, parseArgs, parseIntOption, UsageError } from '../args';
-import { CERT_PROFILES, type CertProfileId, generateCertificate, loadLocalCa, maxValidityDays, type OutputFormat, outputPaths, writeCertificateFiles } from '../../core/certs';
+import { CERT_PROFILES, type CertProfileId, generateCertificate, type KeyAlgorithm, loadLocalCa, maxValidityDays, type OutputFormat, outputPaths, writeCertificateFiles } from '../../core/certs';
 import { generatedCertsDir } from '../../core/io';
 
 const HELP = `Usage: devcert-doctor generate [options]
@@ -13,7 +13,8 @@ Create a development certificate. Keys come from Node's crypto; the key file is 
                      CA once survives every regeneration), aspnetcore (self-signed, the ASP.NET Core
                      dev-cert marker Kestrel looks for), iisexpress (self-signed, friendly name
                      "IIS Express Development Certificate"), client (clientAuth, for mTLS)
-  --key rsa|ecdsa    RSA 2048 (default) or ECDSA P-256
+  --key rsa|ecdsa    RSA 2048 or ECDSA P-256 (default: ECDSA for local-ca leaves, RSA for the others,
+                     as the ASP.NET Core and IIS Express certificates and client certificates are)
   --cn NAME          subject common name (default localhost; for client: "devcert-doctor client")
   --host NAME        a DNS name or IP for the certificate (repeatable; default per profile)
   --days N           validity (default 365; at most 825 for the server profiles, Apple's limit
@@ -42,8 +43,8 @@ export const generateCommand: CliCommand = {
     if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const profile = (options.profile ?? 'local-ca') as CertProfileId;
     if (!CERT_PROFILES.includes(profile)) throw new UsageError(`--profile must be one of ${CERT_PROFILES.join(', ')}`);
-    const key = (options.key ?? 'rsa') as string;
-    if (key !== 'rsa' && key !== 'ecdsa') throw new UsageError('--key must be rsa or ecdsa');
+    const key = options.key as string | undefined;
+    if (key !== undefined && key !== 'rsa' && key !== 'ecdsa') throw new UsageError('--key must be rsa or ecdsa');
     const formats = ((options.format as string[] | undefined) ?? ['pem']) as OutputFormat[];
     for (const f of formats) if (!['pem', 'pfx', 'cer'].includes(f)) throw new UsageError(`--format must be pem, pfx or cer, got "${f}"`);
     const password = envOption(options, 'password-env');
@@ -63,7 +64,7 @@ export const generateCommand: CliCommand = {
       } catch { /* unreadable: replace it */ }
     }
     const gen = await generateCertificate({
-      profile, key, cn: options.cn as string | undefined, hosts: options.host as string[] | undefined, days,
+      profile, key: key as KeyAlgorithm | undefined, cn: options.cn as string | undefined, hosts: options.host as string[] | undefined, days,
       signWithLocalCa: !!options.ca,
     });
     const written = writeCertificateFiles(gen, dir, name, formats, password);
@@ -74,7 +75,7 @@ export const generateCommand: CliCommand = {
       createdCa: gen.createdCa,
     };
     if (options.json) { process.stdout.write(JSON.stringify(result, null, 2) + '\n'); return 0; }
-    const lines = [`Generated the ${profile} certificate (${key === 'ecdsa' ? 'ECDSA P-256' : 'RSA 2048'}), valid until ${result.notAfter.slice(0, 10)}`];
+    const lines = [`Generated the ${profile} certificate (${gen.keyAlgorithm === 'ecdsa' ? 'ECDSA P-256' : 'RSA 2048'}), valid until ${result.notAfter.slice(0, 10)}`];
     for (const [k, v] of Object.entries(written)) lines.push(`  ${k.padEnd(5)} ${v}`);
     lines.push(`  SHA-1   ${gen.sha1}`, `  SHA-256 ${gen.sha256}`);
     if (gen.createdCa && ca) lines.push(`Created your local development CA: ${ca.certFile} (key ${ca.keyFile}, mode 0600).`);

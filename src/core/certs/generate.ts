@@ -40,6 +40,7 @@ export interface GeneratedCertificate {
   certDer: Buffer;
   key: crypto.KeyObject;
   keyPem: string;
+  keyAlgorithm: KeyAlgorithm;
   /** The issuing CA's certificate when signed by one (what a store must trust). */
   issuerPem?: string;
   /** True when the local CA was created by this call (and saved in the config dir). */
@@ -68,7 +69,8 @@ export async function generateCertificate(opts: GenerateOptions): Promise<Genera
     throw new Error(`a ${opts.profile} certificate may be valid for 1 to ${maxDays} days, not ${days}`
       + (maxDays === MAX_TLS_SERVER_VALIDITY_DAYS ? ' (macOS refuses TLS server certificates valid for longer)' : ''));
   }
-  const { privateKey, publicKey } = await generateKey(opts.key ?? 'rsa');
+  const keyAlgorithm = opts.key ?? shape.defaultKey;
+  const { privateKey, publicKey } = await generateKey(keyAlgorithm);
   const now = opts.now ?? new Date();
   // A minute of slack: a container or VM whose clock is slightly behind still accepts a fresh cert. The
   // validity (notAfter − notBefore) is exactly `days`, so 825 stays within Apple's limit to the second.
@@ -103,7 +105,7 @@ export async function generateCertificate(opts: GenerateOptions): Promise<Genera
   const certPem = toPem(certDer);
   const leafRef = certificateRef(certDer);
   return {
-    profile: opts.profile, certPem, certDer, key: privateKey, keyPem: privateKeyPem(privateKey),
+    profile: opts.profile, certPem, certDer, key: privateKey, keyPem: privateKeyPem(privateKey), keyAlgorithm,
     issuerPem: ca?.certPem, createdCa, friendlyName: shape.friendlyName,
     sha1: leafRef.sha1, sha256: leafRef.sha256, notBefore, notAfter,
     trustAnchor: ca ? certificateRef(ca.certPem) : leafRef,
