@@ -97,7 +97,9 @@ removeCodeCaches();
 await Promise.all(Object.entries(outputs).map(([outfile, o]) =>
   build({ ...common, ...o, plugins: [plainBuiltinNamespaces, ...(o.plugins ?? common.plugins)], outfile })));
 chmodSync('dist/cli.js', 0o755);
-await makeCodeCaches();
+// Without caches the CLI still works, only slower: a failed run is a warning here (the integration test
+// cli-code-cache fails on it, so CI still notices).
+await makeCodeCaches().catch(err => console.warn(`code caches not made: ${err.stack ?? err}`));
 if (process.argv.includes('--sizes')) {
   for (const f of Object.keys(outputs)) console.log(`${f.padEnd(18)} ${(statSync(f).size / 1024).toFixed(1)} KiB`);
 }
