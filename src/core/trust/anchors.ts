@@ -91,8 +91,10 @@ const textOf = (data: Buffer, warnings: string[], where: string) =>
  */
 function readCertFile(file: string, warnings: string[]): CertificateText | undefined {
   try {
-    const st = statSync(file);
-    if (!st.isFile()) return undefined;
+    // A missing file is the common answer (a hashed directory asked for a name it does not hold): no
+    // exception for it, they cost more than the stat.
+    const st = statSync(file, { throwIfNoEntry: false });
+    if (!st?.isFile()) return undefined;
     const key = `${st.mtimeMs}:${st.size}`;
     const hit = fileCache.get(file);
     if (hit && hit.key === key) return hit.text;
@@ -135,7 +137,7 @@ function hashedDirectory(dir: string, warnings: string[]): CertificateSource {
 
 function firstExisting(files: string[]): string | undefined {
   for (const f of files) {
-    try { if (statSync(f).isFile()) return f; } catch { /* next */ }
+    try { if (statSync(f, { throwIfNoEntry: false })?.isFile()) return f; } catch { /* next */ }
   }
   return undefined;
 }
@@ -177,7 +179,7 @@ async function linuxSystem(env: NodeJS.ProcessEnv, warnings: string[]): Promise<
     }
   }
   for (const dir of dirs) {
-    try { if (!statSync(dir).isDirectory()) continue; } catch { continue; }
+    try { if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) continue; } catch { continue; }
     lookups.push(hashedDirectory(dir, warnings));
     sources.push(dir);
   }

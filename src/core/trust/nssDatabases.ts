@@ -10,6 +10,8 @@ export interface NssDatabase { dir: string; label: string }
 
 function profilesIn(root: string, label: string): NssDatabase[] {
   let names: string[];
+  // Most of these folders do not exist on a given machine: asked without an exception, checked on every probe.
+  if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) return [];
   try { names = fs.readdirSync(root); } catch { return []; }
   return names.map(n => path.join(root, n))
     .filter(d => fs.existsSync(path.join(d, 'cert9.db')))
