@@ -44,6 +44,8 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20
     let stderr = '';
     child.stdout.on('data', d => { stdout += d; });
     child.stderr.on('data', d => { stderr += d; });
+    // A client that exits before reading its input (curl, a refused s_client) closes the pipe: EPIPE there is not a failure.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(input ?? '');
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('close', code => { clearTimeout(timer); resolve({ code, stdout, stderr }); });

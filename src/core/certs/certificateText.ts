@@ -38,6 +38,15 @@ export class CertificateText implements CertificateSource {
    */
   constructor(private readonly data: Buffer, private readonly onUnreadable: (message: string) => void = () => undefined) {}
 
+  /**
+   * Make the searchable text now rather than on the first search: a check reads the stores while its
+   * connections wait for the servers, so this work is done while it would otherwise wait.
+   */
+  prepare(): this {
+    this.flatText();
+    return this;
+  }
+
   /** Certificates whose DER contains `nameDer` (a superset of those with that subject). */
   find(nameDer: Buffer): PeekedCertificate[] {
     return this.containing(nameDer);
@@ -76,11 +85,11 @@ export class CertificateText implements CertificateSource {
       return usable > 0 ? bytes.subarray(shift, shift + usable).toString('base64') : '';
     });
     if (needles.some(n => n.length < MIN_NEEDLE)) return this.all().filter(c => c.der.includes(bytes));
-    this.flat ??= this.data.toString('latin1').replace(/\s+/g, '');
+    const flat = this.flatText();
     const blocks = new Set<number>();
     for (const needle of needles) {
-      for (let at = this.flat.indexOf(needle); at >= 0; at = this.flat.indexOf(needle, at + 1)) {
-        const begin = this.flat.lastIndexOf(BEGIN, at);
+      for (let at = flat.indexOf(needle); at >= 0; at = flat.indexOf(needle, at + 1)) {
+        const begin = flat.lastIndexOf(BEGIN, at);
         if (begin >= 0) blocks.add(begin);
       }
     }
@@ -90,6 +99,12 @@ export class CertificateText implements CertificateSource {
       if (c && c.der.includes(bytes)) out.push(c);
     }
     return out;
+  }
+
+  /** The PEM text with its whitespace removed ('' for a DER file, which is never searched as text). */
+  private flatText(): string {
+    this.flat ??= this.data.length > 0 && this.data[0] === 0x30 ? '' : this.data.toString('latin1').replace(/\s+/g, '');
+    return this.flat;
   }
 
   private blockAt(begin: number): PeekedCertificate | null {

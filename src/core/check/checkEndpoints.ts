@@ -99,7 +99,10 @@ export async function checkEndpoints(targets: CheckTarget[], options: CheckOptio
   probing.catch(() => undefined);
   const anchorsReady = options.anchors
     ? Promise.resolve(options.anchors)
-    : loadTrustAnchors({ env: options.env, homeDir: options.homeDir, platform: options.platform, certutil: options.certutil });
+    // One turn of the event loop first: connections that are up send their first flight, and the store
+    // reading (synchronous) then runs while the servers answer instead of before they are asked.
+    : new Promise(resolve => setImmediate(resolve)).then(() =>
+      loadTrustAnchors({ env: options.env, homeDir: options.homeDir, platform: options.platform, certutil: options.certutil }));
   // And a failed load while the probes run.
   anchorsReady.catch(() => undefined);
   const results = await probing;

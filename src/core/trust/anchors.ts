@@ -98,7 +98,7 @@ function readCertFile(file: string, warnings: string[]): CertificateText | undef
     const key = `${st.mtimeMs}:${st.size}`;
     const hit = fileCache.get(file);
     if (hit && hit.key === key) return hit.text;
-    const text = textOf(readFileSync(file), warnings, file);
+    const text = textOf(readFileSync(file), warnings, file).prepare();
     fileCache.set(file, { key, text });
     return text;
   } catch (err) {
@@ -254,7 +254,7 @@ async function systemStore(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, ho
 let bundled: CertificateText | undefined;
 /** The roots Node ships (Mozilla's list), searched by name like a bundle file. */
 function bundledRoots(): CertificateText {
-  bundled ??= new CertificateText(Buffer.from(tls.rootCertificates.join('\n')));
+  bundled ??= new CertificateText(Buffer.from(tls.rootCertificates.join('\n'))).prepare();
   return bundled;
 }
 
