@@ -48,8 +48,9 @@ export function readTls13ServerHandshake(records: readonly SealedRecord[], ciphe
   for (let seq = 0; seq < records.length; seq++) {
     const { header, payload } = records[seq];
     if (payload.length < 17) return undefined;
+    // The per-record nonce: the IV with the record's sequence number XORed into its last bytes (a handful of records: no carry past 32 bits).
     const nonce = Buffer.from(iv);
-    for (let i = 0; i < 8; i++) nonce[11 - i] ^= Number((BigInt(seq) >> BigInt(8 * i)) & 0xffn);
+    nonce.writeUInt32BE((nonce.readUInt32BE(8) ^ seq) >>> 0, 8);
     let plain: Buffer;
     try {
       const decipher = createDecipheriv(suite.cipher, key, nonce, { authTagLength: 16 } as never) as unknown as import('node:crypto').DecipherGCM;
@@ -68,7 +69,10 @@ export function readTls13ServerHandshake(records: readonly SealedRecord[], ciphe
         result.certificateRequested = true;
         result.acceptableIssuers = parseCertificateRequest(m.body, true);
       } else if (m.type === HANDSHAKE.certificate) {
+        // A CertificateRequest comes before the Certificate (RFC 8446 §4.3.2): nothing after it is needed,
+        // so CertificateVerify and Finished stay encrypted.
         result.chain = parseCertificateMessage(m.body, true);
+        return result;
       } else if (m.type === HANDSHAKE.finished) {
         return result;
       }
