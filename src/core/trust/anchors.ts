@@ -66,7 +66,8 @@ const LINUX_CERT_DIRS = ['/etc/ssl/certs', '/etc/pki/tls/certs'];
 type StoreCertificate = PeekedCertificate | ParsedCertificate;
 const selfSignedOf = (c: StoreCertificate) => 'summary' in c ? c.summary.selfSigned : c.selfSigned;
 
-interface FileEntry { key: string; text: CertificateText }
+/** A file's text and the unreadable blocks met in it so far (searches meet them lazily, after the load that read it). */
+interface FileEntry { key: string; text: CertificateText; unreadable: string[] }
 const fileCache = new Map<string, FileEntry>();
 
 /** Every certificate in `data`, parsed now: NSS listings, whose intermediates are told apart by basicConstraints. */
@@ -96,11 +97,14 @@ function readCertFile(file: string, warnings: string[]): CertificateText | undef
     const st = statSync(file, { throwIfNoEntry: false });
     if (!st?.isFile()) return undefined;
     const key = `${st.mtimeMs}:${st.size}`;
-    const hit = fileCache.get(file);
-    if (hit && hit.key === key) return hit.text;
-    const text = textOf(readFileSync(file), warnings, file).prepare();
-    fileCache.set(file, { key, text });
-    return text;
+    let entry = fileCache.get(file);
+    if (!entry || entry.key !== key) {
+      const unreadable: string[] = [];
+      entry = { key, text: textOf(readFileSync(file), unreadable, file).prepare(), unreadable };
+      fileCache.set(file, entry);
+    }
+    warnings.push(...entry.unreadable);
+    return entry.text;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT') warnings.push(`${file}: ${(err as Error).message}`);
