@@ -24,8 +24,10 @@ export class TappedSocket extends Duplex {
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     // A failed write shows up as the raw socket's error, which the probe reads; failing here as well
     // would only raise the same error again from inside the TLS layer.
-    if (this.raw.destroyed) { cb(); return; }
-    this.raw.write(chunk, () => cb());
+    // Done once the socket has the bytes (it queues what it cannot send yet): the TLS layer need not wait for
+    // the kernel, and the few small handshake writes cannot outrun it.
+    if (!this.raw.destroyed) this.raw.write(chunk);
+    cb();
   }
 
   override _final(cb: (err?: Error | null) => void): void { this.raw.end(); cb(); }
