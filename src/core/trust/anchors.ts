@@ -121,15 +121,22 @@ const HASH_NAME = /^[0-9a-f]{8}\.\d+$/;
  * check opens one or two files, not the few hundred links a distribution keeps there.
  */
 function hashedDirectory(dir: string, warnings: string[]): CertificateSource {
+  // One load asks each name of several indexes (anchors, pool, known intermediates): read it once.
+  const found = new Map<string, PeekedCertificate[]>();
   return {
     find(nameDer) {
+      const key = nameDer.toString('latin1');
+      const known = found.get(key);
+      if (known) return known;
       const hash = opensslNameHash(nameDer);
       const out: PeekedCertificate[] = [];
       for (let n = 0; ; n++) {
         const got = readCertFile(path.join(dir, `${hash}.${n}`), warnings);
-        if (!got) return out;
+        if (!got) break;
         out.push(...got.all());
       }
+      found.set(key, out);
+      return out;
     },
     all() {
       let names: string[];
