@@ -21,7 +21,7 @@ import { checkEndpoints } from '../src/core/check/checkEndpoints';
 import { makeCert } from '../test/helpers/openssl';
 import { makeTempDir } from '../test/helpers/sandbox';
 import { startTlsServer, type RunningServer } from '../test/helpers/servers';
-import { LINUX_BUNDLES, loadTrustAnchors } from '../src/core/trust/anchors';
+import { linuxSystemBundle, loadTrustAnchors } from '../src/core/trust/anchors';
 import { benchGeneration } from './generation';
 import { measureIdleServer } from './idle';
 import { compareProcesses, startServerProcess, type ProcessCase } from './processes';
@@ -32,8 +32,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 50);
 const PROCESS_RUNS = Number(process.env.BENCH_PROCESS_RUNS ?? 20);
 const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
-/** The system bundle the healthy cases extend (Debian's path; the first that exists elsewhere). */
-const LINUX_BUNDLE_FOR_BENCH = LINUX_BUNDLES.find(f => { try { return statSync(f).isFile(); } catch { return false; } }) ?? '/dev/null';
+/** The system bundle the healthy cases extend: the one OpenSSL reads here, without SSL_CERT_FILE. */
+const LINUX_BUNDLE_FOR_BENCH = linuxSystemBundle({}) ?? '/dev/null';
 
 function bareHandshake(port: number): Promise<void> {
   return new Promise((resolve, reject) => {

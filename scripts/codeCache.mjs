@@ -12,7 +12,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 
 const require = createRequire(import.meta.url);
-export const CACHED_BUNDLES = ['dist/core.js', 'dist/cli-main.js'];
+const CACHED_BUNDLES = ['dist/core.js', 'dist/cli-main.js'];
 
 /** Delete caches of an earlier build first, so an interrupted build never leaves a stale one. */
 export function removeCodeCaches() {

@@ -47,10 +47,6 @@ export class CertificateText implements CertificateSource {
     return this;
   }
 
-  /** Certificates whose DER contains `nameDer` (a superset of those with that subject). */
-  find(nameDer: Buffer): PeekedCertificate[] {
-    return this.containing(nameDer);
-  }
 
   /** Every certificate, peeked: for listing, never on a check's path. */
   all(): PeekedCertificate[] {
@@ -66,8 +62,8 @@ export class CertificateText implements CertificateSource {
     return this.everything;
   }
 
-  /** Certificates whose DER contains `bytes` (a name, a public key). */
-  containing(bytes: Buffer): PeekedCertificate[] {
+  /** Certificates whose DER contains `bytes`: for a DER name, a superset of those with that subject. */
+  find(bytes: Buffer): PeekedCertificate[] {
     const key = bytes.toString('latin1');
     let answer = this.answers.get(key);
     if (!answer) {
@@ -78,8 +74,11 @@ export class CertificateText implements CertificateSource {
     return answer;
   }
 
+  /** One DER certificate (a SEQUENCE), not PEM text. */
+  private get isDer(): boolean { return this.data.length > 0 && this.data[0] === 0x30; }
+
   private search(bytes: Buffer): PeekedCertificate[] {
-    if (this.data.length > 0 && this.data[0] === 0x30) return this.all().filter(c => c.der.includes(bytes));
+    if (this.isDer) return this.all().filter(c => c.der.includes(bytes));
     const needles = [0, 1, 2].map(shift => {
       const usable = bytes.length - shift - ((bytes.length - shift) % 3);
       return usable > 0 ? bytes.subarray(shift, shift + usable).toString('base64') : '';
@@ -103,7 +102,7 @@ export class CertificateText implements CertificateSource {
 
   /** The PEM text with its whitespace removed ('' for a DER file, which is never searched as text). */
   private flatText(): string {
-    this.flat ??= this.data.length > 0 && this.data[0] === 0x30 ? '' : this.data.toString('latin1').replace(/\s+/g, '');
+    this.flat ??= this.isDer ? '' : this.data.toString('latin1').replace(/\s+/g, '');
     return this.flat;
   }
 

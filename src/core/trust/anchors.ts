@@ -64,7 +64,6 @@ const LINUX_CERT_DIRS = ['/etc/ssl/certs', '/etc/pki/tls/certs'];
  * them parsed; files are sources searched by name (CertificateText), parsed only when a chain names them.
  */
 type StoreCertificate = PeekedCertificate | ParsedCertificate;
-const selfSignedOf = (c: StoreCertificate) => 'summary' in c ? c.summary.selfSigned : c.selfSigned;
 
 /** A file's text and the unreadable blocks met in it so far (searches meet them lazily, after the load that read it). */
 interface FileEntry { key: string; text: CertificateText; unreadable: string[] }
@@ -153,14 +152,6 @@ function firstExisting(files: string[]): string | undefined {
   return undefined;
 }
 
-/** Self-signed certificates are anchors; CA certificates that are not are intermediates for path building. */
-function split(certs: StoreCertificate[]): { anchors: StoreCertificate[]; intermediates: StoreCertificate[] } {
-  const anchors: StoreCertificate[] = [];
-  const intermediates: StoreCertificate[] = [];
-  for (const c of certs) (selfSignedOf(c) ? anchors : intermediates).push(c);
-  return { anchors, intermediates };
-}
-
 // ---------------------------------------------------------------------------------------------
 // System
 
@@ -172,12 +163,17 @@ interface StoreRead {
   sources: string[];
 }
 
+/** The bundle file OpenSSL reads on Linux: SSL_CERT_FILE, else the distribution's (undefined: none). */
+export function linuxSystemBundle(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.SSL_CERT_FILE !== undefined ? env.SSL_CERT_FILE : firstExisting(LINUX_BUNDLES);
+}
+
 /**
  * Linux: exactly what OpenSSL's default paths read: the file (SSL_CERT_FILE, else the distribution
  * bundle) and the directory (SSL_CERT_DIR, a colon-separated list, else /etc/ssl/certs).
  */
 async function linuxSystem(env: NodeJS.ProcessEnv, warnings: string[]): Promise<StoreRead> {
-  const file = env.SSL_CERT_FILE !== undefined ? env.SSL_CERT_FILE : firstExisting(LINUX_BUNDLES);
+  const file = linuxSystemBundle(env);
   const dirs = env.SSL_CERT_DIR !== undefined
     ? env.SSL_CERT_DIR.split(':').filter(Boolean)
     : LINUX_CERT_DIRS.slice(0, 1);
