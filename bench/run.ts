@@ -228,8 +228,8 @@ async function main(): Promise<void> {
     const loadedBy: Record<string, string> = {
       'extension.js': 'the extension host, at activation', 'engine.js': 'the extension, on the first repair / export / client certificate',
       'server.js': 'the language server process', 'cli.js': '`devcert-doctor` (its launcher)', 'forge.js': 'whoever reads a PFX file (node-forge), on first use',
-      'cli-main.js': '`devcert-doctor`, through cli.js', 'core.js': 'the CLI, the language server and the engine',
-      'core.js.cache': '`devcert-doctor` (V8 code cache; not in the VSIX)', 'cli-main.js.cache': '`devcert-doctor` (V8 code cache; not in the VSIX)',
+      'core.js': 'the CLI (its commands are in it), the language server and the engine',
+      'core.js.cache': '`devcert-doctor` (V8 code cache; not in the VSIX)',
     };
     for (const f of readdirSync(path.join(ROOT, 'dist')).filter(f => f.endsWith('.js') || f.endsWith('.js.cache')).sort()) {
       const bytes = readFileSync(path.join(ROOT, 'dist', f));

@@ -7,9 +7,12 @@
 // The source keeps plain `require('node-forge')` / `require('./coreEngine')`, so tests run it unbundled.
 //
 // And what several bundles need is in one file: dist/core.js holds src/core (every room, behind its
-// door) for the CLI, the language server and the engine, so the package carries it once. The extension
-// bundles the few core helpers it imports (tree-shaken: core's modules are marked free of side effects
-// there) and reaches the rest through a lazy `require` of a door, which loads dist/core.js on first use.
+// door) and the CLI's commands, for the CLI, the language server and the engine, so the package carries
+// it once. Its doors are getters: a room's modules are initialized when the room is first used, and the
+// CLI, inside the bundle, initializes only what its command imports (commands are loaded lazily by
+// src/cli/main.ts) — a `check` process never starts up `repair` or `bind`. The extension bundles the few
+// core helpers it imports (tree-shaken: core's modules are marked free of side effects there) and reaches
+// the rest through a lazy `require` of a door, which loads dist/core.js on first use.
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -84,12 +87,19 @@ const outputs = {
   'dist/extension.js': { entryPoints: ['src/extension/extension.ts'], plugins: [forge, engine, sharedCore({ lazyOnly: true }), coreWithoutSideEffects] },
   'dist/engine.js': { entryPoints: ['src/extension/engine/coreEngine.ts'], plugins: [sharedCore()] },
   'dist/server.js': { entryPoints: ['src/server/server.ts'], plugins: [sharedCore()] },
-  // `devcert-doctor`: a launcher of Node built-ins only that loads core.js and cli-main.js with their
-  // code caches (scripts/codeCache.mjs makes them after the bundles).
+  // `devcert-doctor`: a launcher of Node built-ins only that loads core.js with its code cache
+  // (scripts/codeCache.mjs makes it after the bundles) and runs its `cli`.
   'dist/cli.js': { entryPoints: ['src/cli/launch.ts'], banner: { js: '#!/usr/bin/env node' }, plugins: [] },
-  'dist/cli-main.js': { entryPoints: ['src/cli/main.ts'], plugins: [sharedCore()] },
   'dist/core.js': {
-    stdin: { contents: ROOMS.map(r => `export * as ${r} from './src/core/${r}';`).join('\n'), resolveDir: '.', sourcefile: 'core.ts', loader: 'ts' },
+    stdin: {
+      contents: [
+        'const loaded = {};',
+        'const door = (name, load) => Object.defineProperty(exports, name, { enumerable: true, get: () => (loaded[name] ??= load()) });',
+        ...ROOMS.map(r => `door('${r}', () => require('./src/core/${r}'));`),
+        "door('cli', () => require('./src/cli/main'));",
+      ].join('\n'),
+      resolveDir: '.', sourcefile: 'core.js', loader: 'js',
+    },
   },
   'dist/forge.js': { entryPoints: ['scripts/forge-entry.cjs'], plugins: [] },
 };

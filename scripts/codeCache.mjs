@@ -1,8 +1,8 @@
-// The CLI's code caches (see src/cli/codeCache.ts): each bundle the CLI loads gets a build id line, then
-// the CLI's common commands run once in this process — generate, check against a local TLS server
-// (JSON and text), a dry-run repair, help — in a throwaway HOME and config folder, and V8's cache of
-// what they compiled is written beside each bundle. The caches fit this Node's V8 only; another Node
-// refuses them and compiles as usual.
+// The CLI's code cache (see src/cli/codeCache.ts): the bundle the CLI loads (dist/core.js) gets a build
+// id line, then the CLI's common commands run once in this process — generate, check against a local TLS
+// server (JSON and text), a dry-run repair, help — in a throwaway HOME and config folder, and V8's cache
+// of what they compiled is written beside it. The cache fits this Node's V8 only; another Node refuses it
+// and compiles as usual.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 
 const require = createRequire(import.meta.url);
-const CACHED_BUNDLES = ['dist/core.js', 'dist/cli-main.js'];
+const CACHED_BUNDLES = ['dist/core.js'];
 
 /** Delete caches of an earlier build first, so an interrupted build never leaves a stale one. */
 export function removeCodeCaches() {
@@ -36,8 +36,7 @@ export async function makeCodeCaches() {
     process.env.HOME = path.join(work, 'home');
     process.env.DEVCERT_DOCTOR_HOME = path.join(work, 'config');
     const core = loadBundle(path.resolve('dist/core.js'));
-    const cli = loadBundle(path.resolve('dist/cli-main.js'), { './core.js': core.exports });
-    const main = cli.exports.main;
+    const main = core.exports.cli.main;
     process.stdout.write = process.stderr.write = () => true;
     const certs = path.join(work, 'certs');
     await main(['generate', '--out', certs]);
@@ -48,9 +47,7 @@ export async function makeCodeCaches() {
     await main(['check', '--port', port]);
     await main(['repair', '--dry-run', '--port', port]);
     await main(['--help']);
-    for (const [bundle, loaded] of [['dist/core.js', core], ['dist/cli-main.js', cli]]) {
-      writeFileSync(`${bundle}.cache`, codeCacheOf(readFileSync(bundle, 'latin1'), loaded.script));
-    }
+    writeFileSync('dist/core.js.cache', codeCacheOf(readFileSync('dist/core.js', 'latin1'), core.script));
   } finally {
     process.stdout.write = write.out;
     process.stderr.write = write.err;

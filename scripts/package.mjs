@@ -13,7 +13,7 @@ if (major < 22) {
   console.error(`@vscode/vsce needs Node >= 22 (this is ${process.version}); run: npm run package`);
   process.exit(2);
 }
-for (const f of ['dist/extension.js', 'dist/engine.js', 'dist/server.js', 'dist/core.js', 'dist/cli.js', 'dist/cli-main.js', 'dist/forge.js']) {
+for (const f of ['dist/extension.js', 'dist/engine.js', 'dist/server.js', 'dist/core.js', 'dist/cli.js', 'dist/forge.js']) {
   if (!existsSync(path.join(root, f))) { console.error(`${f} is missing: run npm run build first`); process.exit(2); }
 }
 const { version, name } = require(path.join(root, 'package.json'));

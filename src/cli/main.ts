@@ -7,18 +7,24 @@ import { CertificateFormatError } from '../core/certs';
 import { displayText } from '../core/io';
 import { SandboxError } from '../core/trust';
 import type { CliCommand } from './command';
-import { checkCommand } from './commands/check';
-import { repairCommand } from './commands/repair';
-import { generateCommand } from './commands/generate';
-import { trustCommand } from './commands/trust';
-import { untrustCommand } from './commands/untrust';
-import { exportCommand } from './commands/export';
-import { clientCertCommand } from './commands/clientCert';
-import { demoCommand } from './commands/demo';
 
-const COMMANDS: CliCommand[] = [
-  checkCommand, repairCommand, generateCommand, trustCommand, untrustCommand, exportCommand,
-  clientCertCommand, demoCommand,
+interface CommandEntry {
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** The command's module, loaded only when it is the one run: a `check` process does not start up what `repair` or `generate` need. */
+  load(): CliCommand;
+}
+
+const COMMANDS: CommandEntry[] = [
+  { name: 'check', summary: 'Probe HTTPS endpoints: the certificate served, who trusts it, what is wrong', load: () => (require('./commands/check') as typeof import('./commands/check')).checkCommand },
+  { name: 'repair', summary: 'Plan and run the fixes for untrusted, expired or misnamed localhost certificates', load: () => (require('./commands/repair') as typeof import('./commands/repair')).repairCommand },
+  { name: 'generate', summary: 'Create a development certificate (local-ca, aspnetcore, iisexpress, client)', load: () => (require('./commands/generate') as typeof import('./commands/generate')).generateCommand },
+  { name: 'trust', summary: 'Trust a certificate (default: the local CA) in the system, browser and Node stores', load: () => (require('./commands/trust') as typeof import('./commands/trust')).trustCommand },
+  { name: 'untrust', summary: 'Remove exactly what this tool added (from its ledger)', load: () => (require('./commands/untrust') as typeof import('./commands/untrust')).untrustCommand },
+  { name: 'export', summary: 'Convert a certificate to PEM, PFX or DER (.cer)', load: () => (require('./commands/export') as typeof import('./commands/export')).exportCommand },
+  { name: 'client-cert', summary: 'Create a client certificate for mTLS servers (client-cert create)', load: () => (require('./commands/clientCert') as typeof import('./commands/clientCert')).clientCertCommand },
+  { name: 'demo', summary: 'Show probe → repair → trusted → untrust on a sample server, in a sandbox', load: () => (require('./commands/demo') as typeof import('./commands/demo')).demoCommand },
 ];
 
 function usage(): string {
@@ -43,11 +49,12 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const command = COMMANDS.find(c => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find(c => c.name === name);
+  if (!entry) {
     process.stderr.write(`devcert-doctor: unknown command "${displayText(name)}"\n\n${usage()}\n`);
     return 2;
   }
+  const command = entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(command.help.trimEnd() + '\n');
     return 0;

@@ -60,8 +60,6 @@ const SPEC = {
 } as const;
 
 export const checkCommand: CliCommand = {
-  name: 'check',
-  summary: 'Probe HTTPS endpoints: the certificate served, who trusts it, what is wrong',
   help: HELP,
   async run(argv) {
     const started = Date.now();

@@ -122,8 +122,6 @@ async function create(argv: string[]): Promise<number> {
 }
 
 export const clientCertCommand: CliCommand = {
-  name: 'client-cert',
-  summary: 'Create a client certificate for mTLS servers (client-cert create)',
   help: HELP,
   async run(argv) {
     const [sub, ...rest] = argv;

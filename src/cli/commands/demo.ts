@@ -56,8 +56,6 @@ async function listen(server: https.Server): Promise<number> {
 }
 
 export const demoCommand: CliCommand = {
-  name: 'demo',
-  summary: 'Show probe → repair → trusted → untrust on a sample server, in a sandbox',
   help: HELP,
   async run(argv) {
     const { options, positionals } = parseArgs(argv, { keep: { type: 'boolean' } });

@@ -18,8 +18,6 @@ Convert a certificate between the formats servers and stores take. FILE may be P
   --with-key             with --format pem: also write the key, to OUT without .pem + -key.pem`;
 
 export const exportCommand: CliCommand = {
-  name: 'export',
-  summary: 'Convert a certificate to PEM, PFX or DER (.cer)',
   help: HELP,
   async run(argv) {
     const { options, positionals } = parseArgs(argv, {

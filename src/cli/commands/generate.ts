@@ -31,8 +31,6 @@ Writes NAME.pem + NAME-key.pem, NAME.pfx, NAME.cer. Running it again without --f
 certificate that is still valid for more than 30 days (it changes nothing).`;
 
 export const generateCommand: CliCommand = {
-  name: 'generate',
-  summary: 'Create a development certificate (local-ca, aspnetcore, iisexpress, client)',
   help: HELP,
   async run(argv) {
     const { options, positionals } = parseArgs(argv, {

@@ -33,8 +33,6 @@ anything runs.
 ${PLAN_HELP}`;
 
 export const repairCommand: CliCommand = {
-  name: 'repair',
-  summary: 'Plan and run the fixes for untrusted, expired or misnamed localhost certificates',
   help: HELP,
   async run(argv) {
     const { options, positionals } = parseArgs(argv, { ...PLAN_OPTIONS, port: { type: 'string', multi: true }, host: { type: 'string' }, timeout: { type: 'string' }, strategy: { type: 'string' } });

@@ -21,8 +21,6 @@ the login keychain; on Windows CurrentUser\\Root. Stores that already trust it a
 ${PLAN_HELP}`;
 
 export const trustCommand: CliCommand = {
-  name: 'trust',
-  summary: 'Trust a certificate (default: the local CA) in the system, browser and Node stores',
   help: HELP,
   async run(argv) {
     const { options, positionals } = parseArgs(argv, { ...PLAN_OPTIONS, ca: { type: 'boolean' }, store: { type: 'string', multi: true }, 'password-env': { type: 'string' }, 'allow-ca': { type: 'boolean' } });

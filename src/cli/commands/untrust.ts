@@ -17,8 +17,6 @@ entries. Afterwards the ledger lists only what is still on the machine.
 ${PLAN_HELP}`;
 
 export const untrustCommand: CliCommand = {
-  name: 'untrust',
-  summary: 'Remove exactly what this tool added (from its ledger)',
   help: HELP,
   async run(argv) {
     const { options, positionals } = parseArgs(argv, { ...PLAN_OPTIONS, all: { type: 'boolean' }, 'password-env': { type: 'string' } });

@@ -55,11 +55,20 @@ export class CertificateIndex {
 
   /** Certificates whose subject is `name` (its lower-cased one-line form; `nameDer` for the sources), parsed now if not yet. */
   withSubject(name: string, nameDer?: Buffer): ParsedCertificate[] {
+    return parsedOf(this.filedUnder(name, nameDer));
+  }
+
+  /** Is a certificate with subject `name` and this public key here? Answered from what peeking read: nothing is parsed. */
+  hasSubjectKey(name: string, nameDer: Buffer | undefined, spki: Buffer): boolean {
+    return this.filedUnder(name, nameDer).some(e => e.peeked.spki.equals(spki));
+  }
+
+  private filedUnder(name: string, nameDer: Buffer | undefined): Entry[] {
     if (nameDer && this.sources.length && !this.asked.has(name)) {
       this.asked.add(name);
       for (const s of this.sources) for (const c of s.find(nameDer)) if (this.keep(c)) this.add({ peeked: c });
     }
-    return parsedOf(this.bySubject.get(name) ?? []);
+    return this.bySubject.get(name) ?? [];
   }
 
   /** Every certificate, the sources' too, parsed: for listing, never on a check's path. */

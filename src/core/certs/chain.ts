@@ -50,7 +50,7 @@ export class AnchorSet {
 
   /** Is `cert` itself in the set (same subject and key)? */
   contains(cert: ParsedCertificate): boolean {
-    return this.anchors.withSubject(nameKey(cert, 'subject'), cert.subjectDer).some(a => a.spki.equals(cert.spki));
+    return this.anchors.hasSubjectKey(nameKey(cert, 'subject'), cert.subjectDer, cert.spki);
   }
 
   /** Anchors that issued `cert`. */

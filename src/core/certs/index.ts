@@ -7,6 +7,7 @@ export type { CertificatePool, PathResult } from './chain';
 export { CertificateIndex } from './certificateIndex';
 export { CertificateText } from './certificateText';
 export type { CertificateSource } from './certificateIndex';
+export { ipVersion } from './ipAddress';
 export { opensslNameHash } from './nameHash';
 export { OutputPathError, createClientCertificateFiles, generatePfxPassword } from './clientCertificateFiles';
 export type { ClientCertSigner, CreatedClientCertificate } from './clientCertificateFiles';

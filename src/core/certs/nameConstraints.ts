@@ -4,6 +4,7 @@
  * client that enforces name constraints refuses a certificate it issued for a public site.
  */
 import * as net from 'node:net';
+import { ipVersion } from './ipAddress';
 
 /** Always permitted: localhost and names under it (RFC 6761), 127.0.0.0/8 and ::1. */
 export const LOOPBACK_PERMITTED_NAMES: readonly string[] = ['localhost', '.localhost', '127.0.0.0/8', '::1/128'];
@@ -16,7 +17,7 @@ export function localCaPermittedNames(env: NodeJS.ProcessEnv = process.env): str
   const added = (env[CA_NAMES_ENV] ?? '').split(/[\s,]+/).filter(Boolean).map(n => n.toLowerCase());
   for (const n of added) {
     const [address, prefix, extra] = n.split('/');
-    const version = net.isIP(address);
+    const version = ipVersion(address);
     const okIp = version && extra === undefined && (prefix === undefined || (/^\d+$/.test(prefix) && +prefix <= (version === 4 ? 32 : 128)));
     const okDns = !version && prefix === undefined && /^\.?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(n);
     if (!okIp && !okDns) throw new Error(`${CA_NAMES_ENV}: "${n}" is not a DNS name, an IP address or an IP/prefix range`);
@@ -33,8 +34,8 @@ function dnsPermitted(name: string, constraint: string): boolean {
 
 function ipPermitted(ip: string, constraint: string): boolean {
   const [address, prefix] = constraint.split('/');
-  const version = net.isIP(address);
-  if (!version || net.isIP(ip) !== version) return false;
+  const version = ipVersion(address);
+  if (!version || ipVersion(ip) !== version) return false;
   const family = version === 4 ? 'ipv4' : 'ipv6';
   const block = new net.BlockList();
   block.addSubnet(address, prefix === undefined ? (version === 4 ? 32 : 128) : Number(prefix), family);
@@ -43,7 +44,7 @@ function ipPermitted(ip: string, constraint: string): boolean {
 
 /** The names (DNS or IP) that a CA with these permitted subtrees cannot vouch for. */
 export function namesOutside(permitted: readonly string[], names: readonly string[]): string[] {
-  return names.filter(name => net.isIP(name)
+  return names.filter(name => ipVersion(name)
     ? !permitted.some(c => ipPermitted(name, c))
-    : !permitted.some(c => !net.isIP(c.split('/')[0]) && dnsPermitted(name, c)));
+    : !permitted.some(c => !ipVersion(c.split('/')[0]) && dnsPermitted(name, c)));
 }

@@ -5,7 +5,6 @@
  * marker extension, names in a stable one-line form).
  */
 import { X509Certificate } from 'node:crypto';
-import { isIP } from 'node:net';
 import type { CertificateSummary } from './types';
 import { thumbprint } from './encoding';
 import { CertParseError, children, readTlv, valueOf as value, wholeOf as whole, type Tlv } from './der';
@@ -437,7 +436,3 @@ export function parseCertificate(input: Buffer | string): CertificateSummary {
   return inspectCertificate(der).summary;
 }
 
-/** Is this name an IP address (v4 or v6, brackets allowed)? */
-export function isIpAddress(name: string): boolean {
-  return isIP(name.replace(/^\[|\]$/g, '')) !== 0;
-}

@@ -3,7 +3,7 @@
  * signed with `crypto.sign`, which covers RSA and ECDSA alike and is what makes generation fast.
  */
 import * as crypto from 'node:crypto';
-import * as net from 'node:net';
+import { ipVersion } from './ipAddress';
 import { bitString, children, context, derNull, derTrue, integer, octets, oid, readTlv, seq, set, time, utf8, valueOf } from './der';
 
 export const OID = {
@@ -103,8 +103,8 @@ export function extKeyUsage(oids: string[]): Buffer { return seq(oids.map(oid));
 /** DNS names and IP addresses (v4 or v6) as GeneralNames [2] dNSName / [7] iPAddress. */
 export function subjectAltName(names: string[]): Buffer {
   return seq(names.map(n => {
-    const ipVersion = net.isIP(n);
-    return ipVersion ? context(7, ipBytes(n, ipVersion), false) : context(2, Buffer.from(n, 'latin1'), false);
+    const version = ipVersion(n);
+    return version ? context(7, ipBytes(n, version), false) : context(2, Buffer.from(n, 'latin1'), false);
   }));
 }
 
@@ -117,7 +117,7 @@ export function subjectAltName(names: string[]): Buffer {
 export function nameConstraints(permitted: string[]): Buffer {
   const subtrees = permitted.map(entry => {
     const [address, prefix] = entry.split('/');
-    const version = net.isIP(address);
+    const version = ipVersion(address);
     if (!version) return seq([context(2, Buffer.from(entry, 'latin1'), false)]);
     const bits = prefix === undefined ? (version === 4 ? 32 : 128) : Number(prefix);
     const addr = ipBytes(address, version);

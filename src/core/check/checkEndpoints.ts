@@ -6,6 +6,7 @@
  */
 import { type DeclaredEndpoint, type DiscoveryResult, type EndpointSource, isLoopbackHost } from '../endpoints';
 import { type ClientCertificateInput, type LoadedClientCertificate, openClientCertificate, probeEndpoint } from '../probe';
+import { clientPolicies } from './clientPolicy';
 import { judge, endpointUrl } from './judge';
 import { loadTrustAnchors, type ConsumerAnchors } from '../trust';
 import type { EndpointVerdict } from './types';
@@ -97,21 +98,24 @@ export async function checkEndpoints(targets: CheckTarget[], options: CheckOptio
   }));
   // Keep a failed probe run from being an unhandled rejection while the anchors load.
   probing.catch(() => undefined);
-  const anchorsReady = options.anchors
-    ? Promise.resolve(options.anchors)
-    // One turn of the event loop first: connections that are up send their first flight, and the store
-    // reading (synchronous) then runs while the servers answer instead of before they are asked.
-    : new Promise(resolve => setImmediate(resolve)).then(() =>
-      loadTrustAnchors({ env: options.env, homeDir: options.homeDir, platform: options.platform, certutil: options.certutil }));
+  // One turn of the event loop first: connections that are up send their first flight, and the store
+  // reading (synchronous) — and the clients' policies, an openssl.cnf read — then run while the servers
+  // answer instead of before they are asked.
+  const storesRead = new Promise(resolve => setImmediate(resolve)).then(async () => {
+    const policies = clientPolicies(options.env, options.platform);
+    const anchors = options.anchors
+      ?? await loadTrustAnchors({ env: options.env, homeDir: options.homeDir, platform: options.platform, certutil: options.certutil });
+    return { anchors, policies };
+  });
   // And a failed load while the probes run.
-  anchorsReady.catch(() => undefined);
+  storesRead.catch(() => undefined);
   const results = await probing;
-  const anchors = await anchorsReady;
+  const { anchors, policies } = await storesRead;
   const byKey = new Map<string, CheckedVerdict>();
   unique.forEach((t, i) => {
     const source = t.sources?.find(s => s.file);
     const verdict: CheckedVerdict = judge(results[i], {
-      anchors, now: options.now, expiringSoonDays: options.expiringSoonDays, platform: options.platform,
+      anchors, policies, now: options.now, expiringSoonDays: options.expiringSoonDays, platform: options.platform,
       url: t.url ?? endpointUrl(t.host, t.port),
       source: source ? { file: source.file, line: source.line } : null,
       clientCertificate: clients.get(t)?.loaded,

@@ -4,7 +4,7 @@
  * and without a trailing dot; a wildcard is a whole leftmost label and matches exactly one label;
  * IP hosts match only IP SANs.
  */
-import { isIP } from 'node:net';
+import { ipVersion } from '../certs';
 
 export interface NameMatch {
   matches: boolean;
@@ -21,7 +21,7 @@ function normaliseDns(name: string): string {
 /** Canonical text of an IP address (v6 compressed, brackets removed), or undefined when not an IP. */
 export function canonicalIp(text: string): string | undefined {
   const bare = text.replace(/^\[|\]$/g, '');
-  const kind = isIP(bare);
+  const kind = ipVersion(bare);
   if (kind === 4) return bare;
   if (kind === 6) return new URL(`http://[${bare}]/`).hostname.slice(1, -1).toLowerCase();
   return undefined;

@@ -9,9 +9,9 @@
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { performance } from 'node:perf_hooks';
 import { ServerFlightReader, ALERT_NAMES, type SealedRecord } from './serverFlight';
 import { readTls13ServerHandshake, serverHandshakeSecretFrom } from './tls13';
+import { ipVersion } from '../certs';
 import { isLoopbackHost, defaultServername } from '../endpoints';
 import { TappedSocket } from './tap';
 import { openClientCertificate, presentedCertificateDer, type LoadedClientCertificate } from './clientCertificate';
@@ -28,8 +28,12 @@ function connectAddresses(host: string): string[] {
   return [host.replace(/^\[|\]$/g, '')];
 }
 
+/** Milliseconds on a monotonic clock (`performance.now()` would load perf_hooks: ~0.4 ms of a CLI check's start). */
+const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+
 /** After the handshake, how long to watch for the server's verdict on a client certificate. */
 const CLIENT_CERT_GRACE_MS = 100;
+
 /** TLS 1.3: once the session ticket arrived, the server has accepted the certificate at the TLS level; a
  * server that rejects it in application code (Node's requestCert) closes within this. */
 const AFTER_TICKET_MS = 25;
@@ -65,7 +69,7 @@ function connectTcp(host: string, port: number, deadline: number): Promise<Conne
     const timer = setTimeout(() => {
       current?.destroy();
       resolve({ failure: { kind: 'timeout', detail: `TCP connection to ${host}:${port} not established` } });
-    }, Math.max(0, deadline - performance.now()));
+    }, Math.max(0, deadline - nowMs()));
     const attempt = () => {
       const address = addresses[index];
       const socket = net.connect({ host: address, port, noDelay: true });
@@ -100,11 +104,11 @@ function connectTcp(host: string, port: number, deadline: number): Promise<Conne
 export async function probeEndpoint(opts: ProbeOptions): Promise<HandshakeResult> {
   const servername = opts.servername ?? defaultServername(opts.host);
   const { context, loaded } = contextFor(opts.clientCertificate);
-  const started = performance.now();
+  const started = nowMs();
   const deadline = started + opts.timeoutMs;
   const base: HandshakeResult = { host: opts.host, port: opts.port, servername, chain: [], handshakeMs: 0 };
   const tcp = await connectTcp(opts.host, opts.port, deadline);
-  if ('failure' in tcp) return { ...base, handshakeMs: Math.round(performance.now() - started), failure: tcp.failure };
+  if ('failure' in tcp) return { ...base, handshakeMs: Math.round(nowMs() - started), failure: tcp.failure };
   return new HandshakeSession(opts, servername, started, deadline, context, loaded, tcp.socket, tcp.address).run(base);
 }
 
@@ -153,23 +157,23 @@ class HandshakeSession {
         secureContext: this.context,
         rejectUnauthorized: false,
         // SNI must not be an IP address (RFC 6066); for IP hosts the name check uses IP SANs.
-        ...(net.isIP(this.servername) ? {} : { servername: this.servername }),
+        ...(ipVersion(this.servername) ? {} : { servername: this.servername }),
         ALPNProtocols: this.opts.requestPath !== undefined ? ['http/1.1'] : ['h2', 'http/1.1'],
       });
       this.tlsSocket = s;
       s.on('keylog', line => { this.secret ??= serverHandshakeSecretFrom(line); });
       s.on('secureConnect', () => this.onSecure());
-      s.on('session', () => { this.sessionAt ||= performance.now(); this.checkClientCertWait(); });
+      s.on('session', () => { this.sessionAt ||= nowMs(); this.checkClientCertWait(); });
       s.on('data', (d: Buffer) => this.onAppData(d));
       s.on('error', (err: NodeJS.ErrnoException) => this.onTlsError(err));
       s.on('close', () => this.onClose());
-      this.timer(Math.max(0, this.deadline - performance.now()), () => this.onDeadline());
+      this.timer(Math.max(0, this.deadline - nowMs()), () => this.onDeadline());
     });
   }
 
   private timer(ms: number, fn: () => void): void { this.timers.push(setTimeout(fn, ms)); }
 
-  private elapsed(): number { return Math.round((performance.now() - this.started) * 10) / 10; }
+  private elapsed(): number { return Math.round((nowMs() - this.started) * 10) / 10; }
 
   // -- the server's own handshake messages ---------------------------------------------------
 
@@ -198,7 +202,7 @@ class HandshakeSession {
   private onSecure(): void {
     if (this.finished) return;
     this.secure = true;
-    this.secureAt = performance.now();
+    this.secureAt = nowMs();
     this.base.handshakeMs = this.elapsed();
     // Read now: Node 20 crashes (SSL_get_version on a freed SSL) if asked once the socket has closed.
     const s = this.tlsSocket;
@@ -220,7 +224,7 @@ class HandshakeSession {
     if (this.requested === false) { this.finish(); return; }
     // A client-certificate verdict may still come: TLS 1.3 sends it after our Finished, and servers that
     // check the certificate in application code close right after the handshake.
-    this.timer(Math.min(CLIENT_CERT_GRACE_MS, Math.max(0, this.deadline - performance.now())), () => this.finish());
+    this.timer(Math.min(CLIENT_CERT_GRACE_MS, Math.max(0, this.deadline - nowMs())), () => this.finish());
     this.checkClientCertWait();
   }
 
@@ -327,7 +331,7 @@ class HandshakeSession {
 
   private sendRequest(): void {
     const path = this.opts.requestPath?.startsWith('/') ? this.opts.requestPath : `/${this.opts.requestPath ?? ''}`;
-    const hostHeader = net.isIPv6(this.opts.host.replace(/^\[|\]$/g, '')) ? `[${this.opts.host.replace(/^\[|\]$/g, '')}]` : this.servername;
+    const hostHeader = ipVersion(this.opts.host.replace(/^\[|\]$/g, '')) === 6 ? `[${this.opts.host.replace(/^\[|\]$/g, '')}]` : this.servername;
     const lines = [
       `GET ${path} HTTP/1.1`, `Host: ${hostHeader}:${this.opts.port}`, 'User-Agent: devcert-doctor', 'Accept: */*', 'Connection: close',
     ];

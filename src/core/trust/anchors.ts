@@ -261,7 +261,7 @@ async function systemStore(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, ho
 let bundled: CertificateText | undefined;
 /** The roots Node ships (Mozilla's list), searched by name like a bundle file. */
 function bundledRoots(): CertificateText {
-  bundled ??= new CertificateText(Buffer.from(tls.rootCertificates.join('\n'))).prepare();
+  bundled ??= new CertificateText(tls.rootCertificates.join('\n')).prepare();
   return bundled;
 }
 
