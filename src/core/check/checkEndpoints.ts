@@ -98,15 +98,15 @@ export async function checkEndpoints(targets: CheckTarget[], options: CheckOptio
   }));
   // Keep a failed probe run from being an unhandled rejection while the anchors load.
   probing.catch(() => undefined);
-  // One turn of the event loop first: connections that are up send their first flight, and the store
-  // reading (synchronous) — and the clients' policies, an openssl.cnf read — then run while the servers
-  // answer instead of before they are asked.
-  const storesRead = new Promise(resolve => setImmediate(resolve)).then(async () => {
-    const policies = clientPolicies(options.env, options.platform);
-    const anchors = options.anchors
-      ?? await loadTrustAnchors({ env: options.env, homeDir: options.homeDir, platform: options.platform, certutil: options.certutil });
-    return { anchors, policies };
+  // The trust stores and the clients' policies (an openssl.cnf read), while the servers answer.
+  const readStores = async () => ({
+    policies: clientPolicies(options.env, options.platform),
+    anchors: options.anchors
+      ?? await loadTrustAnchors({ env: options.env, homeDir: options.homeDir, platform: options.platform, certutil: options.certutil }),
   });
+  // Reading the stores is synchronous file work: one turn of the event loop first, so connections that
+  // are up send their first flight and the reading runs while the servers answer instead of before they are asked.
+  const storesRead = options.anchors ? readStores() : new Promise(resolve => setImmediate(resolve)).then(readStores);
   // And a failed load while the probes run.
   storesRead.catch(() => undefined);
   const results = await probing;
