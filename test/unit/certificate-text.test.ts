@@ -46,6 +46,26 @@ describe('CertificateText: a bundle searched by name without decoding every bloc
     assert.equal(told.length, 1, 'the unreadable block is told about once');
   });
 
+  it('Node\'s roots given as text (as the anchors do) answer as their bytes do', () => {
+    const pem = tls.rootCertificates.join('\n');
+    const asText = new CertificateText(pem);
+    const asBytes = new CertificateText(Buffer.from(pem));
+    for (const der of pemToDer(pem).slice(0, 40)) {
+      const name = inspectCertificate(der).subjectDer;
+      assert.deepEqual(asText.find(name).map(c => c.sha256), asBytes.find(name).map(c => c.sha256));
+    }
+    assert.equal(asText.all().length, tls.rootCertificates.length);
+  });
+
+  it('whitespace other than line breaks and spaces (tabs, form and line feeds, vertical tabs) is removed too', () => {
+    const ca = makeCert(tmp.dir, 'wsca', { ca: true, cn: 'Whitespace Root', days: 30 });
+    const der = pemToDer(ca.certPem)[0];
+    const lines = der.toString('base64').match(/.{1,64}/g)!;
+    const odd = `-----BEGIN CERTIFICATE-----\n${lines.map((l, i) => (i % 2 ? `\t${l}\f` : `${l}\v `)).join('\r\n')}\n-----END  CERTIFICATE-----\n`;
+    const name = inspectCertificate(der).subjectDer;
+    assert.deepEqual(new CertificateText(Buffer.from(odd)).find(name).map(c => c.sha256), [inspectCertificate(der).summary.sha256]);
+  });
+
   it('a DER file and a name too short to search for are answered by decoding (still exact)', () => {
     const ca = makeCert(tmp.dir, 'derca', { ca: true, cn: 'D', days: 30 });
     const der = pemToDer(ca.certPem)[0];
