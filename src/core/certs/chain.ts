@@ -59,10 +59,24 @@ export class AnchorSet {
   }
 }
 
+/**
+ * Answers already found, by certificate object (parse.ts hands out one object per DER): each client's
+ * path is built over the same certificates, and the language server re-checks the same endpoints, so a
+ * signature is verified once rather than once per client and check.
+ */
+const issuedByAnswers = new WeakMap<ParsedCertificate, WeakMap<ParsedCertificate, boolean>>();
+
 /** Did `issuer` sign `child`? */
 export function issuedBy(child: ParsedCertificate, issuer: ParsedCertificate): boolean {
   if (nameKey(child, 'issuer') !== nameKey(issuer, 'subject')) return false;
-  try { return child.x509.checkIssued(issuer.x509) && child.x509.verify(issuer.x509.publicKey); } catch { return false; }
+  let answers = issuedByAnswers.get(child);
+  let answer = answers?.get(issuer);
+  if (answer === undefined) {
+    try { answer = child.x509.checkIssued(issuer.x509) && child.x509.verify(issuer.x509.publicKey); } catch { answer = false; }
+    if (!answers) issuedByAnswers.set(child, answers = new WeakMap());
+    answers.set(issuer, answer);
+  }
+  return answer;
 }
 
 export type PathEnd =
