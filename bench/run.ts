@@ -9,7 +9,7 @@
  *  4. certificate generation vs `mkcert` and `openssl req -x509 -newkey rsa:2048`
  *  5. the language server at rest (CPU, RSS); 6. bundle and VSIX sizes
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import * as net from 'node:net';
@@ -149,11 +149,20 @@ async function main(): Promise<void> {
     say();
     const served = await startServerProcess(leaf.cert, leaf.key);
     stops.push(served.stop);
+    // A HOME with a browser NSS database (Chromium on Linux makes ~/.pki/nssdb on its first run): the check
+    // then asks certutil for the browsers' trust, a process of its own.
+    let nssHome: string | undefined;
+    if (hasCommand('certutil')) {
+      nssHome = path.join(tmp.dir, 'nss-home');
+      mkdirSync(path.join(nssHome, '.pki', 'nssdb'), { recursive: true });
+      execFileSync('certutil', ['-N', '-d', `sql:${path.join(nssHome, '.pki', 'nssdb')}`, '--empty-password']);
+    }
     const bareScript = `const s = require('tls').connect({ host: '127.0.0.1', port: ${served.port}, servername: 'localhost', rejectUnauthorized: false }, () => s.destroy());`;
     const processCases = (env: NodeJS.ProcessEnv): ProcessCase[] => [
       { name: '`node -e 0` (empty Node process)', cmd: process.execPath, args: ['-e', '0'], env },
       { name: 'a bare `tls.connect` handshake as a Node process (the floor for any Node tool)', cmd: process.execPath, args: ['-e', bareScript], env },
       { name: '`devcert-doctor check --port N --json`', cmd: process.execPath, args: [CLI, 'check', '--port', String(served.port), '--json'], env, okCodes: [1] },
+      ...(nssHome ? [{ name: 'the same check, HOME with a browser NSS database (read with certutil)', cmd: process.execPath, args: [CLI, 'check', '--port', String(served.port), '--json'], env: { ...env, HOME: nssHome }, okCodes: [1] }] : []),
       ...(hasCommand('curl') ? [{ name: '`curl -sk` (handshake + request)', cmd: 'curl', args: ['-sk', '-o', '/dev/null', `https://localhost:${served.port}/`], env }] : []),
       // s_client exits 1 when the server closes the connection after its reply: still a full handshake.
       ...(hasCommand('openssl') ? [{ name: '`openssl s_client`', cmd: 'openssl', args: ['s_client', '-connect', `127.0.0.1:${served.port}`, '-servername', 'localhost'], env, okCodes: [1] }] : []),
