@@ -14,10 +14,10 @@
 // core helpers it imports (tree-shaken: core's modules are marked free of side effects there) and reaches
 // the rest through a lazy `require` of a door, which loads dist/core.js on first use.
 import { build } from 'esbuild';
-import { chmodSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { makeCodeCaches, removeCodeCaches } from './codeCache.mjs';
+import { makeCodeCaches } from './codeCache.mjs';
 
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
 
@@ -103,7 +103,9 @@ const outputs = {
   },
   'dist/forge.js': { entryPoints: ['scripts/forge-entry.cjs'], plugins: [] },
 };
-removeCodeCaches();
+// dist/ holds exactly what this build makes: nothing left from an earlier layout, and no code cache of an
+// earlier build (an interrupted build never leaves a stale one).
+rmSync('dist', { recursive: true, force: true });
 await Promise.all(Object.entries(outputs).map(([outfile, o]) =>
   build({ ...common, ...o, plugins: [plainBuiltinNamespaces, ...(o.plugins ?? common.plugins)], outfile })));
 chmodSync('dist/cli.js', 0o755);

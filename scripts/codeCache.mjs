@@ -12,18 +12,11 @@ import path from 'node:path';
 import tls from 'node:tls';
 
 const require = createRequire(import.meta.url);
-const CACHED_BUNDLES = ['dist/core.js'];
-
-/** Delete caches of an earlier build first, so an interrupted build never leaves a stale one. */
-export function removeCodeCaches() {
-  for (const b of CACHED_BUNDLES) rmSync(`${b}.cache`, { force: true });
-}
+const BUNDLE = 'dist/core.js';
 
 export async function makeCodeCaches() {
-  for (const b of CACHED_BUNDLES) {
-    const id = createHash('sha256').update(readFileSync(b)).digest('hex').slice(0, 32);
-    appendFileSync(b, `\n//# build=${id}\n`);
-  }
+  const id = createHash('sha256').update(readFileSync(BUNDLE)).digest('hex').slice(0, 32);
+  appendFileSync(BUNDLE, `\n//# build=${id}\n`);
   const work = mkdtempSync(path.join(os.tmpdir(), 'devcert-codecache-'));
   const saved = { HOME: process.env.HOME, DEVCERT_DOCTOR_HOME: process.env.DEVCERT_DOCTOR_HOME };
   const write = { out: process.stdout.write, err: process.stderr.write };
@@ -35,7 +28,7 @@ export async function makeCodeCaches() {
     const { loadBundle, codeCacheOf } = require(loaderFile);
     process.env.HOME = path.join(work, 'home');
     process.env.DEVCERT_DOCTOR_HOME = path.join(work, 'config');
-    const core = loadBundle(path.resolve('dist/core.js'));
+    const core = loadBundle(path.resolve(BUNDLE));
     const main = core.exports.cli.main;
     process.stdout.write = process.stderr.write = () => true;
     const certs = path.join(work, 'certs');
@@ -47,7 +40,7 @@ export async function makeCodeCaches() {
     await main(['check', '--port', port]);
     await main(['repair', '--dry-run', '--port', port]);
     await main(['--help']);
-    writeFileSync('dist/core.js.cache', codeCacheOf(readFileSync('dist/core.js', 'latin1'), core.script));
+    writeFileSync(`${BUNDLE}.cache`, codeCacheOf(readFileSync(BUNDLE, 'latin1'), core.script));
   } finally {
     process.stdout.write = write.out;
     process.stderr.write = write.err;
