@@ -8,12 +8,13 @@
 import { promises as fs, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
-import { run } from '../io';
+import { readBoundedFileSync, run } from '../io';
 import {
   AnchorSet, CertificateIndex, certificatesIn, CertificateText, CertParseError, inspectCertificate, opensslNameHash, peekCertificate,
   type CertificateSource, type ParsedCertificate, type PeekedCertificate,
 } from '../certs';
 import { sandboxPaths } from './linuxSystem';
+import { readNssCertDb } from './nssCertDb';
 import { findNssDatabases, type NssDatabase } from './nssDatabases';
 import { readDarwinAnchors } from './darwinAnchors';
 import type { TrustContext } from './store';
@@ -303,6 +304,42 @@ async function nssDatabase(dbDir: string, ctx: Required<Pick<AnchorContext, 'env
   const key = `${st.mtimeMs}:${st.size}`;
   const hit = nssCache.get(dbDir);
   if (hit && hit.key === key) return hit.read;
+  const read = nssDatabaseFromFile(dbDir, warnings) ?? await nssDatabaseFromCertutil(dbDir, ctx, warnings);
+  if (read) nssCache.set(dbDir, { key, read });
+  return read;
+}
+
+/** At most this many certificates of one database are taken (a browser's user database holds a handful). */
+const MAX_NSS_CERTIFICATES = 200;
+/** cert9.db is read whole; a larger one is left to certutil. */
+const MAX_NSS_DB_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The database read from cert9.db itself (nssCertDb.ts), or undefined when certutil must read it: a
+ * write-ahead log or a hot journal beside it holds changes the file does not show yet, and a file this
+ * reader does not understand is not guessed at.
+ */
+function nssDatabaseFromFile(dbDir: string, warnings: string[]): NssEntry['read'] | undefined {
+  const file = path.join(dbDir, 'cert9.db');
+  for (const pending of [`${file}-wal`, `${file}-journal`]) {
+    const st = statSync(pending, { throwIfNoEntry: false });
+    if (st && st.size > 0) return undefined;
+  }
+  const got = readBoundedFileSync(file, { maxBytes: MAX_NSS_DB_BYTES });
+  if (!got.bytes) return undefined;
+  let certificates;
+  try { certificates = readNssCertDb(got.bytes).slice(0, MAX_NSS_CERTIFICATES); } catch { return undefined; }
+  const trusted: ParsedCertificate[] = [];
+  const all: ParsedCertificate[] = [];
+  for (const c of certificates) {
+    const parsed = parseAll(c.der, warnings, `${dbDir} (${c.nickname})`);
+    all.push(...parsed);
+    if (c.trustedForServers) trusted.push(...parsed);
+  }
+  return { anchors: trusted, intermediates: all.filter(c => c.summary.isCa && !c.summary.selfSigned), sources: [dbDir], trusted };
+}
+
+async function nssDatabaseFromCertutil(dbDir: string, ctx: Required<Pick<AnchorContext, 'env'>> & AnchorContext, warnings: string[]) {
   const certutil = ctx.certutil ?? 'certutil';
   const db = `sql:${dbDir}`;
   let listing;
@@ -311,7 +348,7 @@ async function nssDatabase(dbDir: string, ctx: Required<Pick<AnchorContext, 'env
     return undefined;
   }
   if (listing.code !== 0) { warnings.push(`certutil could not read ${dbDir}: ${listing.stderr.trim()}`); return undefined; }
-  const rows = parseCertutilList(listing.stdout).slice(0, 200);
+  const rows = parseCertutilList(listing.stdout).slice(0, MAX_NSS_CERTIFICATES);
   const trusted: ParsedCertificate[] = [];
   const all: ParsedCertificate[] = [];
   await Promise.all(rows.map(async row => {
@@ -322,9 +359,7 @@ async function nssDatabase(dbDir: string, ctx: Required<Pick<AnchorContext, 'env
     // C: trusted CA for TLS servers; P: trusted peer (a server certificate trusted as it is).
     if (/[CP]/.test(row.ssl)) trusted.push(...certs);
   }));
-  const read = { anchors: trusted, intermediates: all.filter(c => c.summary.isCa && !c.summary.selfSigned), sources: [dbDir], trusted };
-  nssCache.set(dbDir, { key, read });
-  return read;
+  return { anchors: trusted, intermediates: all.filter(c => c.summary.isCa && !c.summary.selfSigned), sources: [dbDir], trusted };
 }
 
 /** Each database found under HOME, read (or served from the cache) in parallel; unreadable ones are warned about and left out. */
