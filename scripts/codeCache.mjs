@@ -5,7 +5,8 @@
 // and compiles as usual.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +29,11 @@ export async function makeCodeCaches() {
     const { loadBundle, codeCacheOf } = require(loaderFile);
     process.env.HOME = path.join(work, 'home');
     process.env.DEVCERT_DOCTOR_HOME = path.join(work, 'config');
+    // A browser NSS database in that HOME, as Chromium makes on Linux, so reading one is in the cache too
+    // (needs certutil; without it the cache just lacks that reader).
+    const nssdb = path.join(work, 'home', '.pki', 'nssdb');
+    mkdirSync(nssdb, { recursive: true });
+    spawnSync('certutil', ['-N', '-d', `sql:${nssdb}`, '--empty-password'], { stdio: 'ignore' });
     const core = loadBundle(path.resolve(BUNDLE));
     const main = core.exports.cli.main;
     process.stdout.write = process.stderr.write = () => true;
