@@ -7,7 +7,9 @@
  * Ignored on purpose: `http` bindings (even on 44300–44399), bindings outside a site (there are none
  * in the schema, but a copy-pasted fragment is not a listener), and anything in XML comments.
  */
-import { SaxesParser } from 'saxes';
+// saxes is loaded when an applicationhost.config is first read: its start-up (character tables) is not
+// paid by a process that reads none.
+const saxes = () => require('saxes') as typeof import('saxes');
 import { Collector, type ParseOutput } from './collect';
 import { LineIndex } from './text';
 import { parsePort } from './url';
@@ -15,7 +17,7 @@ import { parsePort } from './url';
 export function parseApplicationHostConfig(file: string, text: string): ParseOutput {
   const lines = new LineIndex(text);
   const c = new Collector(file, 'applicationhost.config', text, lines);
-  const parser = new SaxesParser({ position: true });
+  const parser = new (saxes().SaxesParser)({ position: true });
   const open: string[] = [];
   let siteName: string | undefined;
   let tagStart = 0;

@@ -4,7 +4,7 @@
  * consuming runtime does (last duplicate wins; .NET configuration is case-insensitive), and locate
  * string values character by character so a range can cover one item of a `;` list.
  */
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import type { Node, ParseError } from 'jsonc-parser';
 import type { DiscoveryWarning } from './types';
 import { LineIndex, type LocatedString } from './text';
 
@@ -16,6 +16,12 @@ export interface ParsedJson {
   warnings: DiscoveryWarning[];
 }
 
+/**
+ * jsonc-parser, loaded when a JSON file is first read: initializing it builds ~250 KB of indentation
+ * strings for its formatter, which a process that reads no workspace file (`check --port`) need not pay.
+ */
+const jsonc = () => require('jsonc-parser') as typeof import('jsonc-parser');
+
 export function parseJsonc(file: string, text: string): ParsedJson {
   // Visual Studio writes launchSettings.json with a BOM; jsonc-parser reports it as an invalid symbol.
   // A space keeps every offset where it was.
@@ -25,7 +31,7 @@ export function parseJsonc(file: string, text: string): ParsedJson {
   // An empty file (a launch.json just created) declares nothing; it is not broken.
   if (source.trim() === '') return { root: undefined, lines, warnings };
   const errors: ParseError[] = [];
-  const root = parseTree(source, errors, { allowTrailingComma: true, disallowComments: false });
+  const root = jsonc().parseTree(source, errors, { allowTrailingComma: true, disallowComments: false });
   // One warning per file is enough to send someone to the right line; later errors are usually
   // consequences of the first.
   if (errors.length > 0) {
@@ -41,7 +47,7 @@ export function parseJsonc(file: string, text: string): ParsedJson {
 }
 
 function describeError(e: ParseError): string {
-  const code = printParseErrorCode(e.error);
+  const code = jsonc().printParseErrorCode(e.error);
   // The codes are CamelCase identifiers ("CommaExpected"); make them read like words.
   return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
@@ -143,5 +149,5 @@ export function treeOfObject(value: unknown): { text: string; root: Node | undef
   } catch {
     text = 'null'; // circular or otherwise unserialisable: nothing to read
   }
-  return { text, root: parseTree(text) };
+  return { text, root: jsonc().parseTree(text) };
 }
