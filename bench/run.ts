@@ -162,7 +162,7 @@ async function main(): Promise<void> {
       { name: '`node -e 0` (empty Node process)', cmd: process.execPath, args: ['-e', '0'], env },
       { name: 'a bare `tls.connect` handshake as a Node process (the floor for any Node tool)', cmd: process.execPath, args: ['-e', bareScript], env },
       { name: '`devcert-doctor check --port N --json`', cmd: process.execPath, args: [CLI, 'check', '--port', String(served.port), '--json'], env, okCodes: [1] },
-      ...(nssHome ? [{ name: 'the same check, HOME with a browser NSS database (read with certutil)', cmd: process.execPath, args: [CLI, 'check', '--port', String(served.port), '--json'], env: { ...env, HOME: nssHome }, okCodes: [1] }] : []),
+      ...(nssHome ? [{ name: 'the same check, HOME with a browser NSS database (~/.pki/nssdb, read from its cert9.db)', cmd: process.execPath, args: [CLI, 'check', '--port', String(served.port), '--json'], env: { ...env, HOME: nssHome }, okCodes: [1] }] : []),
       ...(hasCommand('curl') ? [{ name: '`curl -sk` (handshake + request)', cmd: 'curl', args: ['-sk', '-o', '/dev/null', `https://localhost:${served.port}/`], env }] : []),
       // s_client exits 1 when the server closes the connection after its reply: still a full handshake.
       ...(hasCommand('openssl') ? [{ name: '`openssl s_client`', cmd: 'openssl', args: ['s_client', '-connect', `127.0.0.1:${served.port}`, '-servername', 'localhost'], env, okCodes: [1] }] : []),
