@@ -150,7 +150,7 @@ async function main(): Promise<void> {
     const served = await startServerProcess(leaf.cert, leaf.key);
     stops.push(served.stop);
     // A HOME with a browser NSS database (Chromium on Linux makes ~/.pki/nssdb on its first run): the check
-    // then asks certutil for the browsers' trust, a process of its own.
+    // then also reads the browsers' trust from its cert9.db (made here with certutil).
     let nssHome: string | undefined;
     if (hasCommand('certutil')) {
       nssHome = path.join(tmp.dir, 'nss-home');
