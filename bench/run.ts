@@ -25,7 +25,7 @@ import { linuxSystemBundle, loadTrustAnchors } from '../src/core/trust/anchors';
 import { benchGeneration } from './generation';
 import { measureIdleServer } from './idle';
 import { compareProcesses, startServerProcess, type ProcessCase } from './processes';
-import { timeRuns, type Stats } from './stats';
+import { timeInterleaved, timeRuns, type Stats } from './stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 50);
 /** Whole processes: 20 interleaved rounds (BENCH_PROCESS_RUNS), after one warm-up each. */
@@ -103,24 +103,26 @@ async function main(): Promise<void> {
     say();
     say('## One endpoint in process: the check against a bare handshake (same local Node TLS server)');
     say();
-    say(`${RUNS} runs each.`);
+    const healthyEnv = { ...sandboxEnv, SSL_CERT_FILE: systemBundle, SSL_CERT_DIR: '', NODE_EXTRA_CA_CERTS: ca.cert };
+    const heldAnchors = await loadTrustAnchors({ env: healthyEnv, homeDir: home });
+    const one = await timeInterleaved(RUNS, {
+      bare: () => bareHandshake(port),
+      probe: () => probeEndpoint({ host: '127.0.0.1', port, servername: 'localhost', timeoutMs: 3000 }),
+      check: () => checkEndpoints([{ host: 'localhost', port }], { timeoutMs: 3000, env: sandboxEnv, homeDir: home }),
+      bareHealthy: () => bareHandshake(trustedServer.port),
+      checkHealthy: () => checkEndpoints([{ host: 'localhost', port: trustedServer.port }], { timeoutMs: 3000, env: healthyEnv, homeDir: home }),
+      checkHeld: () => checkEndpoints([{ host: 'localhost', port: trustedServer.port }], { timeoutMs: 3000, anchors: heldAnchors }),
+    });
+    say(`${RUNS} interleaved rounds, each case once per round.`);
     say();
     say('| what | median | p95 | runs | vs bare handshake |');
     say('| --- | ---: | ---: | ---: | ---: |');
-    const bare = await timeRuns(RUNS, () => bareHandshake(port));
-    say(row('bare `tls.connect` handshake (in process)', bare));
-    const probe = await timeRuns(RUNS, () => probeEndpoint({ host: '127.0.0.1', port, servername: 'localhost', timeoutMs: 3000 }));
-    say(row('`probeEndpoint` (handshake + chain capture)', probe, bare));
-    const check = await timeRuns(RUNS, () => checkEndpoints([{ host: 'localhost', port }], { timeoutMs: 3000, env: sandboxEnv, homeDir: home }));
-    say(row('`checkEndpoints`, self-signed (probe + judge + trust and acceptance per client, stores read per call)', check, bare));
-    const healthyEnv = { ...sandboxEnv, SSL_CERT_FILE: systemBundle, SSL_CERT_DIR: '', NODE_EXTRA_CA_CERTS: ca.cert };
-    const bareHealthy = await timeRuns(RUNS, () => bareHandshake(trustedServer.port));
-    say(row('bare `tls.connect` handshake, CA-issued server', bareHealthy));
-    const checkHealthy = await timeRuns(RUNS, () => checkEndpoints([{ host: 'localhost', port: trustedServer.port }], { timeoutMs: 3000, env: healthyEnv, homeDir: home }));
-    say(row('`checkEndpoints`, CA-issued and trusted (a whole path built and verified per client)', checkHealthy, bareHealthy));
-    const heldAnchors = await loadTrustAnchors({ env: healthyEnv, homeDir: home });
-    const checkHeld = await timeRuns(RUNS, () => checkEndpoints([{ host: 'localhost', port: trustedServer.port }], { timeoutMs: 3000, anchors: heldAnchors }));
-    say(row('`checkEndpoints`, CA-issued and trusted, anchors held (as the language server does)', checkHeld, bareHealthy));
+    say(row('bare `tls.connect` handshake (in process)', one.bare));
+    say(row('`probeEndpoint` (handshake + chain capture)', one.probe, one.bare));
+    say(row('`checkEndpoints`, self-signed (probe + judge + trust and acceptance per client, stores read per call)', one.check, one.bare));
+    say(row('bare `tls.connect` handshake, CA-issued server', one.bareHealthy));
+    say(row('`checkEndpoints`, CA-issued and trusted (a whole path built and verified per client)', one.checkHealthy, one.bareHealthy));
+    say(row('`checkEndpoints`, CA-issued and trusted, anchors held (as the language server does)', one.checkHeld, one.bareHealthy));
     say();
 
     // The debug gate: the language server answers `checkLaunch` with checkEndpoints over anchors it holds.
@@ -133,9 +135,11 @@ async function main(): Promise<void> {
     const anchors = await loadTrustAnchors({ env: healthyEnv, homeDir: home });
     const healthy = await checkEndpoints(ports.map(p => ({ host: 'localhost', port: p })), { timeoutMs: 3000, anchors });
     if (!healthy.every(v => v.severity === 'ok')) throw new Error(`the gate's endpoints are meant to be healthy: ${healthy.map(v => v.severity).join(', ')}`);
-    const bare5 = await timeRuns(RUNS, () => bareHandshakes(ports));
-    const gate5 = await timeRuns(RUNS, () => checkEndpoints(ports.map(p => ({ host: 'localhost', port: p })), { timeoutMs: 3000, anchors }));
-    say(`${RUNS} runs each.`);
+    const { bare5, gate5 } = await timeInterleaved(RUNS, {
+      bare5: () => bareHandshakes(ports),
+      gate5: () => checkEndpoints(ports.map(p => ({ host: 'localhost', port: p })), { timeoutMs: 3000, anchors }),
+    });
+    say(`${RUNS} interleaved rounds.`);
     say();
     say('| what | median | p95 | runs | vs 5 bare handshakes |');
     say('| --- | ---: | ---: | ---: | ---: |');
@@ -200,8 +204,8 @@ async function main(): Promise<void> {
     const ten = await timeRuns(Math.max(5, Math.floor(RUNS / 5)), () => checkEndpoints(targets, { timeoutMs: 3000 }));
     say('| what | median | p95 | runs | vs bare handshake |');
     say('| --- | ---: | ---: | ---: | ---: |');
-    say(row('check 100 ports, none listening', none, bare));
-    say(row(`check 100 ports, ${free.length} listening`, ten, bare));
+    say(row('check 100 ports, none listening', none, one.bare));
+    say(row(`check 100 ports, ${free.length} listening`, ten, one.bare));
     say();
 
     say('## Certificate generation');
