@@ -43,7 +43,10 @@ function wrap(text: string, width: number, indent: string): string {
 
 export function formatVerdicts(
   verdicts: EndpointVerdict[], st: Style,
-  extra: { warnings?: DiscoveryWarning[]; notProbed?: DeclaredEndpoint[]; cwd?: string; width?: number; elapsedMs?: number } = {},
+  extra: {
+    warnings?: DiscoveryWarning[]; trustStoreWarnings?: readonly string[]; notProbed?: DeclaredEndpoint[];
+    cwd?: string; width?: number; elapsedMs?: number;
+  } = {},
 ): string {
   const cwd = extra.cwd ?? process.cwd();
   const width = Math.max(60, Math.min(extra.width ?? 100, 120));
@@ -89,7 +92,8 @@ export function formatVerdicts(
     out.push(st.dim(displayText(`  –     ${ep.url} not probed: ${ep.host} is not this machine (pass --host ${ep.host} --port ${ep.port} to check it)${s?.file ? `  ${path.relative(cwd, s.file)}:${s.line}` : ''}`)));
   }
   for (const w of extra.warnings ?? []) out.push(st.yellow(displayText(`warning: ${path.relative(cwd, w.file) || w.file}:${w.line}: ${w.message}`)));
-  if ((extra.notProbed?.length ?? 0) + (extra.warnings?.length ?? 0) > 0) out.push('');
+  for (const w of extra.trustStoreWarnings ?? []) out.push(st.yellow(displayText(`warning: trust store: ${w}`)));
+  if ((extra.notProbed?.length ?? 0) + (extra.warnings?.length ?? 0) + (extra.trustStoreWarnings?.length ?? 0) > 0) out.push('');
   const failing = verdicts.filter(v => v.problems.length > 0).length;
   const took = extra.elapsedMs !== undefined ? ` in ${(extra.elapsedMs / 1000).toFixed(1)} s` : '';
   out.push(verdicts.length === 0

@@ -9,6 +9,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { type DeclaredEndpoint, normalizeEndpointUrl } from '../core/endpoints';
+import { displayText } from '../core/io';
 import type { CheckLaunchParams, CheckNowParams, InitializationOptions, ProbeParams, ServerSettings, VerdictsForParams } from '../protocol';
 import { codeActionsFor } from './codeActions';
 import { hoverAt } from './hover';
@@ -65,7 +66,7 @@ export function startLanguageServer(connection: Connection, options: Omit<Worksp
       clientCertificate: p => connection.sendRequest(clientCertificateType, p),
     }, { ...options, remoteName });
     workspace.setInitialSettings(initialSettings);
-    if (!options.check) warmUpTrustAnchors();
+    if (!options.check) warmUpTrustAnchors(warnings => { for (const w of warnings) log('warn', displayText(`trust store: ${w}`)); });
     const folders = params.workspaceFolders?.map(f => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspace.setFolders(folders);
     return {

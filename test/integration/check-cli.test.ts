@@ -96,6 +96,21 @@ describe('CLI: devcert-doctor check', function () {
     assert.equal(none.certificate, null);
   });
 
+  it('a trust store that cannot be read is named (JSON and table): the verdict alone would not say why Node refuses', async () => {
+    const s = await serve(good);
+    const missing = path.join(tmp.dir, 'no-such-extra-ca.pem');
+    const broken = { ...env, NODE_EXTRA_CA_CERTS: missing };
+    const json = await runCli(['check', '--port', String(s.port), '--json'], broken);
+    assert.equal(json.code, 1, json.stderr);
+    const doc = JSON.parse(json.stdout);
+    assert.deepEqual(doc.endpoints[0].problems.map((p: { code: string }) => p.code), ['untrusted-by-node'], 'the CA is only in the missing file for Node');
+    assert.deepEqual(doc.trustStoreWarnings, [`NODE_EXTRA_CA_CERTS names ${missing}, which cannot be read: Node ignores it`]);
+    const table = await runCli(['check', '--port', String(s.port)], broken);
+    assert.ok(table.stdout.includes(`warning: trust store: NODE_EXTRA_CA_CERTS names ${missing}`), table.stdout);
+    const fine = JSON.parse((await runCli(['check', '--port', String(s.port), '--json'], env)).stdout);
+    assert.equal(fine.trustStoreWarnings, undefined, 'nothing to say: no field');
+  });
+
   it('exit 2 on bad usage, with a message and no stack trace', async () => {
     const cases: string[][] = [
       ['check', '--port', '0'], ['check', '--port', '70000'], ['check', '--port', 'https'],

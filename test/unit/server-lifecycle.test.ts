@@ -111,6 +111,16 @@ describe('language server: over time and at the edges', function () {
     assert.match(hover.contents.value, /Browsers: not checked/);
   });
 
+  it('logs a trust store it cannot read (once), so the Output panel says why Node-based clients refuse', async () => {
+    const ws = folder('store-warning');
+    const missing = path.join(ws, 'no-such-extra-ca.pem');
+    const s = await LspSession.start({ folders: [ws], env: { NODE_EXTRA_CA_CERTS: missing } });
+    cleanups.push(() => s.stop());
+    const said = () => s.logs.filter(l => l.includes(`trust store: NODE_EXTRA_CA_CERTS names ${missing}, which cannot be read`));
+    for (let waited = 0; said().length === 0 && waited < 8000; waited += 50) await new Promise(r => setTimeout(r, 50));
+    assert.equal(said().length, 1, s.logs.join('\n'));
+  });
+
   it('works with a client that has none of the optional capabilities', async () => {
     const ws = folder('bare');
     const server = await startTlsServer({ cert: cert.certPem, key: cert.keyPem });

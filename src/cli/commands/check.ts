@@ -106,8 +106,10 @@ export const checkCommand: CliCommand = {
 
     const { targets, notProbed } = targetsFrom(discovery, { hosts, ports, servername: options.servername as string | undefined });
     let verdicts;
+    let trustStoreWarnings: readonly string[] = [];
     try {
       verdicts = await checkEndpoints(targets, {
+        onTrustStoreWarnings: w => { trustStoreWarnings = w; },
         timeoutMs, concurrency, expiringSoonDays, env: process.env, homeDir: process.env.HOME ?? os.homedir(),
         clientCertificateFor: clientCertificate ? () => clientCertificate : undefined,
         requestPath, forwardClientCertHeader: !!options['forward-client-cert'],
@@ -122,11 +124,12 @@ export const checkCommand: CliCommand = {
         endpoints: verdicts,
         ...(notProbed.length ? { notProbed: notProbed.map(e => ({ url: e.url, host: e.host, port: e.port, sources: e.sources })) } : {}),
         ...(discovery?.warnings.length ? { warnings: discovery.warnings } : {}),
+        ...(trustStoreWarnings.length ? { trustStoreWarnings } : {}),
       };
       process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     } else {
       process.stdout.write(formatVerdicts(verdicts, styleFor(process.stdout), {
-        warnings: discovery?.warnings, notProbed, width: process.stdout.columns, elapsedMs: Date.now() - started,
+        warnings: discovery?.warnings, trustStoreWarnings, notProbed, width: process.stdout.columns, elapsedMs: Date.now() - started,
       }));
     }
     return verdicts.some(v => v.problems.length > 0) ? 1 : 0;

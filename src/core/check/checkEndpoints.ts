@@ -69,6 +69,8 @@ export interface CheckOptions {
   forwardClientCertHeader?: boolean;
   /** Anchors already loaded (the language server keeps them); otherwise loaded during the probes. */
   anchors?: ConsumerAnchors;
+  /** Told what reading the trust stores found wrong (an unreadable NODE_EXTRA_CA_CERTS, a broken bundle), when anything. */
+  onTrustStoreWarnings?(warnings: readonly string[]): void;
   now?: Date;
 }
 
@@ -111,6 +113,7 @@ export async function checkEndpoints(targets: CheckTarget[], options: CheckOptio
   storesRead.catch(() => undefined);
   const results = await probing;
   const { anchors, policies } = await storesRead;
+  if (anchors.warnings.length) options.onTrustStoreWarnings?.(anchors.warnings);
   const byKey = new Map<string, CheckedVerdict>();
   unique.forEach((t, i) => {
     const source = t.sources?.find(s => s.file);

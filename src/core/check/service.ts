@@ -38,18 +38,30 @@ export type CheckFn = (targets: ProbeTarget[], settings: CheckSettings) => Promi
 /** How long trust anchors are reused. A repair re-checks with `reloadAnchors`, so this only bounds staleness. */
 const ANCHORS_TTL_MS = 30_000;
 let anchors: { at: number; value: Promise<ConsumerAnchors> } | undefined;
+/** Who hears what reading the stores found wrong, and what it last heard (told again only when that changes). */
+let warningSink: { tell(warnings: readonly string[]): void; last: string } | undefined;
 
 function trustAnchors(reload: boolean): Promise<ConsumerAnchors> {
   if (reload || !anchors || Date.now() - anchors.at > ANCHORS_TTL_MS) {
     const value = loadTrustAnchors({ env: process.env });
     anchors = { at: Date.now(), value };
-    value.catch(() => { if (anchors?.value === value) anchors = undefined; });
+    value.then(a => {
+      const said = a.warnings.join('\n');
+      if (warningSink && said !== warningSink.last) {
+        warningSink.last = said;
+        if (a.warnings.length) warningSink.tell(a.warnings);
+      }
+    }, () => { if (anchors?.value === value) anchors = undefined; });
   }
   return anchors.value;
 }
 
-/** Start reading the trust stores now, so the first check pays only for its handshakes. */
-export function warmUpTrustAnchors(): void {
+/**
+ * Start reading the trust stores now, so the first check pays only for its handshakes. `onWarnings` hears
+ * what reading them found wrong (an unreadable NODE_EXTRA_CA_CERTS...), again whenever that changes.
+ */
+export function warmUpTrustAnchors(onWarnings?: (warnings: readonly string[]) => void): void {
+  if (onWarnings) warningSink = { tell: onWarnings, last: '' };
   trustAnchors(false).catch(() => { /* the first check reports it */ });
 }
 
