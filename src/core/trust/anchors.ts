@@ -298,13 +298,16 @@ export function parseCertutilList(out: string): { nickname: string; ssl: string 
   return rows;
 }
 
+/** What identifies one state of a cert9.db file: a write changes its time or size, a replacement its inode. */
+const nssFileKey = (st: Stats) => `${st.mtimeMs}:${st.size}:${st.ino}`;
+
 async function nssDatabase(dbDir: string, ctx: Required<Pick<AnchorContext, 'env'>> & AnchorContext, warnings: string[]) {
   let st: Stats;
   try { st = await fs.stat(path.join(dbDir, 'cert9.db')); } catch { return undefined; }
-  const key = `${st.mtimeMs}:${st.size}`;
+  const key = nssFileKey(st);
   const hit = nssCache.get(dbDir);
   if (hit && hit.key === key) return hit.read;
-  const read = nssDatabaseFromFile(dbDir, warnings) ?? await nssDatabaseFromCertutil(dbDir, ctx, warnings);
+  const read = nssDatabaseFromFile(dbDir, key, warnings) ?? await nssDatabaseFromCertutil(dbDir, ctx, warnings);
   if (read) nssCache.set(dbDir, { key, read });
   return read;
 }
@@ -315,18 +318,22 @@ const MAX_NSS_CERTIFICATES = 200;
 const MAX_NSS_DB_BYTES = 64 * 1024 * 1024;
 
 /**
- * The database read from cert9.db itself (nssCertDb.ts), or undefined when certutil must read it: a
- * write-ahead log or a hot journal beside it holds changes the file does not show yet, and a file this
- * reader does not understand is not guessed at.
+ * The database read from cert9.db itself (nssCertDb.ts), or undefined when certutil must read it: while a
+ * write-ahead log or a hot journal beside it holds changes the file does not show yet, when the file
+ * changed while it was read (a browser writing; SQLite's locks are only certutil's to take), and when the
+ * file is not one this reader understands — nothing is guessed at.
  */
-function nssDatabaseFromFile(dbDir: string, warnings: string[]): NssEntry['read'] | undefined {
+function nssDatabaseFromFile(dbDir: string, key: string, warnings: string[]): NssEntry['read'] | undefined {
   const file = path.join(dbDir, 'cert9.db');
-  for (const pending of [`${file}-wal`, `${file}-journal`]) {
-    const st = statSync(pending, { throwIfNoEntry: false });
-    if (st && st.size > 0) return undefined;
-  }
+  /** No pending write beside the file, and the file is the one `key` was taken from. */
+  const settled = () => {
+    if ([`${file}-wal`, `${file}-journal`].some(f => (statSync(f, { throwIfNoEntry: false })?.size ?? 0) > 0)) return false;
+    const st = statSync(file, { throwIfNoEntry: false });
+    return st !== undefined && nssFileKey(st) === key;
+  };
+  if (!settled()) return undefined;
   const got = readBoundedFileSync(file, { maxBytes: MAX_NSS_DB_BYTES });
-  if (!got.bytes) return undefined;
+  if (!got.bytes || !settled()) return undefined;
   let certificates;
   try { certificates = readNssCertDb(got.bytes).slice(0, MAX_NSS_CERTIFICATES); } catch { return undefined; }
   const trusted: ParsedCertificate[] = [];
