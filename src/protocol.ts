@@ -89,6 +89,8 @@ export interface FolderVerdicts {
   warnings: DiscoveryWarning[];
   /** When the newest verdict in `verdicts` was taken (ISO 8601); null before the first probe. */
   checkedAt: string | null;
+  /** What reading the trust stores found wrong (the same for every folder); absent when nothing. */
+  trustStoreWarnings?: string[];
 }
 
 // ---------------------------------------------------------------------------------------------

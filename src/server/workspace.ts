@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver/node';
-import { checkTargets, findClientCertificateConfig, judgeDeclaredCertificate, type CheckFn, type CheckSettings, type EndpointVerdict, type ProbeTarget } from '../core/check';
+import { checkTargets, findClientCertificateConfig, judgeDeclaredCertificate, trustStoreWarnings, type CheckFn, type CheckSettings, type EndpointVerdict, type ProbeTarget } from '../core/check';
 import { DEFAULT_MAX_FILE_BYTES, endpointsFromLaunchConfiguration, mergeEndpoints, readContainedText, type DeclaredEndpoint } from '../core/endpoints';
 import type { ClientCertificateInput } from '../core/probe';
 import {
@@ -437,6 +437,7 @@ export class Workspace {
       verdicts.push(asDeclared(e, c.verdict));
       newest = Math.max(newest, c.at);
     }
+    const storeWarnings = trustStoreWarnings();
     return {
       folder: state.uri,
       endpoints,
@@ -444,6 +445,7 @@ export class Workspace {
       checking: endpoints.filter(e => e.loopback && this.cache.isChecking(e)).map(e => e.url),
       warnings: state.warnings(),
       checkedAt: newest ? new Date(newest).toISOString() : null,
+      ...(storeWarnings.length ? { trustStoreWarnings: [...storeWarnings] } : {}),
     };
   }
 

@@ -111,14 +111,20 @@ describe('language server: over time and at the edges', function () {
     assert.match(hover.contents.value, /Browsers: not checked/);
   });
 
-  it('logs a trust store it cannot read (once), so the Output panel says why Node-based clients refuse', async () => {
+  it('says a trust store it cannot read: logged once, and sent with the verdicts (the status bar tooltip shows it)', async () => {
     const ws = folder('store-warning');
+    const server = await startTlsServer({ cert: cert.certPem, key: cert.keyPem });
+    cleanups.push(() => server.close());
+    const file = path.join(ws, 'Properties', 'launchSettings.json');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, launchSettings(server.port));
     const missing = path.join(ws, 'no-such-extra-ca.pem');
     const s = await LspSession.start({ folders: [ws], env: { NODE_EXTRA_CA_CERTS: missing } });
     cleanups.push(() => s.stop());
-    const said = () => s.logs.filter(l => l.includes(`trust store: NODE_EXTRA_CA_CERTS names ${missing}, which cannot be read`));
-    for (let waited = 0; said().length === 0 && waited < 8000; waited += 50) await new Promise(r => setTimeout(r, 50));
-    assert.equal(said().length, 1, s.logs.join('\n'));
+    const warning = `NODE_EXTRA_CA_CERTS names ${missing}, which cannot be read: Node ignores it`;
+    const sent = await s.waitFor(() => s.verdicts.find(v => v.verdicts.length > 0 && v.trustStoreWarnings?.length), 8000, 'verdicts with trust store warnings');
+    assert.deepEqual(sent.trustStoreWarnings, [warning]);
+    assert.equal(s.logs.filter(l => l.includes(`trust store: ${warning}`)).length, 1, s.logs.join('\n'));
   });
 
   it('works with a client that has none of the optional capabilities', async () => {

@@ -14,6 +14,6 @@ export { APPLE_TLS_SERVER_RULES, CLIENT_IDS, clientPolicies, tlsServerRuleBreaks
 export type { ClientId, ClientPolicies, ClientPolicy, TlsServerRules } from './clientPolicy';
 export { FIX_IDS, orderedFixes, UNSOUND_CERTIFICATE_CODES } from './problems';
 export type { FixId, Problem, ProblemCode } from './problems';
-export { checkTargets, judgeDeclaredCertificate, warmUpTrustAnchors } from './service';
+export { checkTargets, judgeDeclaredCertificate, trustStoreWarnings, warmUpTrustAnchors } from './service';
 export type { CheckFn, CheckSettings, ProbeTarget } from './service';
 export type { ClientCertificateFinding, ClientCertificateReport, EndpointVerdict } from './types';

@@ -40,12 +40,15 @@ const ANCHORS_TTL_MS = 30_000;
 let anchors: { at: number; value: Promise<ConsumerAnchors> } | undefined;
 /** Who hears what reading the stores found wrong, and what it last heard (told again only when that changes). */
 let warningSink: { tell(warnings: readonly string[]): void; last: string } | undefined;
+/** What the latest reading of the stores found wrong. */
+let lastWarnings: readonly string[] = [];
 
 function trustAnchors(reload: boolean): Promise<ConsumerAnchors> {
   if (reload || !anchors || Date.now() - anchors.at > ANCHORS_TTL_MS) {
     const value = loadTrustAnchors({ env: process.env });
     anchors = { at: Date.now(), value };
     value.then(a => {
+      lastWarnings = a.warnings;
       const said = a.warnings.join('\n');
       if (warningSink && said !== warningSink.last) {
         warningSink.last = said;
@@ -63,6 +66,11 @@ function trustAnchors(reload: boolean): Promise<ConsumerAnchors> {
 export function warmUpTrustAnchors(onWarnings?: (warnings: readonly string[]) => void): void {
   if (onWarnings) warningSink = { tell: onWarnings, last: '' };
   trustAnchors(false).catch(() => { /* the first check reports it */ });
+}
+
+/** What the latest reading of the trust stores found wrong (an unreadable NODE_EXTRA_CA_CERTS...); empty when nothing. */
+export function trustStoreWarnings(): readonly string[] {
+  return lastWarnings;
 }
 
 export const checkTargets: CheckFn = async (targets, settings) => {

@@ -45,6 +45,7 @@ export function renderTooltip(summary: Summary): vscode.MarkdownString {
   }
   const caveat = remoteCaveat();
   if (caveat) md.appendMarkdown(`$(remote) ${cell(caveat)}\n\n`);
+  for (const w of summary.trustStoreWarnings) md.appendMarkdown(`$(warning) ${markdownText(vscode.l10n.t('Trust store: {0}', w))}\n\n`);
   if (summary.checkedAt) md.appendMarkdown(`${cell(vscode.l10n.t('Checked at {0}. Click for endpoints and fixes.', summary.checkedAt.toLocaleTimeString('en-GB', { hour12: false })))}`);
   return md;
 }

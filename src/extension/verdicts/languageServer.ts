@@ -58,7 +58,7 @@ export class LanguageServerHost implements vscode.Disposable {
         const { startLanguageClient, onVerdicts, serveClientCertificates } = languageClient();
         const client = await startLanguageClient(this.context, this.log);
         this.subs.push(
-          onVerdicts(client, fv => this.store.replaceFolder(fv.folder, fv.verdicts, fv.checking.length > 0)),
+          onVerdicts(client, fv => this.store.replaceFolder(fv.folder, fv.verdicts, fv.checking.length > 0, fv.trustStoreWarnings)),
           serveClientCertificates(client, p => this.clientCerts.payloadFor(p.host, p.port, p.folder, p.interactive === true)),
         );
         this.client = client;

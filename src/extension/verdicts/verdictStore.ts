@@ -18,6 +18,8 @@ export interface Summary {
   worst?: 'error' | 'warning' | 'info';
   listening: number;
   checkedAt?: Date;
+  /** What reading the trust stores found wrong (an unreadable NODE_EXTRA_CA_CERTS...): why a client refuses, said once. */
+  trustStoreWarnings: readonly string[];
 }
 
 /** "Nothing listens yet" is a state, not a certificate problem: it must never paint the status bar. */
@@ -29,7 +31,7 @@ export function isListening(v: EndpointVerdict): boolean {
   return !v.problems.some(p => p.code === 'not-listening');
 }
 
-export function summarize(verdicts: EndpointVerdict[], checking: boolean, checkedAt?: Date): Summary {
+export function summarize(verdicts: EndpointVerdict[], checking: boolean, checkedAt?: Date, trustStoreWarnings: readonly string[] = []): Summary {
   const withProblems = verdicts.filter(v => realProblems(v).length > 0);
   const listening = verdicts.filter(isListening).length;
   const severities = withProblems.flatMap(v => realProblems(v).map(p => p.severity));
@@ -42,7 +44,7 @@ export function summarize(verdicts: EndpointVerdict[], checking: boolean, checke
   else if (withProblems.length > 0) state = 'problems';
   else if (listening === 0) state = 'not-listening';
   else state = 'trusted';
-  return { state, verdicts, withProblems, worst, listening, checkedAt };
+  return { state, verdicts, withProblems, worst, listening, checkedAt, trustStoreWarnings };
 }
 
 export class VerdictStore implements vscode.Disposable {
@@ -53,12 +55,14 @@ export class VerdictStore implements vscode.Disposable {
   private inFlight = 0;
   private readonly serverChecking = new Set<string>();
   private checkedAt?: Date;
+  private storeWarnings: readonly string[] = [];
   private readonly changed = new vscode.EventEmitter<Summary>();
   readonly onDidChange = this.changed.event;
 
-  /** The language server's state for one folder. */
-  replaceFolder(folder: string, verdicts: EndpointVerdict[], checking: boolean): void {
+  /** The language server's state for one folder (`trustStoreWarnings` are the window's, not the folder's). */
+  replaceFolder(folder: string, verdicts: EndpointVerdict[], checking: boolean, trustStoreWarnings: readonly string[] = []): void {
     if (checking) this.serverChecking.add(folder); else this.serverChecking.delete(folder);
+    this.storeWarnings = trustStoreWarnings;
     this.replaceSource(folder, verdicts);
   }
 
@@ -100,7 +104,7 @@ export class VerdictStore implements vscode.Disposable {
   endCheck(): void { this.inFlight = Math.max(0, this.inFlight - 1); if (this.inFlight === 0) this.fire(); }
   get checking(): boolean { return this.inFlight > 0 || this.serverChecking.size > 0; }
 
-  summary(): Summary { return summarize(this.all(), this.checking, this.checkedAt); }
+  summary(): Summary { return summarize(this.all(), this.checking, this.checkedAt, this.storeWarnings); }
 
   private fire(): void { this.changed.fire(this.summary()); }
 

@@ -1,6 +1,8 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { DevCertDoctorApi } from '../../../src/extension/api';
+import { renderTooltip } from '../../../src/extension/status';
+import { summarize } from '../../../src/extension/verdicts';
 import { freePort, type RunningServer } from '../../helpers/servers';
 import { api, expiredTrustedLeaf, resetSettings, selfSignedLeaf, serve, setSetting, trustedLeaf, waitFor } from './helpers';
 
@@ -14,6 +16,13 @@ describe('status bar', () => {
     await vscode.commands.executeCommand('devcertDoctor.checkNow');
     return waitFor(`status bar state ${expected}`, () => { const s = a.statusBarState(); return s.state === expected ? s : undefined; });
   }
+
+  it('names a trust store that cannot be read in the tooltip, as text (no markdown from a path)', () => {
+    const warning = 'NODE_EXTRA_CA_CERTS names /tmp/*odd*|name.pem, which cannot be read: Node ignores it';
+    const md = renderTooltip(summarize([], false, undefined, [warning])).value;
+    assert.ok(md.includes('$(warning) Trust store: NODE\\_EXTRA\\_CA\\_CERTS names /tmp/\\*odd\\*\\|name.pem'), md);
+    assert.ok(!renderTooltip(summarize([], false)).value.includes('Trust store'), 'nothing to say: no line');
+  });
 
   it('says all trusted for a certificate issued by a CA every store trusts', async () => {
     const srv = await serve(trustedLeaf('status-trusted'));
