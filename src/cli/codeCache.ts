@@ -42,19 +42,14 @@ function cacheFor(bundle: string, source: string): Buffer | undefined {
   return data.subarray(0, h.length).equals(h) ? data.subarray(h.length) : undefined;
 }
 
-/**
- * Load `bundle` as Node would (CommonJS, its own `require`), with its code cache when there is a valid one.
- * `provided` answers some of its `require` calls (a bundle already loaded this way, so it is not loaded twice).
- */
-export function loadBundle(bundle: string, provided: Record<string, unknown> = {}): LoadedBundle {
+/** Load `bundle` as Node would (CommonJS, its own `require`), with its code cache when there is a valid one. */
+export function loadBundle(bundle: string): LoadedBundle {
   // esbuild writes ASCII only (its default charset escapes the rest), and latin1 is the cheaper decode.
   const source = readFileSync(bundle, 'latin1');
   const cachedData = cacheFor(bundle, source);
   const script = new vm.Script(wrap(source), { filename: bundle, ...(cachedData ? { cachedData } : {}) });
-  const nodeRequire = createRequire(bundle);
-  const req = Object.assign((id: string) => (Object.hasOwn(provided, id) ? provided[id] : nodeRequire(id)), nodeRequire);
   const module = { exports: {} as unknown, id: bundle, filename: bundle, loaded: false };
-  (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, req, module, bundle, path.dirname(bundle));
+  (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
   module.loaded = true;
   return { exports: module.exports, script, cacheUsed: !!cachedData && !script.cachedDataRejected };
 }
