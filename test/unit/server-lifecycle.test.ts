@@ -35,6 +35,16 @@ describe('language server: over time and at the edges', function () {
   let cert: CertFiles;
   before(() => { cert = testBed.cert; });
 
+  /** A TLS server with the test certificate, declared in `ws`'s launchSettings.json (returned); closed after the test. */
+  async function servedInLaunchSettings(ws: string): Promise<string> {
+    const server = await startTlsServer({ cert: cert.certPem, key: cert.keyPem });
+    cleanups.push(() => server.close());
+    const file = path.join(ws, 'Properties', 'launchSettings.json');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, launchSettings(server.port));
+    return file;
+  }
+
   it('says "start the server" while nothing listens, then gives the real verdict once it does', async () => {
     const ws = folder('later');
     const port = await freePort();
@@ -113,11 +123,7 @@ describe('language server: over time and at the edges', function () {
 
   it('says a trust store it cannot read: logged once, and sent with the verdicts (the status bar tooltip shows it)', async () => {
     const ws = folder('store-warning');
-    const server = await startTlsServer({ cert: cert.certPem, key: cert.keyPem });
-    cleanups.push(() => server.close());
-    const file = path.join(ws, 'Properties', 'launchSettings.json');
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, launchSettings(server.port));
+    await servedInLaunchSettings(ws);
     const missing = path.join(ws, 'no-such-extra-ca.pem');
     const s = await LspSession.start({ folders: [ws], env: { NODE_EXTRA_CA_CERTS: missing } });
     cleanups.push(() => s.stop());
@@ -129,11 +135,7 @@ describe('language server: over time and at the edges', function () {
 
   it('works with a client that has none of the optional capabilities', async () => {
     const ws = folder('bare');
-    const server = await startTlsServer({ cert: cert.certPem, key: cert.keyPem });
-    cleanups.push(() => server.close());
-    const file = path.join(ws, 'Properties', 'launchSettings.json');
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, launchSettings(server.port));
+    const file = await servedInLaunchSettings(ws);
     const s = await LspSession.start({ folders: [ws], bareCapabilities: true });
     cleanups.push(() => s.stop());
     await s.waitForDiagnostics(file, d => d.some(x => x.code === 'self-signed'));
