@@ -3,6 +3,8 @@
  * describes: the tool exists only on macOS, so tests answer its subcommands with these.
  */
 import { createHash, X509Certificate } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import type { ExecResult } from '../../src/core/io/exec';
 
 export const sha1Of = (pem: string) => new X509Certificate(pem).fingerprint.replace(/:/g, '');
 const sha256Of = (pem: string) => createHash('sha256').update(new X509Certificate(pem).raw).digest('hex').toUpperCase();
@@ -24,3 +26,22 @@ export const trustSettingsPlist = (entries: readonly { pem?: string; sha1?: stri
   '<?xml version="1.0" encoding="UTF-8"?><plist version="1.0"><dict><key>trustList</key><dict>'
   + entries.map(e => `<key>${e.sha1 ?? sha1Of(e.pem!)}</key><dict><key>trustSettings</key><array>${e.constraints}</array></dict>`).join('')
   + '</dict><key>trustVersion</key><integer>1</integer></dict></plist>';
+
+type TrustEntry = { pem?: string; sha1?: string; constraints: string };
+
+/**
+ * A stand-in for the `security` tool as the engine runs it: `find-certificate` lists `keychains(path)`,
+ * `trust-settings-export [-d] FILE` writes the user (or, with -d, the admin) domain to FILE; every call is
+ * recorded. Anything else succeeds silently.
+ */
+export function fakeSecurity(keychains: (keychain: string) => readonly string[], user: readonly TrustEntry[], admin: readonly TrustEntry[]) {
+  const calls: string[][] = [];
+  const runner = async (command: string, args: readonly string[]): Promise<ExecResult> => {
+    calls.push([command, ...args]);
+    const reply = { command, args: [...args], code: 0, stdout: '', stderr: '', durationMs: 1, timedOut: false };
+    if (args[0] === 'find-certificate') return { ...reply, stdout: findCertificateOutput(keychains(args[args.length - 1])) };
+    if (args[0] === 'trust-settings-export') writeFileSync(args[args.length - 1], trustSettingsPlist(args[1] === '-d' ? admin : user));
+    return reply;
+  };
+  return { runner, calls };
+}

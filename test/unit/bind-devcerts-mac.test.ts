@@ -10,17 +10,15 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { findMacDevCerts, macDevCertsCleanSteps } from '../../src/core/bind/devCertsMac';
-import type { ExecResult } from '../../src/core/io/exec';
 import { contiguousElevation } from '../../src/core/plan/steps';
 import type { PlanStep } from '../../src/core/plan/types';
-import { DOTNET_TRUST, findCertificateOutput, sha1Of, trustSettingsPlist } from '../helpers/macSecurity';
+import { DOTNET_TRUST, fakeSecurity, sha1Of } from '../helpers/macSecurity';
 import { makeCert, type CertFiles } from '../helpers/openssl';
 import { makeTempDir } from '../helpers/sandbox';
 
 const FIX = path.join(__dirname, '..', 'fixtures', 'platform');
 const MARKER = '1.3.6.1.4.1.311.84.1.1=DER:02';
 const sha1 = sha1Of;
-const listing = findCertificateOutput;
 const argv = (s: PlanStep) => s.action.type === 'command' ? [s.action.command, ...s.action.args] : [s.action.type, 'path' in s.action ? s.action.path : ''];
 
 describe('dotnet dev-certs --clean on macOS, as explicit steps by SHA-1', function () {
@@ -44,24 +42,13 @@ describe('dotnet dev-certs --clean on macOS, as explicit steps by SHA-1', functi
   const login = () => path.posix.join(home(), 'Library', 'Keychains', 'login.keychain-db');
   const SYSTEM = '/Library/Keychains/System.keychain';
 
-  function security() {
-    const calls: string[][] = [];
-    const runner = async (command: string, args: readonly string[]): Promise<ExecResult> => {
-      calls.push([command, ...args]);
-      const reply = { command, args: [...args], code: 0, stdout: '', stderr: '', durationMs: 1, timedOut: false };
-      if (args[0] === 'find-certificate') {
-        const kc = args[args.length - 1];
-        // The login keychain also holds another "localhost" (no ASP.NET Core marker): not dotnet's, never removed.
-        return { ...reply, stdout: listing(kc === login() ? [current.certPem, other] : kc === SYSTEM ? [dotnet6.certPem] : []) };
-      }
-      // User: dotnet 7+'s -p basic -p ssl for the current one. Admin: .NET 6's unconstrained trust (an empty array) for its own.
-      writeFileSync(args[args.length - 1], args[1] === '-d'
-        ? trustSettingsPlist([{ pem: dotnet6.certPem, constraints: '' }])
-        : trustSettingsPlist([{ pem: current.certPem, constraints: DOTNET_TRUST }]));
-      return reply;
-    };
-    return { runner, calls };
-  }
+  // The login keychain also holds another "localhost" (no ASP.NET Core marker): not dotnet's, never removed.
+  // User domain: dotnet 7+'s -p basic -p ssl for the current one. Admin: .NET 6's unconstrained trust (an empty array) for its own.
+  const security = () => fakeSecurity(
+    kc => (kc === login() ? [current.certPem, other] : kc === SYSTEM ? [dotnet6.certPem] : []),
+    [{ pem: current.certPem, constraints: DOTNET_TRUST }],
+    [{ pem: dotnet6.certPem, constraints: '' }],
+  );
 
   it('finds every development certificate (login and System keychains, trust domains, ~/.aspnet/https) and nothing else', async () => {
     const { runner, calls } = security();

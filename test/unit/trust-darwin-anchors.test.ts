@@ -6,14 +6,14 @@
  */
 import * as assert from 'node:assert/strict';
 import { createHash, X509Certificate } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { AnchorSet, buildPath } from '../../src/core/certs/chain';
 import { inspectCertificate, pemToDer } from '../../src/core/certs/parse';
 import type { ExecResult } from '../../src/core/io/exec';
 import { readDarwinAnchors } from '../../src/core/trust/darwinAnchors';
-import { DOTNET_TRUST, findCertificateOutput, trustSettingsPlist, usageConstraint } from '../helpers/macSecurity';
+import { DOTNET_TRUST, fakeSecurity, findCertificateOutput, usageConstraint } from '../helpers/macSecurity';
 import { makeCert, type CertFiles } from '../helpers/openssl';
 import { makeTempDir } from '../helpers/sandbox';
 
@@ -44,22 +44,11 @@ describe('macOS system anchors from the keychains and their trust settings', fun
   });
   after(() => tmp.cleanup());
 
-  function security(user: { pem: string; constraints: string }[], admin: { pem: string; constraints: string }[]) {
-    const calls: string[][] = [];
-    const runner = async (command: string, args: readonly string[]): Promise<ExecResult> => {
-      calls.push([command, ...args]);
-      const reply = { command, args: [...args], code: 0, stdout: '', stderr: '', durationMs: 1, timedOut: false };
-      if (args[0] === 'find-certificate') {
-        const keychain = args[args.length - 1];
-        const pems = keychain === ROOTS ? [publicRoot, distrustedRoot] : keychain === SYSTEM ? [localCa.certPem]
-          : keychain === LOGIN ? [LOCALHOST, devCert.certPem, basicOnly.certPem, intermediate.certPem] : [];
-        return { ...reply, stdout: listing(pems) };
-      }
-      writeFileSync(args[args.length - 1], trustSettingsPlist(args[1] === '-d' ? admin : user));
-      return reply;
-    };
-    return { runner, calls };
-  }
+  const security = (user: { pem: string; constraints: string }[], admin: { pem: string; constraints: string }[]) => fakeSecurity(
+    keychain => (keychain === ROOTS ? [publicRoot, distrustedRoot] : keychain === SYSTEM ? [localCa.certPem]
+      : keychain === LOGIN ? [LOCALHOST, devCert.certPem, basicOnly.certPem, intermediate.certPem] : []),
+    user, admin,
+  );
 
   it('an anchor only where trust settings say so for SSL (or a System Root no setting denies); a keychain certificate alone is not trusted', async () => {
     const { runner, calls } = security(
