@@ -4,7 +4,7 @@
  * medians reported as ratios to a baseline measured in the same rounds.
  */
 import { execFile, spawn } from 'node:child_process';
-import { stats, type Stats } from './stats';
+import { timeInterleaved, type Stats } from './stats';
 
 export interface ProcessCase {
   name: string;
@@ -16,13 +16,11 @@ export interface ProcessCase {
 }
 
 /** Async, so an in-process server keeps answering while the process runs. */
-function runOnce(c: ProcessCase): Promise<number> {
+function runOnce(c: ProcessCase): Promise<void> {
   return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
     const child = execFile(c.cmd, c.args, { env: c.env ?? process.env, timeout: 20_000, maxBuffer: 16 * 1024 * 1024 }, err => {
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      if (code === 0 || (c.okCodes ?? []).includes(code)) resolve(ms);
+      if (code === 0 || (c.okCodes ?? []).includes(code)) resolve();
       else reject(new Error(`${c.name}: exit ${code}: ${err?.message}`));
     });
     child.stdin?.end();
@@ -30,10 +28,8 @@ function runOnce(c: ProcessCase): Promise<number> {
 }
 
 export async function compareProcesses(cases: ProcessCase[], runs: number): Promise<Map<string, Stats>> {
-  for (const c of cases) await runOnce(c);
-  const samples = new Map(cases.map(c => [c.name, [] as number[]]));
-  for (let i = 0; i < runs; i++) for (const c of cases) samples.get(c.name)!.push(await runOnce(c));
-  return new Map(cases.map(c => [c.name, stats(samples.get(c.name)!)]));
+  const timed = await timeInterleaved(runs, Object.fromEntries(cases.map(c => [c.name, () => runOnce(c)])));
+  return new Map(cases.map(c => [c.name, timed[c.name]]));
 }
 
 /**
